@@ -27,6 +27,7 @@ import re
 from bisect import bisect_right
 from itertools import repeat
 
+from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.secrets.token_shape import entropy, is_hex
 
 KIND = "likely-secret"
@@ -35,10 +36,10 @@ KIND = "likely-secret"
 # 200 characters with a digit, or a lower-case letter before an upper-case one (a random mix of
 # cases), or dashed words; or a code in four or more groups.
 _W = r"[^\s\"'`()\[\]{}<>,;|]"
-_TOKEN = re.compile(_W + "{6,}")
-_MIXED = re.compile(r"\d|[a-z][A-Z]")
+_TOKEN = LazyRegex(_W + "{6,}")
+_MIXED = LazyRegex(r"\d|[a-z][A-Z]")
 _GROUPS = r"(?:[A-Z0-9]{4,8} ){3,}[A-Z0-9]{4,8}|(?:[a-f0-9]{4,8} ){3,}[a-f0-9]{4,8}"
-_GROUP_RUN = re.compile(rf"(?<![\w-])(?:{_GROUPS})(?![\w-])")
+_GROUP_RUN = LazyRegex(rf"(?<![\w-])(?:{_GROUPS})(?![\w-])")
 # The gate of the groups' search (Python's re tries it at every character): the text's ASCII bytes
 # with upper-case letters, digits and a-f as `x`, a space as itself, the rest `.`; two groups of
 # four or more are `xxxx xxxx` there.
@@ -46,15 +47,15 @@ _GROUP_BYTES = bytes(
     ord("x") if chr(code) in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdef" else code if code == 32 else ord(".")
     for code in range(256)
 )
-_KEY_VALUE = re.compile(r"-{0,2}([A-Za-z_][\w.\-]{0,80})[=:](?!//)")
+_KEY_VALUE = LazyRegex(r"-{0,2}([A-Za-z_][\w.\-]{0,80})[=:](?!//)")
 _TRAIL = ".,;:!?*_"
 _LEAD = "*_+-"  # emphasis, a diff's added or removed line
-_WORD = re.compile(r"[^\W\d_]{2,}")
-_PIECE = re.compile(r"[A-Z]?[^\W\d_A-Z]+|[A-Z]+(?![^\W\d_A-Z])")
-_MARKER = re.compile(r"\[REDACTED:[a-z0-9-]+\]")
-_HUMP = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]")
-_DASHED = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,}){2,}")
-_GROUPED = re.compile(_GROUPS)
+_WORD = LazyRegex(r"[^\W\d_]{2,}")
+_PIECE = LazyRegex(r"[A-Z]?[^\W\d_A-Z]+|[A-Z]+(?![^\W\d_A-Z])")
+_MARKER = LazyRegex(r"\[REDACTED:[a-z0-9-]+\]")
+_HUMP = LazyRegex(r"[a-z][A-Z]|[A-Z][A-Z][a-z]")
+_DASHED = LazyRegex(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,}){2,}")
+_GROUPED = LazyRegex(_GROUPS)
 
 
 class _Classes(dict[int, str]):
@@ -91,7 +92,7 @@ def _worth(core: str) -> bool:
     return bool(_DASHED.fullmatch(core))
 
 
-_PUBLIC_BLOCK = re.compile(
+_PUBLIC_BLOCK = LazyRegex(
     r"-----BEGIN ([A-Z0-9 ]*(?:CERTIFICATE|PUBLIC KEY|SIGNATURE|ENCRYPTED FILE|PGP MESSAGE)[A-Z0-9 ]*)-----"
     r".*?(?:-----END \1-----|\Z)",
     re.S,
@@ -155,30 +156,30 @@ def _bucket(value: float, edges: tuple[float, ...]) -> int:
 
 
 _LENGTHS = (8, 10, 12, 14, 16, 20, 24, 32, 40, 48, 64, 80, 128)
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_UUID = LazyRegex(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # (name, a character every match holds or "", the form)
 _FORMS = (
-    ("version", ".", re.compile(r"v?\d+(?:\.\d+)+(?:[-+.]\w+)*")),
-    ("date", "-", re.compile(r"\d{4}-\d{2}-\d{2}.*")),
-    ("ip", ".", re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?")),
-    ("email", "@", re.compile(r"[^@]+@[\w-]+\.[\w.-]+")),
-    ("snake", "_", re.compile(r"[a-z]+(?:_[a-z0-9]+)+")),
-    ("camel", "", re.compile(r"[a-z]+(?:[A-Z][a-z0-9]+)+")),
-    ("pascal", "", re.compile(r"(?:[A-Z][a-z]+){2,}")),
-    ("const", "_", re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")),
-    ("dotted", ".", re.compile(r"[a-z][\w-]*(?:\.[a-z][\w-]*)+")),
-    ("wordnum", "", re.compile(r"[A-Za-z]+[0-9]{2,4}[^\w]?")),
-    ("dashwords", "-", re.compile(r"[a-z]+(?:-[a-z]+){2,}")),
+    ("version", ".", LazyRegex(r"v?\d+(?:\.\d+)+(?:[-+.]\w+)*")),
+    ("date", "-", LazyRegex(r"\d{4}-\d{2}-\d{2}.*")),
+    ("ip", ".", LazyRegex(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?")),
+    ("email", "@", LazyRegex(r"[^@]+@[\w-]+\.[\w.-]+")),
+    ("snake", "_", LazyRegex(r"[a-z]+(?:_[a-z0-9]+)+")),
+    ("camel", "", LazyRegex(r"[a-z]+(?:[A-Z][a-z0-9]+)+")),
+    ("pascal", "", LazyRegex(r"(?:[A-Z][a-z]+){2,}")),
+    ("const", "_", LazyRegex(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")),
+    ("dotted", ".", LazyRegex(r"[a-z][\w-]*(?:\.[a-z][\w-]*)+")),
+    ("wordnum", "", LazyRegex(r"[A-Za-z]+[0-9]{2,4}[^\w]?")),
+    ("dashwords", "-", LazyRegex(r"[a-z]+(?:-[a-z]+){2,}")),
 )
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_HASH_NAMED = re.compile(r"(?i)(?<![a-z0-9])(?:sha(?:1|224|256|384|512)|sha3-\d+|md5|blake2[bs]?)[-:=]")
-_DATED = re.compile(r"(?:19|20)\d\d[-_./]?[01]\d(?:[-_./]?[0-3]\d)?(?!\d)")
-_FILE = re.compile(r"\.(?:py|js|ts|md|json|ya?ml|txt|sh|go|rs|html|css|log|toml|lock|cfg|ini|xml|csv)$")
-_LETTERS = re.compile(r"[A-Za-z]+")
-_RUN = re.compile(r"(.)\1*")
-_BASE64 = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
-_REPEATED = re.compile(r"(.)\1{3,}")
-_FILLER = re.compile(r"(.)\1{7,}")
+_YEAR = LazyRegex(r"(?:19|20)\d\d")
+_HASH_NAMED = LazyRegex(r"(?i)(?<![a-z0-9])(?:sha(?:1|224|256|384|512)|sha3-\d+|md5|blake2[bs]?)[-:=]")
+_DATED = LazyRegex(r"(?:19|20)\d\d[-_./]?[01]\d(?:[-_./]?[0-3]\d)?(?!\d)")
+_FILE = LazyRegex(r"\.(?:py|js|ts|md|json|ya?ml|txt|sh|go|rs|html|css|log|toml|lock|cfg|ini|xml|csv)$")
+_LETTERS = LazyRegex(r"[A-Za-z]+")
+_RUN = LazyRegex(r"(.)\1*")
+_BASE64 = LazyRegex(r"[A-Za-z0-9+/_-]+={0,2}")
+_REPEATED = LazyRegex(r"(.)\1{3,}")
+_FILLER = LazyRegex(r"(.)\1{7,}")
 
 
 def shape_features(word: str) -> list[str]:
@@ -264,7 +265,7 @@ def _delimiter(line: str) -> str:
 
 _RULE_LINE = frozenset("|-: +=")
 _REACH = 2000
-_CELL = re.compile(r"\S+")
+_CELL = LazyRegex(r"\S+")
 
 
 def header_words(text: str, line_start: int, line_end: int, start: int) -> list[str]:
@@ -411,7 +412,7 @@ def scored(text: str) -> list[tuple[int, int, float]]:
 
 # In code (and a tool's output, read as code), `name = word` with a bare identifier is a variable
 # given to a name (`token = abc123def`), as the assignment rules read it (secrets/redaction.py).
-_CODE_ASSIGNMENT = re.compile(r"[ \t]*[+-]?[ \t]*[A-Za-z_][\w.]* = ([A-Za-z_]\w*)[ \t]*[;,)]?[ \t]*$", re.M)
+_CODE_ASSIGNMENT = LazyRegex(r"[ \t]*[+-]?[ \t]*[A-Za-z_][\w.]* = ([A-Za-z_]\w*)[ \t]*[;,)]?[ \t]*$", re.M)
 
 
 def learned_spans(text: str, scope: str = "prose") -> list[tuple[int, int, str]]:
