@@ -15,6 +15,13 @@ SHORT)) / (LONG - SHORT), the per-session hooks (SessionStart, the prompt's, Sto
 out; beside it the floor, `python -c "import json, sqlite3"` (a Python process's least), timed in
 the same rounds. Done-when: the slope <= 3x the floor, for Claude Code and Codex.
 
+`--stand-ins`: two more workspaces in the same rounds, with the same hook file installed and
+trusted but each lessonloop command replaced: by `cat >/dev/null` (what the agent itself spends on
+running a hook that does nothing: its process, its shell, reading the answer) and by a Python
+process that reads the payload and exits (`python -c "import json, sys, sqlite3; json.load(sys.stdin)"`:
+the least a hook written in Python can cost). Their slopes say how much of the hooks' time per call
+is the agent's and the interpreter's, and what is left to lessonloop.
+
 Run: `.venv/bin/python benchmarks/hooks_in_agent_bench.py [--agents claude,codex] [--rounds 5]
 [--short 2] [--long 10] [--json]` (the CLIs as .ci/run installs them: `npm install
 --no-package-lock --prefix .ci/agents`; LESSONLOOP_AGENT_CLIS elsewhere).
@@ -23,6 +30,7 @@ Run: `.venv/bin/python benchmarks/hooks_in_agent_bench.py [--agents claude,codex
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -101,30 +109,63 @@ def floor() -> float:
     return time.perf_counter() - started
 
 
-def measure(name: str, rounds: int, short: int, long: int, work: Path) -> dict[str, Any]:
+STAND_INS = {
+    "cat": "cat >/dev/null",
+    "python": f"{sys.executable} -c 'import json, sys, sqlite3; json.load(sys.stdin)'",
+}
+
+
+def stand_in(ws: Workspace, driver: Driver, command: str) -> None:
+    """Replace every lessonloop command of the workspace's installed hook file by `command`."""
+    from lessonloop.apply.hooks.command import is_lessonloop_command
+
+    if not driver.hook_file:
+        raise SystemExit(f"{driver.command}'s hooks are not a JSON file: --stand-ins cannot replace them")
+    path = ws.project / driver.hook_file
+
+    def replaced(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: command if k == "command" and is_lessonloop_command(v) else replaced(v) for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [replaced(item) for item in value]
+        return value
+
+    path.write_text(json.dumps(replaced(json.loads(path.read_text(encoding="utf-8"))), indent=2), encoding="utf-8")
+
+
+def slope(times: dict[str, list[float]], name: str, short: int, long: int) -> float:
+    """The median added time per call of the `name` workspaces against the bare ones."""
+    return statistics.median(
+        ((hl - bl) - (hs - bs)) / (long - short)
+        for hs, hl, bs, bl in zip(
+            times[f"{name}-short"], times[f"{name}-long"], times["bare-short"], times["bare-long"], strict=True
+        )
+    )
+
+
+def measure(name: str, rounds: int, short: int, long: int, work: Path, stand_ins: bool = False) -> dict[str, Any]:
     driver = DRIVERS[name]
     clis.require(driver.command)
     hooked = Workspace(work / f"{name}-hooked")
     bare = Workspace(work / f"{name}-bare")
-    times: dict[str, list[float]] = {
-        "hooked-short": [],
-        "hooked-long": [],
-        "bare-short": [],
-        "bare-long": [],
-        "floor": [],
-    }
+    others = {kind: Workspace(work / f"{name}-{kind}") for kind in (STAND_INS if stand_ins else ())}
+    times: dict[str, list[float]] = {"floor": []}
     with ModelServer() as server:
-        for ws in (hooked, bare):
+        for ws in (hooked, bare, *others.values()):
             driver.setup(ws, server)
-        hooked.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
-        driver.trust(hooked)
-        contenders: list[tuple[str, Callable[[], float]]] = [
-            ("hooked-short", lambda: session(driver, hooked, server, short)),
-            ("hooked-long", lambda: session(driver, hooked, server, long)),
-            ("bare-short", lambda: session(driver, bare, server, short)),
-            ("bare-long", lambda: session(driver, bare, server, long)),
-            ("floor", floor),
-        ]
+        for ws in (hooked, *others.values()):
+            ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
+        for kind, ws in others.items():
+            stand_in(ws, driver, STAND_INS[kind])
+        for ws in (hooked, *others.values()):
+            driver.trust(ws)
+        contenders: list[tuple[str, Callable[[], float]]] = [("floor", floor)]
+        for label, ws in (("hooked", hooked), ("bare", bare), *others.items()):
+            for size, calls in (("short", short), ("long", long)):
+                times[f"{label}-{size}"] = []
+                contenders.append((f"{label}-{size}", functools.partial(session, driver, ws, server, calls)))
         for _key, run in contenders:  # warm-up
             run()
         for round_number in range(rounds):
@@ -132,13 +173,7 @@ def measure(name: str, rounds: int, short: int, long: int, work: Path) -> dict[s
             for key, run in contenders[shift:] + contenders[:shift]:
                 times[key].append(run())
     median = {key: statistics.median(values) for key, values in times.items()}
-    slopes = [
-        ((hl - bl) - (hs - bs)) / (long - short)
-        for hs, hl, bs, bl in zip(
-            times["hooked-short"], times["hooked-long"], times["bare-short"], times["bare-long"], strict=True
-        )
-    ]
-    per_call = statistics.median(slopes)
+    per_call = slope(times, "hooked", short, long)
     return {
         "agent": name,
         "rounds": rounds,
@@ -147,6 +182,7 @@ def measure(name: str, rounds: int, short: int, long: int, work: Path) -> dict[s
         "per_call_s": round(per_call, 4),
         "per_session_s": round((median["hooked-short"] - median["bare-short"]) - short * per_call, 4),
         "per_call_over_floor": round(per_call / median["floor"], 2),
+        "stand_ins_per_call_s": {kind: round(slope(times, kind, short, long), 4) for kind in others},
     }
 
 
@@ -157,13 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--short", type=int, default=2)
     parser.add_argument("--long", type=int, default=10)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--stand-ins", action="store_true", help="also time the hook file with stand-in commands")
     args = parser.parse_args(argv)
     for name in ("LESSONLOOP_INGEST_WAIT", "LESSONLOOP_REFRESH", "LESSONLOOP_HOOK_FOREGROUND", "LESSONLOOP_DB"):
         os.environ.pop(name, None)
     results = []
     with tempfile.TemporaryDirectory(prefix="lessonloop-hooks-in-agent-") as folder:
         for name in args.agents.split(","):
-            results.append(measure(name.strip(), args.rounds, args.short, args.long, Path(folder)))
+            results.append(measure(name.strip(), args.rounds, args.short, args.long, Path(folder), args.stand_ins))
     load = os.getloadavg()
     if args.json:
         print(json.dumps({"load": load, "agents": results}, indent=2))
@@ -179,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{m['hooked-long']:.2f} s | {float(row['per_call_s']) * 1000:.0f} ms | "
             f"{float(row['per_session_s']) * 1000:.0f} ms | {m['floor'] * 1000:.0f} ms | {row['per_call_over_floor']}x |"
         )
+    for row in results:
+        for kind, seconds in row["stand_ins_per_call_s"].items():
+            print(
+                f"{row['agent']}: per call with every hook a stand-in `{STAND_INS[kind]}`: {seconds * 1000:.0f} ms "
+                f"({seconds / row['medians_s']['floor']:.2f}x the floor)"
+            )
     return 0
 
 
