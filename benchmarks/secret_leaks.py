@@ -47,15 +47,21 @@ from lessonloop.secrets.redaction import SCOPES, redact  # noqa: E402
 
 def use_weights(path: str) -> None:
     """Redact with the learned pass's weights from `path` (a module scripts/train_secret_model.py
-    wrote with `--out`, e.g. trained with a set held out) instead of secrets/learned_weights.py."""
+    wrote with `--out`, e.g. trained with a set held out, and its `_context` module beside it)
+    instead of secrets/learned_weights.py and learned_weights_context.py."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("lessonloop.secrets.learned_weights", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot load weights from {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    sys.modules["lessonloop.secrets.learned_weights"] = module
+    given = Path(path)
+    for name, file in (
+        ("lessonloop.secrets.learned_weights", given),
+        ("lessonloop.secrets.learned_weights_context", given.with_name(given.stem + "_context" + given.suffix)),
+    ):
+        spec = importlib.util.spec_from_file_location(name, file)
+        if spec is None or spec.loader is None or not file.is_file():
+            raise SystemExit(f"cannot load weights from {file}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
 
 
 PLANTED_NAMES = ("FRESH", "HELD_OUT", "PLANTED")

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from lessonloop.secrets import learned_weights, redaction
+from lessonloop.secrets import learned_tokens, learned_weights, learned_weights_context, redaction
 from lessonloop.secrets.learned_tokens import candidates, coarse, features, learned_spans
 from lessonloop.secrets.redaction import SCOPES, Scope, redact
 
@@ -134,9 +134,27 @@ def test_the_weights_are_features_the_pass_makes() -> None:
         r"|L[nf4]:.+|R4?:.+|P4?:.+|H4?:.+|Kp:.+|K4:.+|nokey|[ba]:.*|line:.|linestart|lineend)",
         re.S,
     )
-    unknown = [name for name in learned_weights.WEIGHTS if not kinds.fullmatch(name)]
+    every = [*learned_weights.SHAPE_WEIGHTS, *learned_weights_context.CONTEXT_WEIGHTS]
+    unknown = [name for name in every if not kinds.fullmatch(name)]
     assert unknown == []
     assert 0.5 <= learned_weights.THRESHOLD < 1 and learned_weights.SHAPE_CUT < 0
+
+
+def test_the_weights_are_kept_by_the_function_that_writes_their_feature() -> None:
+    """The shape weights (loaded for every candidate) hold every name shape_features writes, the
+    context weights (loaded past the shape cut) every name context_features writes: scoring with
+    the two is scoring with one table."""
+    assert not any(learned_tokens.context_feature(n) for n in learned_weights.SHAPE_WEIGHTS)
+    assert all(learned_tokens.context_feature(n) for n in learned_weights_context.CONTEXT_WEIGHTS)
+    text = (
+        "export API_TOKEN=sk_live_4eC39HqLyjWDarjtT1zdp7dc\n| name | key |\n|---|---|\n| prod | Zx9kQ2mL7pR4 |\n"
+        "  - password: Hunter2Hunter2 # the old one\nsha256:9f86d081884c7d659a2feaa0c55ad015 v1.2.3 2026-11-28\n"
+    )
+    for start, end, key in learned_tokens.candidates(text):
+        word = text[start:end]
+        assert not any(learned_tokens.context_feature(n) for n in learned_tokens.shape_features(word)), word
+        context = learned_tokens.context_features(text, start, end, key, learned_tokens.coarse(word))
+        assert all(learned_tokens.context_feature(n) for n in context), word
 
 
 def test_the_rules_alone_when_the_pass_is_off() -> None:

@@ -17,7 +17,9 @@ identifiers), and measured on a set and on corpora the model never saw (docs/pri
 Speed: the words are found by one regex, a code in groups by a second one only where a byte
 translation shows two groups; a word's shape score is kept per spelling (a transcript repeats its
 identifiers), and a word whose shape alone cannot reach the threshold with any usual context
-(SHAPE_CUT) is never read in context. The weights are loaded by the first text with a candidate.
+(SHAPE_CUT) is never read in context. The shape weights are loaded by the first text with a
+candidate, the context weights (secrets/learned_weights_context.py) by the first candidate whose
+shape passes the cut: most short texts a hook redacts never load them.
 """
 
 from __future__ import annotations
@@ -369,6 +371,32 @@ def context_features(text: str, start: int, end: int, key: str, form: str = "") 
     return out
 
 
+def prepare_bulk() -> None:
+    """For a process about to redact megabytes (ingest): every pattern of this module compiled
+    now and used as itself, not through its LazyRegex (a hook compiles only those its few short
+    texts need; the call through the wrapper costs bulk redaction about 4%)."""
+    module = globals()
+    for name, value in list(module.items()):
+        if isinstance(value, LazyRegex):
+            module[name] = value.compiled
+    module["_FORMS"] = tuple(
+        (name, needs, form.compiled if isinstance(form, LazyRegex) else form) for name, needs, form in _FORMS
+    )
+
+
+# The names context_features writes (a word before, after or above, a header, a key's piece, the
+# characters around, the line's lead; each of the nearest once more per coarse form); every other
+# name is shape_features' (the two never share a name: the weights are kept in two modules by it).
+_CONTEXT_NAME = LazyRegex(
+    r"(?:(?:hex|grp|hum|rnd)\|)?(?:Ln|L4|Lf|R|R4|P|P4|H|H4|Kp|K4|b|a|line):|(?:nokey|linestart|lineend)\Z"
+)
+
+
+def context_feature(name: str) -> bool:
+    """Whether a feature's name is one context_features writes (else shape_features does)."""
+    return _CONTEXT_NAME.match(name) is not None
+
+
 def features(text: str, start: int, end: int, key: str) -> list[str]:
     """Every feature of the candidate text[start:end] (scripts/train_secret_model.py learns their
     weights from the same function)."""
@@ -396,16 +424,21 @@ def scored(text: str) -> list[tuple[int, int, float]]:
     """(start, end, probability) of every candidate of `text` whose shape may make it a secret."""
     found = candidates(text)
     if not found:
-        return []  # (the weights are loaded by the first text that has a candidate)
-    from lessonloop.secrets.learned_weights import BIAS, SHAPE_CUT, WEIGHTS
+        return []  # (the shape weights are loaded by the first text that has a candidate)
+    from lessonloop.secrets.learned_weights import BIAS, SHAPE_CUT, SHAPE_WEIGHTS
 
+    weights: dict[str, float] | None = None
     out: list[tuple[int, int, float]] = []
     for start, end, key in found:
-        score, form = _shape_score(text[start:end], WEIGHTS)
+        score, form = _shape_score(text[start:end], SHAPE_WEIGHTS)
         shape = BIAS + score
         if shape < SHAPE_CUT:
             continue
-        z = shape + sum(map(WEIGHTS.get, set(context_features(text, start, end, key, form)), _ZEROS))
+        if weights is None:  # (16k weights: loaded by the first candidate whose shape passes)
+            from lessonloop.secrets.learned_weights_context import CONTEXT_WEIGHTS
+
+            weights = CONTEXT_WEIGHTS
+        z = shape + sum(map(weights.get, set(context_features(text, start, end, key, form)), _ZEROS))
         out.append((start, end, 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))))
     return out
 
