@@ -264,3 +264,40 @@ def test_a_word_for_password_followed_by_punctuation_only_is_read_without_error(
     # The value after the word is all trailing punctuation: nothing is left once it is stripped.
     for scope in SCOPES:
         assert redact(text, scope) == (text, 0)
+
+
+def test_the_cue_pattern_is_tried_where_a_cue_word_stands_and_finds_what_a_scan_finds() -> None:
+    """cued_passwords finds the cues at the places of their words (CUE_WORDS, one automaton pass)
+    instead of trying the pattern at every character: the same matches as `_CUE.finditer`, on a
+    text holding every alternative of the pattern and on every planted set's texts."""
+    import importlib
+    import pkgutil
+    import re as std_re
+
+    import tests
+    from lessonloop.secrets import cued_passwords
+    from lessonloop.secrets.structural import matches_at, places
+
+    branches = std_re.findall(r"\(\?:([^()]*)\)", cued_passwords._CUE.pattern) + cued_passwords._CUE.pattern.split(")")[
+        -1
+    ].split("|")
+    words = [w.rstrip("?").replace("s?", "s") for group in branches for w in group.split("|") if w]
+    assert all(any(word.startswith(cue) for cue in cued_passwords.CUE_WORDS) for word in words), words
+    texts = [" ".join(f"{w} Tr0ub4dor&77 {w.upper()}" for w in words), "xpassword userss ssh-keygen sudo"]
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.name.startswith("secret_samples"):
+            module = importlib.import_module(f"tests.{info.name}")
+            texts += [v for v in vars(module).values() if isinstance(v, str)]
+            for value in vars(module).values():
+                if isinstance(value, list | tuple):
+                    texts += [
+                        x
+                        for item in value
+                        for x in (item if isinstance(item, tuple) else (item,))
+                        if isinstance(x, str)
+                    ]
+    for text in texts:
+        lowered = text.lower()
+        scanned = [m.span() for m in cued_passwords._CUE.finditer(lowered)]
+        placed = [m.span() for m in matches_at(cued_passwords._CUE, lowered, places(lowered, cued_passwords.CUE_WORDS))]
+        assert placed == scanned, text[:200]

@@ -17,6 +17,7 @@ letters and digits mixed with two digits at least are one too (`qwerty412663zx`)
 from __future__ import annotations
 
 from lessonloop.core.lazy_regex import LazyRegex
+from lessonloop.secrets.structural import matches_at, places
 
 # words that say a line is about logging in (lower case; a word of its own, or the start of one:
 # `passwordnya`, `Passwort`)
@@ -30,6 +31,17 @@ _CUE = LazyRegex(
     r"|utilisateur|benutzer|identifiant|utente|usuário|gebruiker|użytkownik|пользователь|kullanıcı|ssh|sudo)(?![a-z])"
     r"|密码|密碼|口令|パスワード|ログイン|비밀번호|비번|암호|رمز|كلمة|סיסמה|पासवर्ड"
 )
+# What every cue starts with (_CUE's alternatives, an optional last letter left out): the places
+# the cue pattern is tried at (structural.matches_at), not every character of the text.
+CUE_WORDS = (
+    "passw", "password", "passwd", "passcode", "passphrase", "pwd", "pw", "pass", "kennwort", "mot de passe",
+    "mdp", "contrase", "senha", "clave", "wachtwoord", "hasło", "haslo", "heslo", "jelsz", "lösenord", "losenord",
+    "salasana", "passord", "şifre", "sifre", "mot de pas", "wifi", "wi-fi", "wlan", "sleutel", "schlüssel",
+    "parola", "parol", "пароль", "паролем", "логин", "anmeld", "login", "log in", "log into", "logon", "sign in",
+    "signin", "creds", "credential", "user", "username", "usuario", "utilisateur", "benutzer", "identifiant",
+    "utente", "usuário", "gebruiker", "użytkownik", "пользователь", "kullanıcı", "ssh", "sudo", "密码", "密碼",
+    "口令", "パスワード", "ログイン", "비밀번호", "비번", "암호", "رمز", "كلمة", "סיסמה", "पासवर्ड",
+)  # fmt: skip
 # words for password other than English ones: after them a value needs no symbol
 _FOREIGN = LazyRegex(
     r"(?<![a-zа-я])(?:kennwort|passwort|mot de passe|mdp|contrase|senha|clave|wachtwoord|hasło|haslo|heslo|jelsz"
@@ -56,7 +68,8 @@ def cued_spans(text: str) -> list[tuple[int, int, str]]:
     if len(lowered) == len(text):
         found = []
         line = scanned = 0
-        for cue in _CUE.finditer(lowered):  # (each stretch of the text looked at once for a line break)
+        for cue in matches_at(_CUE, lowered, places(lowered, CUE_WORDS)):  # (= _CUE.finditer(lowered))
+            # (each stretch of the text looked at once for a line break)
             newline = text.rfind("\n", scanned, cue.start())
             line = newline + 1 if newline >= 0 else line
             scanned = cue.start()
