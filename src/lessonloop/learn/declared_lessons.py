@@ -10,7 +10,9 @@ a setup file (a configuration file or a dependency manifest: `config/test.exs`, 
 there the same way.
 
 The lesson: the failing command, while that file (relative to the call's folder) lacks the term
-(Trigger.needs, "PATH|TERM"); its remedy, the declaration to add. The decision reads the file when
+(Trigger.needs, "PATH|TERM"), and, when the failing command named what it ran (`mix test
+test/web/live/page_test.exs`), a run of what is in that folder where it exists ("PATH|TERM|FOLDER":
+other tests need not meet the failure); its remedy, the declaration to add. The decision reads the file when
 the command comes up (the file on disk in the hooks, what the transcripts show of it in replay), so
 the lesson is silent wherever the file has it, and a call that carries the remedy is the only one
 that satisfies it.

@@ -17,8 +17,8 @@ edited after it (and not written between: then it may be new).
 A view: a successful read of the file (a file tool's read, `cat FILE`, `Get-Content FILE`: the
 whole file when it asked for no range and its output was kept whole), a content search of the file
 alone whose pattern would list a line holding the text (the Grep tool's, `rg`'s or `grep`'s), a
-write of its whole text. A
-view that holds the text says so whatever its range; one that lacks it says so only when whole.
+write of its whole text. A view that holds the text says so whatever its range; one that lacks it
+says so only when whole.
 What may change the file: an edit or write of it, a command that names it or changes files in bulk
 (`git checkout`, `git stash`, ...). The same session only, its subagents included; at most
 REACH calls each way.
