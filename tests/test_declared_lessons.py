@@ -5,9 +5,7 @@ file has it; the hooks read the file on disk, replay what the transcripts show o
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from lessonloop.learn.file_views import TranscriptFiles
 from lessonloop.lesson_model.triggers import Trigger, needed_file, needed_folder, needed_text, read_trigger
 from tests.hook_helpers import HookSession, hook_env
 from tests.learning_helpers import PROJECT, Script, ScriptedSession, play, replay_cli
+from tests.real_agents.workspace import git
 from tests.transcript_builder import TranscriptBuilder
 
 SECRET = (
@@ -212,17 +211,6 @@ def test_the_hook_reads_the_file_on_disk(tmp_path: Path) -> None:
     assert file_has("big.json|secret_key_base", str(tmp_path)) is None  # its rest is not read
 
 
-def _git(folder: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@x",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@x",
-    }
-    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, env=env)
-
-
 def test_the_hooks_learn_it_and_say_it_in_another_worktree(tmp_path: Path) -> None:
     """The real hook processes in real git worktrees of one repository: one worktree fails, is
     fixed, passes; another whose config lacks the key is told before `mix test`; one that has it
@@ -234,13 +222,13 @@ def test_the_hooks_learn_it_and_say_it_in_another_worktree(tmp_path: Path) -> No
     (main / "config" / "test.exs").write_text(CONFIG)
     (main / "test" / "app_web" / "live").mkdir(parents=True)
     (main / "test" / "app_web" / "live" / "page_live_test.exs").write_text("defmodule X do\nend\n")
-    _git(tmp_path, "init", "-q", "-b", "main", str(main))
-    _git(main, "add", "-A")
-    _git(main, "commit", "-q", "-m", "start")
+    git(tmp_path, "init", "-q", "-b", "main", str(main))
+    git(main, "add", "-A")
+    git(main, "commit", "-q", "-m", "start")
     trees = {}
     for name in ("a", "b", "c"):
         trees[name] = tmp_path / "app-worktrees" / name
-        _git(main, "worktree", "add", "-q", "-b", f"feat-{name}", str(trees[name]))
+        git(main, "worktree", "add", "-q", "-b", f"feat-{name}", str(trees[name]))
     (trees["c"] / "config" / "test.exs").write_text(FIXED)
     first = HookSession(trees["a"], env)
     first.bash(LIVE_TEST, error=SECRET)
