@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from lessonloop.learn.events import CallEvent
+from lessonloop.learn.file_views import TranscriptFiles
 
 
 @dataclass(slots=True)
@@ -35,6 +36,11 @@ class History:
     # whether the file a lesson needs held its text at a call (Learner's `disk`): the store's
     # views of it (pipeline/learning/source.SessionFiles); None: the events' own (file_views.py)
     files: Callable[[CallEvent, str], bool | None] | None = None
+
+    def disk(self) -> Callable[[CallEvent, str], bool | None]:
+        """Whether the file a lesson needs held its text at a call (Learner's `disk`): the store's
+        views when it gave them (`files`), else those of the history's own events."""
+        return self.files if self.files is not None else TranscriptFiles(self.events).has
 
     def stream(self) -> Iterator[CallEvent | CorrectionEvent]:
         """Calls and corrections merged in time order (a correction after the calls it corrects)."""

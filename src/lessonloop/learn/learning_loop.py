@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from lessonloop.learn.engine import Decision, Learner, Policy
 from lessonloop.learn.events import CallEvent
-from lessonloop.learn.file_views import TranscriptFiles
 from lessonloop.learn.history import CorrectionEvent, History
 
 
@@ -112,5 +111,5 @@ class HistoryWarnings(LoopPlug):
 def learn_history(history: History, policy: Policy | None = None) -> Learner:
     """Run the learner over a whole history (every session ends at its last call), taking in the
     warnings the hooks gave."""
-    learner = Learner(policy, prompts=history.prompts, disk=history.files or TranscriptFiles(history.events).has)
+    learner = Learner(policy, prompts=history.prompts, disk=history.disk())
     return run_loop(learner, history.stream(), last_calls(history.events), HistoryWarnings(history.warnings))

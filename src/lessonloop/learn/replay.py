@@ -34,7 +34,6 @@ from lessonloop.analyze.error_classes import USAGE_CLASSES
 from lessonloop.core.rates import per_100, rate, rounded
 from lessonloop.learn.engine import Decision, Learner, Policy
 from lessonloop.learn.events import CallEvent
-from lessonloop.learn.file_views import TranscriptFiles
 from lessonloop.learn.history import History
 from lessonloop.learn.learning_loop import HistoryWarnings, last_calls, run_loop
 from lessonloop.learn.replay_audit import ExplainedFailure, explain_failure, repeat_steps
@@ -206,7 +205,7 @@ def replay(
         report.evaluated_sessions = len(starts) - first_test
     else:
         report.evaluated_sessions = len(starts)
-    learner = Learner(policy, prompts=history.prompts, disk=history.files or TranscriptFiles(history.events).has)
+    learner = Learner(policy, prompts=history.prompts, disk=history.disk())
     scoring = _Scoring(report, learner, cutoff, history.warnings if hook_warnings else {})
     run_loop(learner, history.stream(), last_calls(history.events), scoring, frozen_from=cutoff)
     report.lessons_learned = len(learner.lessons)

@@ -120,6 +120,11 @@ def correction_order(item: Item) -> tuple[str, str]:
 def call_order(item: Item) -> tuple[str, str, int]:
     event = item.event
     assert isinstance(event, CallEvent)
+    return event_order(event)
+
+
+def event_order(event: CallEvent) -> tuple[str, str, int]:
+    """A call's place in learning's order: its time, then its context, then its place there."""
     return (event.ts, event.call.context_id, event.call.seq)
 
 

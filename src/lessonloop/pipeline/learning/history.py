@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 
 from lessonloop.learn.events import CallEvent
 from lessonloop.learn.history import CorrectionEvent, History
+from lessonloop.pipeline.learning import events as ev
 from lessonloop.pipeline.learning import source
 from lessonloop.store.learning import reader as reads
 
@@ -29,7 +30,7 @@ def load_history(conn: sqlite3.Connection, project: str | None = None, agent: st
         when = event.ts
         if when and (root not in history.session_starts or when < history.session_starts[root]):
             history.session_starts[root] = when
-    history.events.sort(key=lambda e: (e.ts, e.call.context_id, e.call.seq))
+    history.events.sort(key=ev.event_order)
     history.files = source.SessionFiles(conn)  # (what a session showed of a file: read when a lesson needs it)
     history.corrections = _corrections(conn, by_id, project, agent)
     history.warnings = {call_id: found for call_id, found in reads.all_warnings(conn).items() if call_id in by_id}

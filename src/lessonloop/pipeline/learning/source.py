@@ -320,7 +320,7 @@ class SessionFiles:
             except sqlite3.Error:
                 return None  # (a store closed or busy: not known, the lesson stays silent)
             events = [ev.call_event(row) for row in rows]
-            events.sort(key=lambda e: (e.ts, e.call.context_id, e.call.seq))
+            events.sort(key=ev.event_order)
             files = TranscriptFiles(events)
         self._kept[event.session_id] = files
         while len(self._kept) > self.KEPT:
