@@ -251,9 +251,38 @@ def run(argv: list[str], data: bytes, env: dict[str, str]) -> tuple[float, bytes
 
 
 def before_tree(argv: list[str], src: Path) -> list[str]:
-    """The hook command `argv` (python -I -c CODE EVENT) run from the source folder `src`."""
+    """The hook command `argv` (python -I -c CODE EVENT) run from the source folder `src` (whose
+    hooks may predate the client of the hook server: then its entry point, as it was installed)."""
     at = argv.index("-c") + 1
-    return [*argv[:at], f"import sys; sys.path.insert(0, {str(src.resolve())!r}); {argv[at]}", *argv[at + 1 :]]
+    code = argv[at]
+    if not (src / "lessonloop" / "apply" / "hooks" / "client.py").exists():
+        code = code.replace("lessonloop.apply.hooks.client import", "lessonloop.apply.hooks.entry import")
+    return [*argv[:at], f"import sys; sys.path.insert(0, {str(src.resolve())!r}); {code}", *argv[at + 1 :]]
+
+
+def in_process(argv: list[str]) -> list[str]:
+    """The hook command `argv` run the way it was before the hook server: entry.run in the
+    command's own process (what every call does where no server answers)."""
+    return [
+        word.replace("lessonloop.apply.hooks.client import", "lessonloop.apply.hooks.entry import") for word in argv
+    ]
+
+
+def hook_server(argv: list[str], env: dict[str, str], action: str = "wait_ready") -> bool:
+    """`wait_ready`: wait until the hook server the warm-up's calls started for this command
+    answers; `stop`: stop it (server.py's functions, on the socket client.server_path names, in
+    the command's interpreter and environment). False when the command runs without one
+    (LESSONLOOP_HOOK_SERVER=0, an older tree) or none ran."""
+    at = argv.index("-c") + 1
+    if "hooks.client import" not in argv[at]:
+        return False
+    code = argv[at].replace("from lessonloop.apply.hooks.client import run; run()", "")
+    code += (
+        "import os; from lessonloop.apply.hooks import client, server; path = client.server_path(client.installation_key()); "
+        f"print(int(bool(path) and os.environ.get(client.ENV, '1') != '0' and bool(server.{action}(path))))"
+    )
+    done = subprocess.run([*argv[:at], code], capture_output=True, text=True, env=env, check=False)
+    return done.stdout.strip() == "1"
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -278,6 +307,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--session-calls", type=int, default=150, help="calls the hooks stored live in the timed session (its history)"
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="with --every: each hook also as it ran before the hook server, in its own process",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -521,6 +555,7 @@ def bytecode_missing(argv: list[str], env: dict[str, str]) -> list[str]:
     after a warm-up run: each run would compile them again (a source folder it cannot write)."""
     at = argv.index("-c") + 1
     code = argv[at].replace("from lessonloop.apply.hooks.entry import run; run()", "")
+    code = code.replace("from lessonloop.apply.hooks.client import run; run()", "")
     code += (
         "import importlib.util, os, json; import lessonloop.apply.hooks.entry as e, lessonloop.store.hooks as h; "
         "print(json.dumps([m.__name__ for m in (e, h) if not os.path.exists(importlib.util.cache_from_source(m.__file__))]))"
@@ -747,6 +782,8 @@ def every_main(args: argparse.Namespace) -> int:
             contenders.append((f"{agent}|{event}|{label}", argv_, raw))
             if args.before is not None:
                 contenders.append((f"{agent}|{event}|{label}@before", before_tree(installed, args.before), raw))
+            if args.in_process:
+                contenders.append((f"{agent}|{event}|{label}@in-process", in_process(argv_), raw))
         times: dict[str, list[float]] = {name: [] for name, _a, _d in contenders}
         answered = dict.fromkeys(times, 0)
         n = 0
@@ -757,6 +794,7 @@ def every_main(args: argparse.Namespace) -> int:
                 run(argv_, varied(body, n * width) if body is not None else b"", env)
                 learning_done(tmp)
         report["bytecode_missing"] = bytecode_missing(contenders[1][1], env)
+        report["hook_server"] = hook_server(contenders[1][1], env)
         for _ in range(args.rounds):
             for _i in range(args.calls):
                 n += 1
@@ -769,6 +807,7 @@ def every_main(args: argparse.Namespace) -> int:
                     answered[name] += bool(out.strip()) and out.strip() != b"{}"
                     learning_done(tmp)
         lock.close()
+        hook_server(contenders[1][1], env, "stop")
         failures = Path(tmp) / "hook-failures.log"
         report["hook_failures"] = failures.read_text().splitlines()[:5] if failures.exists() else []
     report["load"] = [round(x, 2) for x in os.getloadavg()]
@@ -776,7 +815,7 @@ def every_main(args: argparse.Namespace) -> int:
     report["baseline"] = base
     rows: list[dict[str, Any]] = []
     for name in list(times)[1:]:
-        if name.endswith("@before"):
+        if name.endswith(("@before", "@in-process")):
             continue
         agent, event, label = name.split("|")
         s = summary(times[name])
@@ -785,6 +824,9 @@ def every_main(args: argparse.Namespace) -> int:
         if f"{name}@before" in times:
             was = summary(times[f"{name}@before"])
             rows[-1]["before"] = {**was, "ratio": round(was["median_ms"] / base["median_ms"], 2)}
+        if f"{name}@in-process" in times:
+            alone = summary(times[f"{name}@in-process"])
+            rows[-1]["in_process"] = {**alone, "ratio": round(alone["median_ms"] / base["median_ms"], 2)}
     report["hooks"] = rows
     report["target_ratio"] = TARGET_RATIO
     report["max_ratio"] = max(row["ratio"] for row in rows)
@@ -797,6 +839,8 @@ def every_main(args: argparse.Namespace) -> int:
         for row in rows:
             then = row.get("before")
             earlier = f"  before {then['median_ms']:6.2f} ms ({then['ratio']:.2f}x)" if then else ""
+            by_itself = row.get("in_process")
+            earlier += f"  in-process {by_itself['median_ms']:6.2f} ms ({by_itself['ratio']:.2f}x)" if by_itself else ""
             print(f"{row['agent']:8s} {row['event']:19s} {row['hook']:21s} median {row['median_ms']:6.2f} ms  "
                   f"p95 {row['p95_ms']:6.2f} ms  ratio {row['ratio']:.2f}  answered {row['answered']}{earlier}")  # fmt: skip
         if report["bytecode_missing"]:

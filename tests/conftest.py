@@ -43,6 +43,9 @@ os.environ["LESSONLOOP_REFRESH"] = "0"
 # and the hooks' learning worker leaves as soon as its queue is empty (it lingers for a person:
 # apply/hooks/learn_worker.LINGER; tests/test_hook_learn_worker.py tests that)
 os.environ["LESSONLOOP_LEARN_LINGER"] = "0"
+# and each hook process runs its call itself: a hook server per test's HOME would linger (for half
+# an hour) after its test; tests/test_hook_server.py and the real agents' harness turn it on.
+os.environ["LESSONLOOP_HOOK_SERVER"] = "0"
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lessonloop.apply.hooks.command import MARKER, check_command, hook_command, site_paths, start
+from lessonloop.apply.hooks.command import RUN_CODE, check_command, hook_command, site_paths, start
 
 
 def _path_of(argv: list[str]) -> list[str]:
@@ -26,7 +26,7 @@ def test_the_command_adds_what_site_would_and_nothing_else() -> None:
     with_site = _path_of([sys.executable, "-I", "-c", probe])
     argv = start()
     assert argv[:4] == [sys.executable, "-I", "-S", "-c"]
-    without = _path_of([*argv[:4], argv[4].split(f"from {MARKER}")[0] + probe])
+    without = _path_of([*argv[:4], argv[4].split(RUN_CODE)[0] + probe])
     assert without == with_site  # the same import path, in the same order
     import lessonloop
 
@@ -38,9 +38,9 @@ def test_the_installed_command_runs_the_entry_point_without_site() -> None:
     assert "-S" in argv
     done = subprocess.run(check_command(), capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert set(json.loads(done.stdout)) == {"ok", "db", "lessons", "problem"}
+    assert set(json.loads(done.stdout)) == {"ok", "db", "lessons", "problem", "server"}
     code = argv[argv.index("-c") + 1].replace(
-        f"from {MARKER} import run; run()", "import site, sys; print(sys.flags.no_site)"
+        RUN_CODE, "import site, sys; print(sys.flags.no_site)"
     )
     out = subprocess.run([*argv[: argv.index("-c") + 1], code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "1"  # really without site
@@ -49,7 +49,7 @@ def test_the_installed_command_runs_the_entry_point_without_site() -> None:
 def test_an_interpreter_that_cannot_start_so_keeps_site(tmp_path: Path) -> None:
     missing = str(tmp_path / "no-python")
     assert site_paths(missing) is None
-    assert start(missing) == [missing, "-I", "-c", f"from {MARKER} import run; run()"]
+    assert start(missing) == [missing, "-I", "-c", RUN_CODE]
     # one whose packages need a .pth file's code: the entry point does not import without site
     fake = tmp_path / "python"
     fake.write_text(

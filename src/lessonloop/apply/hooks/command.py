@@ -42,9 +42,12 @@ TIMEOUTS: dict[str, int] = {
     "Stop": 60,
     "SessionEnd": 60,
 }
-MARKER = "lessonloop.apply.hooks.entry"  # how an installed lessonloop hook is recognised
-# `-c` rather than `-m MARKER`: runpy would cost every hook about 3 ms of imports.
-_RUN = f"from {MARKER} import run; run()"
+# How an installed lessonloop hook is recognised: the package of its entry point (the command of
+# earlier versions ran `lessonloop.apply.hooks.entry`, today's `lessonloop.apply.hooks.client`).
+MARKER = "lessonloop.apply.hooks."
+# `-c` rather than `-m`: runpy would cost every hook about 3 ms of imports. The client hands the
+# call to the hook server, else runs entry.run itself (client.py).
+RUN_CODE = "from lessonloop.apply.hooks.client import run; run()"
 _PROBE = "import sys, json; print(json.dumps(sys.path))"
 PROBE_SECONDS = 30
 
@@ -58,7 +61,7 @@ def site_paths(python: str) -> tuple[str, ...] | None:
         full = _paths([python, "-I", "-c", _PROBE])
         bare = _paths([python, "-I", "-S", "-c", _PROBE])
         added = tuple(path for path in full if path not in bare)
-        check = f"{_extend(added)}import {MARKER}"
+        check = f"{_extend(added)}import lessonloop.apply.hooks.client, lessonloop.apply.hooks.entry"
         done = subprocess.run([python, "-I", "-S", "-c", check], capture_output=True, timeout=PROBE_SECONDS)
     except (OSError, subprocess.SubprocessError, ValueError):
         return None
@@ -84,8 +87,8 @@ def start(python: str | None = None) -> list[str]:
     python = python or sys.executable
     paths = site_paths(python)
     if paths is None:
-        return [python, "-I", "-c", _RUN]
-    return [python, "-I", "-S", "-c", _extend(paths) + _RUN]
+        return [python, "-I", "-c", RUN_CODE]
+    return [python, "-I", "-S", "-c", _extend(paths) + RUN_CODE]
 
 
 def hook_command(event: str, options: tuple[str, ...] = (), python: str | None = None, agent: str = "claude") -> str:
@@ -104,7 +107,8 @@ def hook_command(event: str, options: tuple[str, ...] = (), python: str | None =
 
 def check_command(python: str | None = None) -> list[str]:
     """The argv that checks the installed entry point works: prints one JSON object
-    {"ok", "db", "lessons", "problem"} and exits 0."""
+    {"ok", "db", "lessons", "problem"} and exits 0 (the way every hook call goes: through the
+    hook server when one answers)."""
     return [*start(python), "--check"]
 
 

@@ -21,7 +21,7 @@ warning, lessons) writes its answer first and records it after (HookContext.afte
 store that is locked (the record waits in the spool: spool.py), full or read-only (the failure is
 logged) costs the record, never the answer.
 
-`--check` prints {"ok", "db", "lessons", "problem"} for `lessonloop hooks status`. The ingest
+`--check` prints {"ok", "db", "lessons", "problem", "server"} for `lessonloop hooks status`. The ingest
 worker of Stop / SessionEnd is a process of its own (pipeline/live_ingest.py, started by
 session_end.py).
 """
@@ -47,6 +47,9 @@ BUDGET_SECONDS = {
     "SessionEnd": 50.0,
 }
 MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
+# The pid of the process that started the hook (the agent, or its shell): set by the hook server's
+# child (server.py), whose own parent is the server; None: this process's parent (`caller_pid`).
+CALLER_PID: list[int | None] = [None]
 _HANDLERS = {
     "SessionStart": ("session_start", "handle"),
     "UserPromptSubmit": ("prompt", "handle"),
@@ -175,6 +178,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def caller_pid() -> int:
+    """The pid of the process that ran the hook command (an adapter that makes a session's id
+    from the running agent reads it here, not from os.getppid: a server's child has the server
+    for its parent)."""
+    return CALLER_PID[0] or os.getppid()
+
+
 def _agent(options: list[str]) -> str:
     """The agent named by `--agent=NAME` (default claude); an unknown one is an error (fails open)."""
     for option in options:
@@ -248,9 +258,31 @@ def _stop_budget() -> None:
         _signal.setitimer(_signal.ITIMER_REAL, 0)
 
 
+def _server_state() -> dict[str, object]:
+    """The hook server of this command's installation (client.py, server.py): its socket, pid and
+    calls taken, whether this call went through it, or why there is none."""
+    from lessonloop.apply.hooks import client
+
+    if os.environ.get(client.ENV, "1") == "0":
+        return {"state": "off", "why": f"{client.ENV}=0"}
+    if not hasattr(os, "fork"):
+        return {"state": "off", "why": "this system has no fork"}
+    path = client.server_path(client.installation_key())
+    if path is None:
+        return {"state": "off", "why": "no folder only this user can enter for its socket"}
+    from lessonloop.apply.hooks.server import running
+
+    seen = running(path)
+    state: dict[str, object] = {"state": "running" if seen else "stopped", "socket": path}
+    if seen:
+        state.update(pid=seen[0], calls=seen[1])
+    state["answered"] = CALLER_PID[0] is not None  # this check ran in the server's child
+    return state
+
+
 def _check(db: str) -> int:
     """Whether the entry point and the store work, as one JSON object on stdout."""
-    result: dict[str, object] = {"ok": False, "db": db, "lessons": 0, "problem": None}
+    result: dict[str, object] = {"ok": False, "db": db, "lessons": 0, "problem": None, "server": _server_state()}
     try:
         if not os.path.exists(db):
             result["problem"] = f"no store at {db} yet: run `lessonloop ingest` (the hooks create it too)"

@@ -115,11 +115,18 @@ def scope_status(scope: str, path: str) -> Json:
 
 def check_entry(timeout: float = 10.0, db: str | None = None) -> Json:
     """Run the entry point's --check as an agent would run a hook: {"ok", "db", "lessons",
-    "problem", "command"}; a failure to run or to answer is reported, never raised. `db`: the
+    "problem", "server", "command"} (server: the hook server's state, entry._server_state); a failure to run or to answer is reported, never raised. `db`: the
     store to check (as $LESSONLOOP_DB), else the one the environment gives the hooks."""
     argv = check_command()
     env = None if db is None else {**os.environ, "LESSONLOOP_DB": db}
-    result: Json = {"ok": False, "db": None, "lessons": None, "problem": None, "command": shlex.join(argv)}
+    result: Json = {
+        "ok": False,
+        "db": None,
+        "lessons": None,
+        "problem": None,
+        "server": None,
+        "command": shlex.join(argv),
+    }
     try:
         proc = subprocess.run(
             argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, env=env, check=False
@@ -138,7 +145,7 @@ def check_entry(timeout: float = 10.0, db: str | None = None) -> Json:
         said = (proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or ["no output"])[-1]
         result["problem"] = f"exit status {proc.returncode}, no JSON answer: {said}"
         return result
-    result.update({key: answer.get(key) for key in ("db", "lessons", "problem")})
+    result.update({key: answer.get(key) for key in ("db", "lessons", "problem", "server")})
     result["ok"] = answer.get("ok") is True
     if not result["ok"] and not result["problem"]:
         result["problem"] = "the entry point reported a failure without a reason"

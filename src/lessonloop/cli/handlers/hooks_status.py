@@ -62,6 +62,7 @@ def _print_status(data: dict[str, Any]) -> None:
     else:
         out.print(f"Entry point: [red]not working[/]: {escape(str(entry['problem']))}")
         out.print(f"[dim]  checked with: {escape(entry['command'])}[/]")
+    _print_server(entry.get("server"))
     out.print(f"Store: {escape(data['db'])}")
     log = data["failure_log"]
     out.print(f"Failure log: {escape(', '.join(log['files']))}: {log['count']} failure(s)")
@@ -134,3 +135,22 @@ def _state(row: dict[str, Any], agent: dict[str, Any], problems: list[str]) -> s
                 f"`lessonloop hooks install --agent {agent['agent']}` writes the right one"
             )
     return ", ".join(escape(" ".join([h["event"], *h["options"]])) for h in row["events"])
+
+
+def _print_server(server: Any) -> None:
+    """The hook server's line (apply/hooks/server.py): running, stopped or off."""
+    from rich.markup import escape
+
+    if not isinstance(server, dict):
+        return
+    out = console()
+    if server.get("state") == "running":
+        through = "; this check went through it" if server.get("answered") else ""
+        out.print(
+            f"Hook server: [green]running[/] (pid {server.get('pid')}, {server.get('calls')} call(s) taken{through}) "
+            f"at {escape(str(server.get('socket')))}"
+        )
+    elif server.get("state") == "stopped":
+        out.print("Hook server: not running (the next hook call starts it; that call runs in its own process)")
+    else:
+        out.print(f"Hook server: off ({escape(str(server.get('why')))}): every hook call runs in its own process")

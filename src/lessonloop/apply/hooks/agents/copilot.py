@@ -28,7 +28,6 @@ exits 0.
 from __future__ import annotations
 
 import json
-import os
 
 from lessonloop.apply.hooks.agents.answers import context, decision
 from lessonloop.apply.hooks.agents.tool_args import args_object, first_text, stable_id
@@ -89,7 +88,9 @@ def session_of(raw: dict[str, object], cwd: str | None) -> str:
     given = first_text(raw, "sessionId", "session_id")
     if given is not None:
         return given
-    return stable_id("copilot-", cwd, os.getppid())
+    from lessonloop.apply.hooks.entry import caller_pid
+
+    return stable_id("copilot-", cwd, caller_pid())
 
 
 def tool_call(tool: str, args: dict[str, object]) -> tuple[str, dict[str, object]]:

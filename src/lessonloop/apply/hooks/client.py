@@ -1,0 +1,177 @@
+"""The installed hook command's first step: hand the call to the hook server, else run it here.
+
+An agent starts a process for every hook, on every tool call. Most of what that process costs is
+Python's (the interpreter, the imports of the handlers, the store's and the redactor's modules,
+their patterns compiled), not the handler's. The hook server (server.py) pays that once and forks
+a warm child per call. So this module imports only what the interpreter has at start (`os`,
+`sys`) and the socket's C module, and:
+
+1. connects to the server's Unix socket (server_path: in a folder only this user can enter);
+2. sends it this process's stdin, stdout and stderr (the descriptors themselves, SCM_RIGHTS), its
+   command line, folder, environment, umask and parent's pid, and the key naming the
+   installation (the interpreter, its import path, HOME);
+3. waits for the child's exit code and leaves with it. The child reads the payload from the
+   agent's pipe and writes the answer to it, exactly as the handler would here.
+
+Whenever the server is not there, refuses (another key, its code changed on disk) or fails before
+it said it runs the call, the call runs here as before (entry.run), and a server is started in
+the background for the next calls (at most one start every START_EVERY seconds, and a lock keeps
+one server per socket). LESSONLOOP_HOOK_SERVER=0 turns the server off; where there is no fork or
+no Unix socket (Windows), every call runs here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Seconds between two starts of a server by the hooks (a server that cannot start is not retried
+# by every call).
+START_EVERY = 20.0
+CONNECT_SECONDS = 1.0
+# Seconds to wait for the child's exit code: longer than any handler's budget (entry.BUDGET_SECONDS,
+# twice: the answer, then its record).
+RESULT_SECONDS = 130.0
+MAGIC = b"LLHOOK1"
+RUNNING = b"R"  # the child took the call: from now on it is never run here too
+ENV = "LESSONLOOP_HOOK_SERVER"
+
+
+def installation_key() -> str:
+    """What names one installation's server: the interpreter, its import path and HOME (a test's
+    temporary HOME gets a server of its own). The server checks it on every request."""
+    return "\n".join([sys.executable, *sys.path, os.environ.get("HOME", "")])
+
+
+def server_path(key: str) -> str | None:
+    """The server's socket for `key`: `<runtime folder>/lessonloop-<uid>/h-<crc>.sock`, where the
+    runtime folder is XDG_RUNTIME_DIR when set, else the temp folder. None when the folder is not
+    this user's alone (made here with mode 0700 when missing) or the path is too long for a
+    socket."""
+    import zlib  # a C module: no Python code to import
+
+    base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
+    uid = os.getuid()
+    folder = f"{base.rstrip('/')}/lessonloop-{uid}"
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    try:
+        seen = os.lstat(folder)
+    except OSError:
+        return None
+    if seen.st_uid != uid or (seen.st_mode & 0o077) or (seen.st_mode & 0o170000) != 0o040000:
+        return None  # a folder another user made, or one others can enter: never trusted
+    path = f"{folder}/h-{zlib.crc32(key.encode('utf-8', 'surrogateescape')):08x}.sock"
+    return path if len(path.encode()) < 104 else None  # sun_path's size (104 on macOS, 108 Linux)
+
+
+def run() -> None:
+    """The hook command's entry point: through the server when it answers, else entry.run."""
+    if os.environ.get(ENV, "1") != "0" and hasattr(os, "fork"):
+        code = through_server()
+        if code is not None:
+            os._exit(code)
+    from lessonloop.apply.hooks.entry import run as run_here
+
+    run_here()
+
+
+def through_server() -> int | None:
+    """The exit code of the call as the server's child ran it, or None when this process must run
+    it (no server, a refusal, a failure before the child took the call); then a server is
+    started when none answers."""
+    try:
+        import _socket  # type: ignore[import-not-found,unused-ignore]  # `socket` imports enum: ms
+    except ImportError:
+        return None
+    key = installation_key()
+    path = server_path(key)
+    if path is None:
+        return None
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        sock.settimeout(CONNECT_SECONDS)
+        try:
+            sock.connect(path)
+        except OSError:
+            if "--check" not in sys.argv:  # `hooks status` looks: it starts nothing
+                start_server(path)
+            return None
+        try:
+            sock.sendmsg([_request(key)], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _fds())])
+            sock.settimeout(RESULT_SECONDS)
+            if sock.recv(1) != RUNNING:
+                return None  # refused before it read anything: run here
+        except OSError:
+            return None
+        # From here the child has the call: whatever happens, it is not run a second time.
+        answer = b""
+        try:
+            while True:
+                chunk = sock.recv(64)
+                if not chunk:
+                    break
+                answer += chunk
+        except OSError:
+            pass
+        return int(answer) if answer.isdigit() else 0  # a child that died: no decision (fail open)
+    finally:
+        sock.close()
+
+
+def _fds() -> bytes:
+    return b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2))
+
+
+def _request(key: str) -> bytes:
+    """MAGIC, then NUL-separated: the key, the folder, the parent's pid, the umask, the number of
+    arguments, the arguments, then the environment's `NAME=value` entries; all behind the body's
+    length (4 bytes). No field can hold a NUL (POSIX forbids it in each)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    fields = [
+        key.encode("utf-8", "surrogateescape"),
+        os.getcwdb(),
+        str(os.getppid()).encode(),
+        str(mask).encode(),
+        str(len(sys.argv) - 1).encode(),
+        *(os.fsencode(word) for word in sys.argv[1:]),
+        *(name + b"=" + value for name, value in os.environb.items()),
+    ]
+    body = MAGIC + b"\0" + b"\0".join(fields)
+    return len(body).to_bytes(4, "big") + body
+
+
+def start_server(path: str) -> None:
+    """Start the server for `path` in the background, detached from the agent's session and its
+    pipes, unless the hooks started one less than START_EVERY seconds ago."""
+    stamp = path + ".start"
+    try:
+        import time
+
+        if time.time() - os.stat(stamp).st_mtime < START_EVERY:
+            return
+    except OSError:
+        pass
+    try:
+        with open(stamp, "wb"):
+            pass
+        devnull = os.devnull
+        code = f"import sys; sys.path[:] = {sys.path!r}; from lessonloop.apply.hooks.server import main; main({path!r})"
+        os.posix_spawn(
+            sys.executable,
+            [sys.executable, "-I", *(["-S"] if sys.flags.no_site else []), "-c", code],
+            os.environ,
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_OPEN, 1, devnull, os.O_WRONLY, 0),
+                (os.POSIX_SPAWN_OPEN, 2, devnull, os.O_WRONLY, 0),
+            ],
+            setsid=True,
+        )
+    except (OSError, AttributeError, NotImplementedError):
+        pass  # no server this time: the calls run here

@@ -1,0 +1,318 @@
+"""The hook server: one warm process per installation that forks a child for every hook call.
+
+A hook's process spends most of its time becoming ready (the interpreter, the imports of the
+handlers, the store's and the redactor's modules, the redactor's patterns and automaton) and a
+few milliseconds on the call. The server becomes ready once, then for each connection of the
+installed command (client.py) forks: the child takes the caller's stdin, stdout and stderr
+(passed as descriptors), its folder, environment, umask and arguments, and runs the same
+`entry.main` the command would have run itself, writing to the agent's own pipes; its exit code
+goes back to the caller, which leaves with it. A child per call keeps the calls apart (nothing of
+one call's state, environment or store connection reaches the next) and the server's own state
+unchanged: it never opens a store.
+
+Trust: the socket lives in a folder only this user can enter (client.server_path), and a child
+serves only a peer of the same user (SO_PEERCRED where the system has it) that names this
+server's installation key. The request is what an agent gives its hook: nothing a client sends
+runs as code.
+
+It leaves, removing its socket, after IDLE_SECONDS without a call (LESSONLOOP_HOOK_SERVER_IDLE
+seconds), when another process has taken its socket's name, or when a file of the code it loaded
+changed on disk (an upgrade: that call, like every call with no server, runs in the caller's
+process, which starts a new server). A lock keeps one server per socket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import io
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+
+from lessonloop.apply.hooks.client import MAGIC, RUNNING, installation_key
+
+IDLE_SECONDS = 1800.0
+IDLE_ENV = "LESSONLOOP_HOOK_SERVER_IDLE"
+# What the server imports and readies before its first call: every handler, every agent's adapter,
+# the store's hook queries, the redactor's rule families (entry.main imports each of them lazily).
+PRELOAD = (
+    "lessonloop.apply.hooks.entry",
+    "lessonloop.apply.hooks.hook_store",
+    "lessonloop.apply.hooks.failures",
+    "lessonloop.apply.hooks.spool",
+    "lessonloop.apply.hooks.pre_tool",
+    "lessonloop.apply.hooks.post_tool",
+    "lessonloop.apply.hooks.prompt",
+    "lessonloop.apply.hooks.session_start",
+    "lessonloop.apply.hooks.session_end",
+    "lessonloop.apply.hooks.live_learning",
+    "lessonloop.apply.hooks.edit_check",
+    "lessonloop.apply.hooks.agents",
+    "lessonloop.secrets.redaction",
+    "lessonloop.store.transaction",
+)
+_FD_BYTES = 4
+_HELD: list[int] = []  # the lock file's descriptor: closed in a child (a call never holds it)
+
+
+def main(path: str) -> None:
+    """Serve the hook calls for the socket at `path` until idle (the started process's entry)."""
+    os.closerange(3, 1 << 16)  # nothing the agent's hook process held stays open here
+    try:
+        serve(path, idle_seconds(), installation_key())
+    finally:
+        os._exit(0)
+
+
+def idle_seconds() -> float:
+    try:
+        return max(1.0, float(os.environ.get(IDLE_ENV, "") or IDLE_SECONDS))
+    except ValueError:
+        return IDLE_SECONDS
+
+
+def serve(path: str, idle: float, key: str) -> None:
+    """Hold the lock of `path`, get ready, then fork a child per connection until idle."""
+    lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)  # held for the server's life
+    _HELD.append(lock)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(lock)
+        return  # another server holds this socket
+    os.ftruncate(lock, 0)  # `running` reads no server until it listens
+    ready()
+    stamp = code_stamp()
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)  # a socket a killed server left behind (we hold the lock: none serves it)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old_mask = os.umask(0o177)
+    try:
+        listener.bind(path)
+    finally:
+        os.umask(old_mask)
+    listener.listen(64)
+    bound = os.stat(path).st_ino
+    listener.settimeout(idle)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
+    signal.signal(signal.SIGTERM, _leave)  # `stop`, a shutdown: the socket is removed on the way out
+    served = 0
+    _note(lock, served)
+    try:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                return
+            except InterruptedError:
+                continue
+            if not _still_ours(path, bound) or code_stamp() != stamp:
+                conn.close()  # the caller runs the call itself (and starts a fresh server)
+                return
+            try:
+                pid = os.fork()
+            except OSError:
+                conn.close()
+                continue
+            if pid == 0:
+                listener.close()
+                for held in _HELD:
+                    os.close(held)
+                _child(conn, key)  # never returns
+            conn.close()
+            served += 1
+            _note(lock, served)
+    finally:
+        listener.close()
+        if _still_ours(path, bound):
+            for name in (path, path + ".start"):
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+        os.close(lock)
+
+
+def _leave(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _note(lock: int, served: int) -> None:
+    """The lock file says who serves and how many calls it has taken: `PID SERVED` (`running`),
+    written over in one write (never emptied first: a child reads it meanwhile; the count only
+    grows, so the line never gets shorter)."""
+    os.pwrite(lock, f"{os.getpid()} {served}\n".encode(), 0)
+
+
+def ready() -> None:
+    """Import what the hooks use and ready the redactor (its automaton, its patterns): the work
+    every hook process would do again. Nothing here opens a store or reads the environment's
+    settings: a child reads them from its caller's."""
+    for name in PRELOAD:
+        __import__(name)
+    from lessonloop.apply.hooks.agents import AGENTS
+    from lessonloop.secrets import redaction
+
+    for agent in AGENTS:
+        if agent != "claude":
+            __import__(f"lessonloop.apply.hooks.agents.{agent}")
+    redaction.prepare_bulk()
+    sample = "export API_TOKEN=abc; curl -u user:pw https://x; git push origin main --password hunter2"
+    for scope in redaction.SCOPES:
+        redaction.redact(sample, scope)
+    with redaction.shown():
+        redaction.redact_value({"text": sample})
+
+
+def code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """The size and time of every loaded lessonloop module's file: a change means an upgrade (or
+    an edit of an editable install), and the server must not answer with the code it loaded."""
+    stamps = []
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not name.startswith("lessonloop") or not file:
+            continue
+        try:
+            seen = os.stat(file)
+        except OSError:
+            stamps.append((file, -1, -1))
+            continue
+        stamps.append((file, seen.st_size, seen.st_mtime_ns))
+    return tuple(sorted(stamps))
+
+
+def _still_ours(path: str, bound: int) -> bool:
+    try:
+        return os.stat(path).st_ino == bound
+    except OSError:
+        return False
+
+
+def _child(conn: socket.socket, key: str) -> None:
+    """In the forked child: take the call over, run it as the installed command would, report
+    its exit code. Leaves with os._exit."""
+    code = 0
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the handlers wait for their own children
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        conn.settimeout(10.0)
+        call = _receive(conn, key)
+        if call is None:
+            os._exit(0)  # the caller reads no RUNNING: it runs the call itself
+        argv, cwd, parent, mask, env, fds = call
+        try:
+            os.chdir(cwd)
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+        finally:
+            for fd in fds:
+                os.close(fd)
+        os.environ.clear()
+        os.environ.update(env)
+        os.umask(mask)
+        sys.argv = ["-c", *argv]
+        sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)), "utf-8", "surrogateescape")
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), "utf-8", "surrogateescape", write_through=True)
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), "utf-8", "backslashreplace", write_through=True)
+        conn.sendall(RUNNING)
+        from lessonloop.apply.hooks import entry, hook_store
+
+        entry.CALLER_PID[0] = parent
+        hook_store.LEAVE_OPEN[0] = True  # as entry.run: closed by os._exit
+        code = entry.main()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        conn.sendall(str(code).encode())
+    except BaseException:
+        pass  # the caller reads no code: no decision (entry.main logs its own failures)
+    finally:
+        os._exit(0)
+
+
+def _receive(conn: socket.socket, key: str) -> tuple[list[str], str, int, int, dict[str, str], list[int]] | None:
+    """The caller's request, or None (another user, another installation, a malformed message)."""
+    if hasattr(socket, "SO_PEERCRED"):
+        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        _pid, uid, _gid = struct.unpack("3i", creds)
+        if uid != os.getuid():
+            return None
+    data, ancillary, _flags, _addr = conn.recvmsg(1 << 16, socket.CMSG_SPACE(3 * _FD_BYTES))
+    fds: list[int] = []
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            usable = len(payload) - len(payload) % _FD_BYTES
+            fds += [int.from_bytes(payload[i : i + _FD_BYTES], sys.byteorder) for i in range(0, usable, _FD_BYTES)]
+    try:
+        if len(fds) != 3 or len(data) < 4:
+            return None
+        size = int.from_bytes(data[:4], "big")
+        body = bytearray(data[4:])
+        while len(body) < size:
+            more = conn.recv(min(1 << 16, size - len(body)))
+            if not more:
+                return None
+            body += more
+        fields = bytes(body).split(b"\0")
+        if len(fields) < 6 or fields[0] != MAGIC or fields[1].decode("utf-8", "surrogateescape") != key:
+            return None
+        cwd = os.fsdecode(fields[2])
+        parent, mask, count = int(fields[3]), int(fields[4]), int(fields[5])
+        argv = [os.fsdecode(word) for word in fields[6 : 6 + count]]
+        env: dict[str, str] = {}
+        for entry in fields[6 + count :]:
+            name, sep, value = entry.partition(b"=")
+            if sep and name:
+                env[os.fsdecode(name)] = os.fsdecode(value)
+    except (ValueError, UnicodeError):
+        for fd in fds:
+            os.close(fd)
+        return None
+    return argv, cwd, parent, mask, env, fds
+
+
+def running(path: str) -> tuple[int, int] | None:
+    """(pid, calls taken) of the server holding the lock of the socket at `path`, or None when
+    none runs."""
+    try:
+        with open(path + ".lock") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                words = lock.read().split()
+                if len(words) == 2 and all(word.isdigit() for word in words):
+                    return int(words[0]), int(words[1])
+                return None
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            return None
+    except OSError:
+        return None
+
+
+def stop(path: str, timeout: float = 10.0) -> bool:
+    """Stop the server of the socket at `path` (SIGTERM), waiting until its lock is free; whether
+    one was running. A call it is serving finishes in its own child."""
+    seen = running(path)
+    if seen is None:
+        return False
+    try:
+        os.kill(seen[0], signal.SIGTERM)
+    except OSError:
+        return False
+    deadline = time.monotonic() + timeout
+    while running(path) is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return True
+
+
+def wait_ready(path: str, timeout: float = 30.0) -> bool:
+    """Whether a server listens at `path` within `timeout` seconds (for tests and benchmarks; it
+    looks at the lock's note, and takes no call of the server's)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if running(path) is not None:
+            return True
+        time.sleep(0.02)
+    return False

@@ -1,0 +1,240 @@
+"""The hook server (apply/hooks/server.py) and the installed command's client (client.py): real
+hook processes, a real server process forked per call, real stores.
+
+Each test gets a runtime folder of its own (XDG_RUNTIME_DIR, short enough for a socket's path)
+and stops its servers at the end; the rest of the suite runs without a server (conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lessonloop.apply.hooks import client, server
+from lessonloop.apply.hooks.agents.tool_args import stable_id
+from lessonloop.apply.hooks.command import RUN_CODE, check_command, hook_command
+from tests.hook_helpers import HookRun, HookSession, hook_env, no_upstream
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the hook server needs fork and Unix sockets")
+
+
+@pytest.fixture()
+def runtime() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="llhs-"))  # /tmp/llhs-XXXX: a socket path under 104 bytes
+    try:
+        yield folder
+    finally:
+        for lock in folder.glob("lessonloop-*/*.lock"):
+            server.stop(str(lock)[: -len(".lock")])
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def served_env(db: Path, runtime: Path, **extra: str) -> dict[str, str]:
+    return hook_env(db, LESSONLOOP_HOOK_SERVER="1", XDG_RUNTIME_DIR=str(runtime), **extra)
+
+
+def socket_of(env: dict[str, str], argv: list[str] | None = None) -> str:
+    """The socket the installed command (`argv`, else hook_command's) uses in `env`: computed by
+    that command's interpreter, with its import path."""
+    argv = argv or check_command()
+    at = argv.index("-c") + 1
+    code = argv[at].replace(RUN_CODE, "") + "from lessonloop.apply.hooks import client; "
+    code += "print(client.server_path(client.installation_key()))"
+    done = subprocess.run([*argv[:at], code], capture_output=True, text=True, env=env, check=True)
+    return done.stdout.strip()
+
+
+def check(env: dict[str, str], argv: list[str] | None = None) -> dict[str, Any]:
+    done = subprocess.run(argv or check_command(), capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    answer: dict[str, Any] = json.loads(done.stdout)
+    return answer
+
+
+def started(env: dict[str, str], argv: list[str] | None = None) -> str:
+    """Start the server as the hooks do (a call that finds none runs itself and starts one), wait
+    until it answers; its socket."""
+    path = socket_of(env, argv)
+    assert path != "None"
+    probe = [*(argv or check_command())[:-1], "PreToolUse"]  # a hook call (a --check starts nothing)
+    subprocess.run(probe, input=b"{}", capture_output=True, env=env, timeout=60, check=True)
+    assert server.wait_ready(path, timeout=60), "no server came up"
+    return path
+
+
+def _repo(path: Path, branch: str) -> Path:
+    path.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", branch, str(path)], check=True)
+    return path
+
+
+def push_sessions(repo: Path, env: dict[str, str]) -> list[tuple[int, str]]:
+    """Three sessions: the push without an upstream fails and is fixed twice, then is stopped
+    (tests/test_hooks_e2e.py's story); every hook's exit code and answer, in order."""
+    answers: list[HookRun] = []
+    for branch in ("feature-x", "feature-y", "feature-z"):
+        subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-B", branch], check=True)
+        session = HookSession(repo, env)
+        session.session_id = str(uuid.uuid5(uuid.NAMESPACE_URL, branch))  # the same ids in both runs
+        answers.append(session.start())
+        if branch != "feature-z":
+            answers += session.bash("git push", error=no_upstream(branch))
+            answers += session.bash(f"git push --set-upstream origin {branch}", stdout="set up")
+        else:
+            answers.append(session.pre("git push"))
+            answers += session.bash(f"git push -u origin {branch}", stdout="ok")
+        answers.append(session.stop())
+    return [(run.returncode, run.stdout) for run in answers]
+
+
+def lessons(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT title, trigger_text, sessions, failed_sessions, prevented, warnings, tier, status FROM lessons"
+        ).fetchall()
+
+
+def test_calls_through_the_server_answer_as_calls_in_their_own_process(tmp_path: Path, runtime: Path) -> None:
+    alone_db, served_db = tmp_path / "alone" / "lessonloop.db", tmp_path / "served" / "lessonloop.db"
+    alone = push_sessions(_repo(tmp_path / "a" / "project", "main"), hook_env(alone_db))
+    env = served_env(served_db, runtime)
+    path = started(env)
+    taken = server.running(path)
+    assert taken is not None
+    served = push_sessions(_repo(tmp_path / "b" / "project", "main"), env)
+    assert [code for code, _ in served] == [code for code, _ in alone]
+    # the same answers (the folders' names aside): the stop with the lesson in the third session
+    assert [out.replace("/b/", "/a/") for _, out in served] == [out for _, out in alone]
+    assert any('"permissionDecision": "deny"' in out for _, out in served)
+    assert lessons(served_db) == lessons(alone_db) and lessons(served_db)
+    after = server.running(path)
+    assert after is not None and after[0] == taken[0]
+    assert after[1] - taken[1] == len(served)  # every call went through the server
+    assert not (served_db.parent / "hook-failures.log").exists()
+
+
+def test_each_call_is_answered_with_its_own_environment(tmp_path: Path, runtime: Path) -> None:
+    path = started(served_env(tmp_path / "one.db", runtime))
+    for name in ("one.db", "two.db", "three.db"):
+        answer = check(served_env(tmp_path / name, runtime))
+        assert answer["db"] == str(tmp_path / name)
+        assert answer["server"]["state"] == "running" and answer["server"]["answered"] is True
+        assert answer["server"]["socket"] == path
+    with ThreadPoolExecutor(8) as pool:  # at once: a child each
+        answers = list(pool.map(lambda n: check(served_env(tmp_path / f"c{n}.db", runtime)), range(16)))
+    assert [answer["db"] for answer in answers] == [str(tmp_path / f"c{n}.db") for n in range(16)]
+    assert all(answer["server"]["answered"] for answer in answers)
+
+
+def test_the_caller_is_the_agent_not_the_server(tmp_path: Path, runtime: Path) -> None:
+    """Copilot CLI's hooks name a session without an id by the folder and the hook's parent (the
+    running Copilot CLI): through the server, the parent is still the caller's."""
+    db = tmp_path / "store" / "lessonloop.db"
+    env = served_env(db, runtime)
+    started(env)
+    repo = _repo(tmp_path / "project", "main")
+    payload = {
+        "cwd": str(repo),
+        "toolName": "bash",
+        "toolArgs": json.dumps({"command": "echo hi"}),
+        "toolResult": {"resultType": "success", "textResultForLlm": "hi\n"},
+        "timestamp": 1,
+    }
+    argv = shlex.split(hook_command("postToolUse", agent="copilot"))
+    done = subprocess.run(argv, input=json.dumps(payload).encode(), capture_output=True, env=env, check=True)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        sessions = {row[0] for row in conn.execute("SELECT session_id FROM hook_sessions")}
+    assert sessions == {stable_id("copilot-", str(repo), os.getpid())}
+
+
+def test_a_changed_module_ends_the_server_and_the_call_runs_itself(tmp_path: Path, runtime: Path) -> None:
+    import lessonloop
+
+    copy = tmp_path / "src"
+    shutil.copytree(Path(lessonloop.__file__).parent, copy / "lessonloop", ignore=shutil.ignore_patterns("__pycache__"))
+    argv = check_command()
+    at = argv.index("-c") + 1
+    argv[at] = f"import sys; sys.path.insert(0, {str(copy)!r}); {argv[at]}"
+    env = served_env(tmp_path / "lessonloop.db", runtime)
+    path = started(env, argv)
+    assert check(env, argv)["server"]["answered"] is True
+    handler = copy / "lessonloop" / "apply" / "hooks" / "pre_tool.py"
+    handler.write_text(handler.read_text() + "\n# upgraded\n")
+    answer = check(env, argv)
+    assert answer["db"] == env["LESSONLOOP_DB"] and answer["server"]["answered"] is False  # run by the command itself
+    deadline = time.monotonic() + 30
+    while server.running(path) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.running(path) is None and not os.path.exists(path)
+
+
+def test_an_idle_server_leaves_and_a_killed_one_costs_no_call(tmp_path: Path, runtime: Path) -> None:
+    env = served_env(tmp_path / "lessonloop.db", runtime, LESSONLOOP_HOOK_SERVER_IDLE="1")
+    path = started(env)
+    deadline = time.monotonic() + 30
+    while server.running(path) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.running(path) is None and not os.path.exists(path)  # gone, its socket with it
+
+    env = served_env(tmp_path / "lessonloop.db", runtime)
+    path = started(env)
+    seen = server.running(path)
+    assert seen is not None
+    os.kill(seen[0], signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while server.running(path) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.path.exists(path)  # the socket a killed server leaves: nobody listens
+    answer = check(env)
+    assert answer["db"] == env["LESSONLOOP_DB"] and answer["server"] == {"state": "stopped", "socket": path, "answered": False}
+
+
+def test_a_folder_others_can_enter_is_never_used(tmp_path: Path, runtime: Path) -> None:
+    folder = runtime / f"lessonloop-{os.getuid()}"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    env = served_env(tmp_path / "lessonloop.db", runtime)
+    assert socket_of(env) == "None"
+    answer = check(env)
+    assert answer["db"] == env["LESSONLOOP_DB"] and answer["server"]["state"] == "off"
+    session = HookSession(_repo(tmp_path / "project", "main"), env)
+    assert session.start().returncode == 0
+    assert list(folder.iterdir()) == []  # no server started, no socket made
+
+
+def test_a_request_for_another_installation_is_refused(tmp_path: Path, runtime: Path) -> None:
+    env = served_env(tmp_path / "lessonloop.db", runtime)
+    path = started(env)
+    before = server.running(path)
+    for key in ("another interpreter\n/elsewhere", ""):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(30)
+            conn.connect(path)
+            body = client.MAGIC + b"\0" + b"\0".join([key.encode(), b"/", b"1", b"18", b"1", b"--check", b"A=b"])
+            fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2))
+            conn.sendmsg([len(body).to_bytes(4, "big") + body], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
+            assert conn.recv(16) == b""  # closed without taking the call: the caller runs it itself
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:  # not a request at all
+        conn.settimeout(30)
+        conn.connect(path)
+        conn.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        assert conn.recv(16) == b""
+    after = server.running(path)
+    assert before is not None and after is not None and after[0] == before[0]  # still serving
+    assert check(env)["server"]["answered"] is True
