@@ -270,19 +270,18 @@ def in_process(argv: list[str]) -> list[str]:
 
 def hook_server(argv: list[str], env: dict[str, str], action: str = "wait_ready") -> bool:
     """`wait_ready`: wait until the hook server the warm-up's calls started for this command
-    answers; `stop`: stop it (server.py's functions, on the socket client.server_path names, in
-    the command's interpreter and environment). False when the command runs without one
-    (LESSONLOOP_HOOK_SERVER=0, an older tree) or none ran."""
+    answers; `stop`: stop it. False when the command runs without one (LESSONLOOP_HOOK_SERVER=0,
+    an older tree) or none ran."""
+    from lessonloop.apply.hooks import server
+    from lessonloop.apply.hooks.command import server_socket
+
     at = argv.index("-c") + 1
-    if "hooks.client import" not in argv[at]:
+    if "hooks.client import" not in argv[at] or env.get("LESSONLOOP_HOOK_SERVER", "1") == "0":
         return False
-    code = argv[at].replace("from lessonloop.apply.hooks.client import run; run()", "")
-    code += (
-        "import os; from lessonloop.apply.hooks import client, server; path = client.server_path(client.installation_key()); "
-        f"print(int(bool(path) and os.environ.get(client.ENV, '1') != '0' and bool(server.{action}(path))))"
-    )
-    done = subprocess.run([*argv[:at], code], capture_output=True, text=True, env=env, check=False)
-    return done.stdout.strip() == "1"
+    path = server_socket(env, [*argv[:at], argv[at]])
+    if path is None:
+        return False
+    return server.wait_ready(path, 60) if action == "wait_ready" else server.stop(path)
 
 
 def summary(samples: list[float]) -> dict[str, float]:

@@ -15,6 +15,9 @@ SHORT)) / (LONG - SHORT), the per-session hooks (SessionStart, the prompt's, Sto
 out; beside it the floor, `python -c "import json, sqlite3"` (a Python process's least), timed in
 the same rounds. Done-when: the slope <= 3x the floor, for Claude Code and Codex.
 
+`--in-process`: one more workspace in the same rounds, its hook file's commands run as before
+the hook server (apply/hooks/server.py): entry.run in each hook's own process.
+
 `--stand-ins`: two more workspaces in the same rounds, with the same hook file installed and
 trusted but each lessonloop command replaced: by `cat >/dev/null` (what the agent itself spends on
 running a hook that does nothing: its process, its shell, reading the answer) and by a Python
@@ -115,8 +118,14 @@ STAND_INS = {
 }
 
 
-def stand_in(ws: Workspace, driver: Driver, command: str) -> None:
-    """Replace every lessonloop command of the workspace's installed hook file by `command`."""
+def in_process(command: str) -> str:
+    """The installed hook command run as before the hook server: entry.run in its own process."""
+    return command.replace("lessonloop.apply.hooks.client import", "lessonloop.apply.hooks.entry import")
+
+
+def stand_in(ws: Workspace, driver: Driver, command: str | Callable[[str], str]) -> None:
+    """Replace every lessonloop command of the workspace's installed hook file by `command` (or
+    by what `command` makes of it)."""
     from lessonloop.apply.hooks.command import is_lessonloop_command
 
     if not driver.hook_file:
@@ -126,7 +135,10 @@ def stand_in(ws: Workspace, driver: Driver, command: str) -> None:
     def replaced(value: Any) -> Any:
         if isinstance(value, dict):
             return {
-                k: command if k == "command" and is_lessonloop_command(v) else replaced(v) for k, v in value.items()
+                k: (command(v) if callable(command) else command)
+                if k == "command" and is_lessonloop_command(v)
+                else replaced(v)
+                for k, v in value.items()
             }
         if isinstance(value, list):
             return [replaced(item) for item in value]
@@ -145,12 +157,15 @@ def slope(times: dict[str, list[float]], name: str, short: int, long: int) -> fl
     )
 
 
-def measure(name: str, rounds: int, short: int, long: int, work: Path, stand_ins: bool = False) -> dict[str, Any]:
+def measure(
+    name: str, rounds: int, short: int, long: int, work: Path, stand_ins: bool = False, alone: bool = False
+) -> dict[str, Any]:
     driver = DRIVERS[name]
     clis.require(driver.command)
     hooked = Workspace(work / f"{name}-hooked")
     bare = Workspace(work / f"{name}-bare")
-    others = {kind: Workspace(work / f"{name}-{kind}") for kind in (STAND_INS if stand_ins else ())}
+    kinds = [*(STAND_INS if stand_ins else ()), *(["in-process"] if alone else [])]
+    others = {kind: Workspace(work / f"{name}-{kind}") for kind in kinds}
     times: dict[str, list[float]] = {"floor": []}
     with ModelServer() as server:
         for ws in (hooked, bare, *others.values()):
@@ -158,7 +173,7 @@ def measure(name: str, rounds: int, short: int, long: int, work: Path, stand_ins
         for ws in (hooked, *others.values()):
             ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
         for kind, ws in others.items():
-            stand_in(ws, driver, STAND_INS[kind])
+            stand_in(ws, driver, in_process if kind == "in-process" else STAND_INS[kind])
         for ws in (hooked, *others.values()):
             driver.trust(ws)
         contenders: list[tuple[str, Callable[[], float]]] = [("floor", floor)]
@@ -172,6 +187,8 @@ def measure(name: str, rounds: int, short: int, long: int, work: Path, stand_ins
             shift = round_number % len(contenders)
             for key, run in contenders[shift:] + contenders[:shift]:
                 times[key].append(run())
+    for ws in (hooked, *others.values()):
+        ws.stop_hook_server()
     median = {key: statistics.median(values) for key, values in times.items()}
     per_call = slope(times, "hooked", short, long)
     return {
@@ -194,13 +211,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long", type=int, default=10)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--stand-ins", action="store_true", help="also time the hook file with stand-in commands")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="also time the hooks run as before the hook server, each in its own process",
+    )
     args = parser.parse_args(argv)
     for name in ("LESSONLOOP_INGEST_WAIT", "LESSONLOOP_REFRESH", "LESSONLOOP_HOOK_FOREGROUND", "LESSONLOOP_DB"):
         os.environ.pop(name, None)
     results = []
     with tempfile.TemporaryDirectory(prefix="lessonloop-hooks-in-agent-") as folder:
         for name in args.agents.split(","):
-            results.append(measure(name.strip(), args.rounds, args.short, args.long, Path(folder), args.stand_ins))
+            results.append(
+                measure(name.strip(), args.rounds, args.short, args.long, Path(folder), args.stand_ins, args.in_process)
+            )
     load = os.getloadavg()
     if args.json:
         print(json.dumps({"load": load, "agents": results}, indent=2))
@@ -218,8 +242,13 @@ def main(argv: list[str] | None = None) -> int:
         )
     for row in results:
         for kind, seconds in row["stand_ins_per_call_s"].items():
+            what = (
+                "run in its own process (as before the hook server)"
+                if kind == "in-process"
+                else f"a stand-in `{STAND_INS[kind]}`"
+            )
             print(
-                f"{row['agent']}: per call with every hook a stand-in `{STAND_INS[kind]}`: {seconds * 1000:.0f} ms "
+                f"{row['agent']}: per call with every hook {what}: {seconds * 1000:.0f} ms "
                 f"({seconds / row['medians_s']['floor']:.2f}x the floor)"
             )
     return 0

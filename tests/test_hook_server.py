@@ -27,7 +27,7 @@ import pytest
 
 from lessonloop.apply.hooks import client, server
 from lessonloop.apply.hooks.agents.tool_args import stable_id
-from lessonloop.apply.hooks.command import RUN_CODE, check_command, hook_command
+from lessonloop.apply.hooks.command import check_command, hook_command, server_socket
 from tests.hook_helpers import HookRun, HookSession, hook_env, no_upstream
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the hook server needs fork and Unix sockets")
@@ -49,14 +49,7 @@ def served_env(db: Path, runtime: Path, **extra: str) -> dict[str, str]:
 
 
 def socket_of(env: dict[str, str], argv: list[str] | None = None) -> str:
-    """The socket the installed command (`argv`, else hook_command's) uses in `env`: computed by
-    that command's interpreter, with its import path."""
-    argv = argv or check_command()
-    at = argv.index("-c") + 1
-    code = argv[at].replace(RUN_CODE, "") + "from lessonloop.apply.hooks import client; "
-    code += "print(client.server_path(client.installation_key()))"
-    done = subprocess.run([*argv[:at], code], capture_output=True, text=True, env=env, check=True)
-    return done.stdout.strip()
+    return str(server_socket(env, argv))
 
 
 def check(env: dict[str, str], argv: list[str] | None = None) -> dict[str, Any]:

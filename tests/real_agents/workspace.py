@@ -19,6 +19,10 @@ _BUILT_IN = re.compile(r"trace: built-in: git (.*)$")
 _KEPT = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "SYSTEMROOT")
 
 
+# Every workspace made: their hook servers are stopped after each test (conftest.py).
+MADE: list[Workspace] = []
+
+
 @dataclass
 class Workspace:
     root: Path
@@ -27,6 +31,7 @@ class Workspace:
     origin: Path = field(init=False)
 
     def __post_init__(self) -> None:
+        MADE.append(self)
         self.home = self.root / "home"
         self.project = self.root / "shop"
         self.origin = self.root / "origin.git"
@@ -82,6 +87,16 @@ class Workspace:
         )
         env.update(extra)
         return env
+
+    def stop_hook_server(self) -> None:
+        """Stop the hook server this workspace's hooks started (apply/hooks/server.py: one per
+        installation and HOME; it would wait half an hour for more calls)."""
+        from lessonloop.apply.hooks import server
+        from lessonloop.apply.hooks.command import server_socket
+
+        path = server_socket(self.env())
+        if path is not None:
+            server.stop(path)
 
     def lessonloop(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         """`lessonloop ARGS` in the project folder, as the person runs it."""

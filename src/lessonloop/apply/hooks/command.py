@@ -112,6 +112,23 @@ def check_command(python: str | None = None) -> list[str]:
     return [*start(python), "--check"]
 
 
+def server_socket(env: dict[str, str] | None = None, argv: list[str] | None = None) -> str | None:
+    """The hook server's socket that the installed command (`argv`, else `check_command()`) uses
+    in the environment `env` (client.server_path, computed by that command's interpreter with its
+    import path: the key names them), or None when it would use none."""
+    argv = argv or check_command()
+    at = argv.index("-c") + 1
+    code = argv[at].replace(RUN_CODE, "") + "from lessonloop.apply.hooks import client; "
+    code += "print(client.server_path(client.installation_key()) or '')"
+    try:
+        done = subprocess.run(
+            [*argv[:at], code], capture_output=True, text=True, env=env, timeout=PROBE_SECONDS, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
+
+
 def is_lessonloop_command(command: object) -> bool:
     """Whether a hook command in a settings file is one lessonloop installed."""
     return isinstance(command, str) and MARKER in command
