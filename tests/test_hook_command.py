@@ -39,9 +39,7 @@ def test_the_installed_command_runs_the_entry_point_without_site() -> None:
     done = subprocess.run(check_command(), capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert set(json.loads(done.stdout)) == {"ok", "db", "lessons", "problem", "server"}
-    code = argv[argv.index("-c") + 1].replace(
-        RUN_CODE, "import site, sys; print(sys.flags.no_site)"
-    )
+    code = argv[argv.index("-c") + 1].replace(RUN_CODE, "import site, sys; print(sys.flags.no_site)")
     out = subprocess.run([*argv[: argv.index("-c") + 1], code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "1"  # really without site
 

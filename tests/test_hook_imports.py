@@ -174,8 +174,10 @@ def test_a_pre_tool_edit_is_scored_without_analysis_records(session: HookSession
 # modules are imported only when a text holds what they need). PreToolUse's look-up asks for the
 # project's one-offs at confidence.ONE_OFF_AT or more (one module more: math alone). PostToolUse's
 # output holds words the learned pass reads (secrets/learned_tokens.py and its weights, about 4 ms:
-# two modules more; a text without a candidate word loads neither).
-OWN_MODULES = {"PreToolUse": 23, "UserPromptSubmit": 20, "SessionStart": 28, "PostToolUse": 30, "Stop": 16}
+# two modules more; a text without a candidate word loads neither). Every hook's command starts
+# with the hook server's client (apply/hooks/client.py: one module more, which runs the call in its
+# own process, as here, when no server answers).
+OWN_MODULES = {"PreToolUse": 24, "UserPromptSubmit": 21, "SessionStart": 29, "PostToolUse": 31, "Stop": 17}
 # what starting the Stop hook's ingest worker with subprocess cost (about 3 ms): os.posix_spawn now
 NOT_FOR_STOP = {"subprocess", "_posixsubprocess", "selectors"}
 

@@ -27,7 +27,7 @@ import pytest
 
 from lessonloop.apply.hooks import client, server
 from lessonloop.apply.hooks.agents.tool_args import stable_id
-from lessonloop.apply.hooks.command import check_command, hook_command, server_socket
+from lessonloop.apply.hooks.command import RUN_CODE, check_command, hook_command, server_socket
 from tests.hook_helpers import HookRun, HookSession, hook_env, no_upstream
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the hook server needs fork and Unix sockets")
@@ -195,7 +195,11 @@ def test_an_idle_server_leaves_and_a_killed_one_costs_no_call(tmp_path: Path, ru
         time.sleep(0.05)
     assert os.path.exists(path)  # the socket a killed server leaves: nobody listens
     answer = check(env)
-    assert answer["db"] == env["LESSONLOOP_DB"] and answer["server"] == {"state": "stopped", "socket": path, "answered": False}
+    assert answer["db"] == env["LESSONLOOP_DB"] and answer["server"] == {
+        "state": "stopped",
+        "socket": path,
+        "answered": False,
+    }
 
 
 def test_a_folder_others_can_enter_is_never_used(tmp_path: Path, runtime: Path) -> None:
@@ -231,3 +235,42 @@ def test_a_request_for_another_installation_is_refused(tmp_path: Path, runtime: 
     after = server.running(path)
     assert before is not None and after is not None and after[0] == before[0]  # still serving
     assert check(env)["server"]["answered"] is True
+
+
+def test_the_server_has_imported_what_hook_calls_import(tmp_path: Path) -> None:
+    """A module a call imports that the server did not (server.PRELOAD) costs every call its
+    import in the child: the calls of a story that learns and stops a push, in Claude Code's and
+    Codex CLI's payloads, import nothing of lessonloop's that the ready server lacks."""
+    from tests.import_census import hook_imports
+
+    env = hook_env(tmp_path / "store" / "lessonloop.db")  # each call in its own process: its census
+    repo = _repo(tmp_path / "project", "main")
+    push_sessions(repo, env)
+    env.pop("LESSONLOOP_HOOK_FOREGROUND")  # as installed: learning is the worker's, not the call's
+    session = HookSession(repo, env)
+    imported: set[str] = set()
+    imported |= hook_imports("SessionStart", session.payload("SessionStart", source="startup"), env)
+    imported |= hook_imports("UserPromptSubmit", session.payload("UserPromptSubmit", prompt="push it"), env)
+    call = {"tool_name": "Bash", "tool_input": {"command": "git push"}, "tool_use_id": "toolu_census_1"}
+    imported |= hook_imports("PreToolUse", session.payload("PreToolUse", **call), env)
+    failure = {"error": no_upstream("main"), "is_interrupt": False}
+    imported |= hook_imports("PostToolUseFailure", session.payload("PostToolUseFailure", **call, **failure), env)
+    edit = {"file_path": str(repo / "README.md"), "old_string": "a", "new_string": "b"}
+    done = {"tool_name": "Edit", "tool_input": edit, "tool_use_id": "toolu_census_2", "tool_response": {}}
+    imported |= hook_imports("PostToolUse", session.payload("PostToolUse", **done), env)
+    imported |= hook_imports("Stop", session.payload("Stop", stop_hook_active=False), env)
+    recorded = Path(__file__).parent / "data" / "hook_payloads" / "codex"
+    for file in sorted(recorded.glob("*.json")):
+        payload = {**json.loads(file.read_text(encoding="utf-8")), "cwd": str(repo)}
+        imported |= hook_imports(file.stem, payload, env, agent="codex")
+    argv = check_command()
+    at = argv.index("-c") + 1
+    code = argv[at].replace(RUN_CODE, "") + (
+        "import json; from lessonloop.apply.hooks import server; server.ready(); print(json.dumps(sorted(sys.modules)))"
+    )
+    ready = set(json.loads(subprocess.run([*argv[:at], code], capture_output=True, text=True, check=True).stdout))
+    # (`__import__(wing, fromlist=["_"])` looks for a `_` submodule: a name, not a module)
+    ours = {name for name in imported if name.startswith("lessonloop") and not name.endswith("._")}
+    assert "lessonloop.apply.hooks.pre_tool" in ours and "lessonloop.apply.hooks.agents.codex" in ours  # the census
+    missing = sorted(ours - ready)
+    assert missing == [], "\n".join(missing)

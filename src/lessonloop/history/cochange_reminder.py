@@ -15,7 +15,8 @@ and costs one indexed query when it says nothing.
 Each reminder is recorded in hook_decisions (event PostToolUse, action remind, no lesson ids, the
 (file, partner, support, confidence) list in its detail under "cochange"): that is also how a
 partner is named once per session. Partners no longer in the working tree are not named. On the
-hook's path: stdlib only, its imports where it needs them.
+hook's path: stdlib only (its module is imported only to run the step: its imports at the top,
+which the hook server imports once, apply/hooks/server.py).
 """
 
 from __future__ import annotations
@@ -23,22 +24,22 @@ from __future__ import annotations
 import os
 import sqlite3
 
+from lessonloop.analyze.cochange import MAX_COMMIT_FILES, MAX_REMINDERS, reminder_text, reminders
+from lessonloop.history.store.cochange import (
+    absolute_paths,
+    cochange_counts,
+    relative_to,
+    reminded_partners,
+    repository_of,
+    session_changed_files,
+)
+
 
 def cochange_reminder(
     conn: sqlite3.Connection, session_id: str, target: str, cwd: str | None
 ) -> tuple[str, dict[str, object]] | None:
     """(the reminder's text, its detail: {"cochange": [file, partner, support, confidence] rows})
     for the file the session just changed, or None when there is nothing to say."""
-    from lessonloop.analyze.cochange import MAX_COMMIT_FILES, MAX_REMINDERS, reminder_text, reminders
-    from lessonloop.history.store.cochange import (
-        absolute_paths,
-        cochange_counts,
-        relative_to,
-        reminded_partners,
-        repository_of,
-        session_changed_files,
-    )
-
     path = absolute_paths(cwd, [target])[0]
     repository = repository_of(conn, path)
     if repository is None:

@@ -16,7 +16,8 @@ server's installation key. The request is what an agent gives its hook: nothing 
 runs as code.
 
 It leaves, removing its socket, after IDLE_SECONDS without a call (LESSONLOOP_HOOK_SERVER_IDLE
-seconds), when another process has taken its socket's name, or when a file of the code it loaded
+seconds), when its socket is gone or another process has taken its name (looked at every
+LOOK_SECONDS while idle, and at each call), or when a file of the code it loaded
 changed on disk (an upgrade: that call, like every call with no server, runs in the caller's
 process, which starts a new server). A lock keeps one server per socket.
 """
@@ -37,8 +38,11 @@ from lessonloop.apply.hooks.client import MAGIC, RUNNING, installation_key
 
 IDLE_SECONDS = 1800.0
 IDLE_ENV = "LESSONLOOP_HOOK_SERVER_IDLE"
-# What the server imports and readies before its first call: every handler, every agent's adapter,
-# the store's hook queries, the redactor's rule families (entry.main imports each of them lazily).
+# What the server imports and readies before its first call: every module a hook call imports (the
+# handlers, every agent's adapter, the store's hook queries, recall, the failure classes, the
+# redactor's rules and the learned pass's weights), which entry.main and the handlers import
+# lazily, each when its event needs it. tests/test_hook_server.py checks the list against what
+# real hook processes import.
 PRELOAD = (
     "lessonloop.apply.hooks.entry",
     "lessonloop.apply.hooks.hook_store",
@@ -52,9 +56,57 @@ PRELOAD = (
     "lessonloop.apply.hooks.live_learning",
     "lessonloop.apply.hooks.edit_check",
     "lessonloop.apply.hooks.agents",
+    "lessonloop.apply.hooks.agents.patch_files",
+    "lessonloop.apply.context_block",
+    "lessonloop.apply.ranking",
+    "lessonloop.apply.recall",
+    "lessonloop.analyze.call",
+    "lessonloop.analyze.agent_failures",
+    "lessonloop.analyze.error_headline",
+    "lessonloop.analyze.placeholders",
+    "lessonloop.analyze.error_classes",
+    "lessonloop.analyze.output_noise",
+    "lessonloop.capture.privacy",
+    "lessonloop.capture.project_placement",
+    "lessonloop.capture.project_resolver",
+    "lessonloop.capture.projects",
+    "lessonloop.core.config_location",
+    "lessonloop.core.durations",
+    "lessonloop.core.outside_text",
+    "lessonloop.core.quick_hash",
+    "lessonloop.core.tool_kinds",
+    "lessonloop.learn.learnable",
+    "lessonloop.learn.signatures",
+    "lessonloop.lesson_model.confidence",
+    "lessonloop.lesson_model.decision",
+    "lessonloop.lesson_model.provenance",
+    "lessonloop.lesson_model.quoting",
+    "lessonloop.lesson_model.state_codec",
+    "lessonloop.lesson_model.transient",
+    "lessonloop.lesson_model.triggers",
     "lessonloop.secrets.redaction",
+    "lessonloop.secrets.bip39_words",
+    "lessonloop.secrets.decoded_views",
+    "lessonloop.secrets.hex_keys",
+    "lessonloop.secrets.learned_weights",
+    "lessonloop.secrets.learned_weights_context",
+    "lessonloop.secrets.secret_stores",
+    "lessonloop.settings.config",
+    "lessonloop.store.connection",
+    "lessonloop.store.hooks",
+    "lessonloop.store.lessons.recall",
+    "lessonloop.store.private_files",
+    "lessonloop.store.projects.lookup",
+    "lessonloop.store.schema_latest",
+    "lessonloop.store.sessions.places",
     "lessonloop.store.transaction",
+    "hashlib",
+    "typing",
+    "warnings",
+    "zlib",
 )
+# Seconds between two looks, while idle, at whether the socket is still the server's.
+LOOK_SECONDS = 60.0
 _FD_BYTES = 4
 _HELD: list[int] = []  # the lock file's descriptor: closed in a child (a call never holds it)
 
@@ -97,7 +149,8 @@ def serve(path: str, idle: float, key: str) -> None:
         os.umask(old_mask)
     listener.listen(64)
     bound = os.stat(path).st_ino
-    listener.settimeout(idle)
+    listener.settimeout(min(idle, LOOK_SECONDS))
+    last_call = time.monotonic()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     signal.signal(signal.SIGTERM, _leave)  # `stop`, a shutdown: the socket is removed on the way out
     served = 0
@@ -107,9 +160,12 @@ def serve(path: str, idle: float, key: str) -> None:
             try:
                 conn, _ = listener.accept()
             except TimeoutError:
-                return
+                if time.monotonic() - last_call >= idle or not _still_ours(path, bound):
+                    return  # idle, or its socket removed (a temp folder deleted): nobody can call
+                continue
             except InterruptedError:
                 continue
+            last_call = time.monotonic()
             if not _still_ours(path, bound) or code_stamp() != stamp:
                 conn.close()  # the caller runs the call itself (and starts a fresh server)
                 return
@@ -158,6 +214,9 @@ def ready() -> None:
     for agent in AGENTS:
         if agent != "claude":
             __import__(f"lessonloop.apply.hooks.agents.{agent}")
+    from lessonloop.core.wings import steps
+
+    steps("AFTER_EDIT")  # the wings' steps after an edit (the history's co-change reminder)
     redaction.prepare_bulk()
     sample = "export API_TOKEN=abc; curl -u user:pw https://x; git push origin main --password hunter2"
     for scope in redaction.SCOPES:
