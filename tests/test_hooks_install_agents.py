@@ -21,7 +21,7 @@ import pytest
 from lessonloop.apply.hooks.agents import AGENTS, HOOK_EVENTS, INSTALLED
 from lessonloop.apply.hooks.command import site_paths
 
-RUN = "from lessonloop.apply.hooks.entry import run; run()"
+RUN = "from lessonloop.apply.hooks.client import run; run()"
 TOOL_HANDLERS = {"PreToolUse", "PostToolUse", "PostToolUseFailure"}
 LONG_HANDLERS = {"Stop", "SessionEnd"}  # 60 s; the others 10 s
 
@@ -162,7 +162,7 @@ def commands_in(data: dict[str, Any]) -> list[str]:
         for item in items if isinstance(items, list) else []:
             for entry in item.get("hooks", [item]) if isinstance(item, dict) else []:
                 line = entry.get("command") or entry.get("bash")
-                if line and "lessonloop.apply.hooks.entry" in line:
+                if line and "lessonloop.apply.hooks.client" in line:
                     found.append(line)
     return found
 

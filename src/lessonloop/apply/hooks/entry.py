@@ -215,6 +215,7 @@ def run() -> None:
     os._exit(code)
 
 
+_CALLER_FRAMES = 50
 # Fewer brackets than this cannot nest deeper than json_depth.MAX_DEPTH (kept in step by a test).
 _DEPTH_CHECK_BRACKETS = 100
 
@@ -226,7 +227,14 @@ def _read_payload() -> dict[str, object]:
     raw = stream.read(MAX_PAYLOAD_BYTES + 1)
     if len(raw) > MAX_PAYLOAD_BYTES:
         raise ValueError(f"hook input larger than {MAX_PAYLOAD_BYTES} bytes")
-    data = json.loads(raw.decode("utf-8", "replace")) if raw.strip() else None
+    # The payload's nesting counts against the recursion limit on top of the frames that led here
+    # (the command's client, or the hook server's child): those frames get room of their own.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + _CALLER_FRAMES)
+    try:
+        data = json.loads(raw.decode("utf-8", "replace")) if raw.strip() else None
+    finally:
+        sys.setrecursionlimit(limit)
     if not isinstance(data, dict):
         raise ValueError(f"hook input is not a JSON object (got {type(data).__name__})")
     if raw.count(b"[") + raw.count(b"{") > _DEPTH_CHECK_BRACKETS:

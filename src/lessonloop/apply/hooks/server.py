@@ -34,7 +34,10 @@ import struct
 import sys
 import time
 
+from lessonloop.apply.hooks.agents import AGENTS
 from lessonloop.apply.hooks.client import MAGIC, RUNNING, installation_key
+from lessonloop.core.wings import steps
+from lessonloop.secrets import redaction
 
 IDLE_SECONDS = 1800.0
 IDLE_ENV = "LESSONLOOP_HOOK_SERVER_IDLE"
@@ -108,12 +111,16 @@ PRELOAD = (
 # Seconds between two looks, while idle, at whether the socket is still the server's.
 LOOK_SECONDS = 60.0
 _FD_BYTES = 4
+# A request's largest size: its arguments and environment (an agent's are kilobytes; Linux caps
+# them at a few MB): a client that sends more is refused, not read.
+MAX_REQUEST_BYTES = 8 << 20
 _HELD: list[int] = []  # the lock file's descriptor: closed in a child (a call never holds it)
 
 
 def main(path: str) -> None:
     """Serve the hook calls for the socket at `path` until idle (the started process's entry)."""
     os.closerange(3, 1 << 16)  # nothing the agent's hook process held stays open here
+    os.chdir("/")  # nor its folder (each call runs in its caller's)
     try:
         serve(path, idle_seconds(), installation_key())
     finally:
@@ -208,14 +215,9 @@ def ready() -> None:
     settings: a child reads them from its caller's."""
     for name in PRELOAD:
         __import__(name)
-    from lessonloop.apply.hooks.agents import AGENTS
-    from lessonloop.secrets import redaction
-
     for agent in AGENTS:
         if agent != "claude":
             __import__(f"lessonloop.apply.hooks.agents.{agent}")
-    from lessonloop.core.wings import steps
-
     steps("AFTER_EDIT")  # the wings' steps after an edit (the history's co-change reminder)
     redaction.prepare_bulk()
     sample = "export API_TOKEN=abc; curl -u user:pw https://x; git push origin main --password hunter2"
@@ -308,6 +310,8 @@ def _receive(conn: socket.socket, key: str) -> tuple[list[str], str, int, int, d
         if len(fds) != 3 or len(data) < 4:
             return None
         size = int.from_bytes(data[:4], "big")
+        if size > MAX_REQUEST_BYTES:
+            return None
         body = bytearray(data[4:])
         while len(body) < size:
             more = conn.recv(min(1 << 16, size - len(body)))
