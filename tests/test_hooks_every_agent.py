@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from lessonloop.apply.hooks.command import MARKER
+from tests.hook_helpers import stop_hook_server
 from tests.test_hooks_codex import accepted as codex_accepted
 from tests.test_hooks_cursor import accepted as cursor_accepted
 from tests.test_hooks_cursor import certain_push_lesson
@@ -115,6 +116,15 @@ def test_install_then_the_installed_pre_tool_hook_gives_the_lesson_to_the_model(
     db = tmp_path / "store" / "lessonloop.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "LESSONLOOP_"))}
     env.update(HOME=str(home), LESSONLOOP_DB=str(db))
+    try:
+        _installed_hook_answers(agent, tmp_path, project, home, db, env)
+    finally:  # the hooks as installed start the hook server: none left behind
+        stop_hook_server(env)
+
+
+def _installed_hook_answers(
+    agent: str, tmp_path: Path, project: Path, home: Path, db: Path, env: dict[str, str]
+) -> None:
     installed = subprocess.run(
         [sys.executable, "-m", "lessonloop", "hooks", "install", "--agent", agent, "--block"],
         cwd=project,

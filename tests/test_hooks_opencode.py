@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from lessonloop.apply.hooks.agents.answers import AFTER_THE_CALL
 from lessonloop.apply.hooks.command import hook_command
 from lessonloop.apply.hooks.install import opencode as install
 from tests.agent_hooks import run_agent_hook
-from tests.hook_helpers import HookRun, hook_env
+from tests.hook_helpers import HookRun, hook_env, stop_hook_server
 from tests.test_hooks_cursor import certain_push_lesson
 
 PAYLOADS = Path(__file__).parent / "data" / "hook_payloads" / "opencode"
@@ -253,7 +254,7 @@ def test_session_start_and_prompt_give_the_lessons_and_idle_ingests_opencode_db(
 
 
 @pytest.fixture
-def machine(tmp_path: Path) -> dict[str, Any]:
+def machine(tmp_path: Path) -> Iterator[dict[str, Any]]:
     home = tmp_path / "home"
     home.mkdir()
     project = tmp_path / "project"
@@ -262,7 +263,8 @@ def machine(tmp_path: Path) -> dict[str, Any]:
     db = tmp_path / "data" / "lessonloop.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "LESSONLOOP_", "OPENCODE_"))}
     env.update(HOME=str(home), LESSONLOOP_DB=str(db), LESSONLOOP_HOOK_FOREGROUND="1")
-    return {"home": home, "project": project, "env": env, "db": db}
+    yield {"home": home, "project": project, "env": env, "db": db}
+    stop_hook_server(env)  # the hooks as installed start the hook server: none left behind
 
 
 def lessonloop(machine: dict[str, Any], *args: str) -> Any:

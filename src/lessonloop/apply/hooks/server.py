@@ -35,7 +35,7 @@ import sys
 import time
 
 from lessonloop.apply.hooks.agents import AGENTS
-from lessonloop.apply.hooks.client import MAGIC, RUNNING, installation_key
+from lessonloop.apply.hooks.client import MAGIC, RUNNING, START_EVERY, installation_key
 from lessonloop.core.wings import steps
 from lessonloop.secrets import redaction
 
@@ -356,10 +356,19 @@ def running(path: str) -> tuple[int, int] | None:
 
 def stop(path: str, timeout: float = 10.0) -> bool:
     """Stop the server of the socket at `path` (SIGTERM), waiting until its lock is free; whether
-    one was running. A call it is serving finishes in its own child."""
+    one was running. A call it is serving finishes in its own child. A server the hooks started
+    less than START_EVERY seconds ago that is not listening yet is waited for (up to `timeout`)."""
     seen = running(path)
     if seen is None:
-        return False
+        try:
+            starting = time.time() - os.stat(path + ".start").st_mtime < START_EVERY
+        except OSError:
+            starting = False
+        if not starting or not wait_ready(path, timeout):
+            return False
+        seen = running(path)
+        if seen is None:
+            return False
     try:
         os.kill(seen[0], signal.SIGTERM)
     except OSError:
