@@ -8,7 +8,10 @@ projects/, ingested once (`lessonloop ingest`: the store settles its totals then
 --rounds interleaved rounds with the order rotated every round, fresh processes of:
 
 - ccusage:  `ccusage daily --json --offline` (ccusage 20, the baseline: it reads every file each time)
-- stats, stats-by-day, sessions, report: `lessonloop <command> --json --db <store>`
+- stats, stats-by-day, sessions, report: `lessonloop <command> --json --db <store>`, as a person
+  runs them: through the hook server (apply/hooks/server.py) that the first round's reads start;
+- the same `@in-process`: with LESSONLOOP_HOOK_SERVER=0, each read in its own process (as when no
+  server runs: the first read after half an hour idle, which starts one)
 - floor:    `python -c "import json, sqlite3"` with the same interpreter (a Python process's least)
 
 Medians; ratio = contender / ccusage of the same scale (targets: each read at most 0.15x at 16x),
@@ -77,7 +80,9 @@ def _sessions_in(name: str, out: str) -> int:
     return len(data["sessions"])
 
 
-def measure_scale(copies: int, rounds: int, work: Path, ccusage: Any, env: dict[str, str] | None) -> dict[str, Any]:
+def measure_scale(
+    copies: int, rounds: int, work: Path, ccusage: Any, env: dict[str, str] | None, in_process: bool = True
+) -> dict[str, Any]:
     home = work / f"home{copies}"
     projects = home / ".claude" / "projects"
     log(f"{copies}x: copying the corpus ...")
@@ -92,8 +97,12 @@ def measure_scale(copies: int, rounds: int, work: Path, ccusage: Any, env: dict[
     contenders: dict[str, Callable[[], tuple[float, str]]] = {
         "floor": lambda: timed([sys.executable, "-c", "import json, sqlite3"], env),
     }
+    alone_env = {**ingest_env, "LESSONLOOP_HOOK_SERVER": "0"}
     for name, words in READS.items():
         contenders[name] = functools.partial(timed, [*lessonloop_cmd(), *words, "--db", str(db)], ingest_env)
+        if in_process:
+            command = [*lessonloop_cmd(), *words, "--db", str(db)]
+            contenders[f"{name}@in-process"] = functools.partial(timed, command, alone_env)
     if ccusage.bin is not None:
         ccusage.config_dir = home / ".claude"
         cc_env = ccusage.env()
@@ -104,11 +113,12 @@ def measure_scale(copies: int, rounds: int, work: Path, ccusage: Any, env: dict[
         order = names[round_no % len(names) :] + names[: round_no % len(names)]
         for name in order:
             elapsed, out = contenders[name]()
-            if name in READS and _sessions_in(name, out) <= 0:
+            if name.split("@")[0] in READS and _sessions_in(name.split("@")[0], out) <= 0:
                 raise SystemExit(f"{name} read no session at {copies}x: {out[:300]}")
             if round_no:
                 times[name].append(elapsed)
         log(f"{copies}x: round {round_no}/{rounds}")
+    stop_server(ingest_env)
     medians = {name: statistics.median(values) for name, values in times.items()}
     base = medians.get("ccusage")
     return {
@@ -117,6 +127,16 @@ def measure_scale(copies: int, rounds: int, work: Path, ccusage: Any, env: dict[
         "vs_ccusage": {name: (medians[name] / base if base else None) for name in medians},
         "vs_floor": {name: medians[name] / medians["floor"] for name in medians},
     }
+
+
+def stop_server(env: dict[str, str]) -> None:
+    """Stop the hook server the reads started for this scale's HOME (apply/hooks/server.py)."""
+    from lessonloop.apply.hooks import server
+    from lessonloop.apply.hooks.command import server_socket
+
+    path = server_socket(env)
+    if path is not None:
+        server.stop(path)
 
 
 def render(results: list[dict[str, Any]], ccusage_version: str | None) -> str:
@@ -131,7 +151,7 @@ def render(results: list[dict[str, Any]], ccusage_version: str | None) -> str:
         for name, median in result["medians_s"].items():
             ratio = result["vs_ccusage"][name]
             growth = ""
-            if result["copies"] != min(by_scale) and name in READS:
+            if result["copies"] != min(by_scale) and name.split("@")[0] in READS:
                 growth = f"{median / by_scale[min(by_scale)]['medians_s'][name]:.2f}x"
             shown = f"{ratio:.3f}x" if ratio is not None else "-"
             lines.append(

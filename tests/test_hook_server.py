@@ -274,3 +274,85 @@ def test_the_server_has_imported_what_hook_calls_import(tmp_path: Path) -> None:
     assert "lessonloop.apply.hooks.pre_tool" in ours and "lessonloop.apply.hooks.agents.codex" in ours  # the census
     missing = sorted(ours - ready)
     assert missing == [], "\n".join(missing)
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "src" / "lessonloop" / "sample" / "claude-code"
+
+
+def lessonloop(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "lessonloop", *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_reads_through_the_server_print_what_they_print_alone(tmp_path: Path, runtime: Path) -> None:
+    """`stats`, `sessions`, `show`, `report` and `search` (client.SERVED_COMMANDS) are run by the
+    server's child when it answers: the same output, errors and exit status as in their own
+    process, and only those commands."""
+    db = tmp_path / "lessonloop.db"
+    home = tmp_path / "home"
+    home.mkdir()
+    alone = {**os.environ, "HOME": str(home), "LESSONLOOP_HOOK_SERVER": "0", "NO_COLOR": "1", "COLUMNS": "120"}
+    assert lessonloop(["ingest", "--wait", "--db", str(db), str(SAMPLE)], alone)[0] == 0
+    served = {**alone, "LESSONLOOP_HOOK_SERVER": "1", "XDG_RUNTIME_DIR": str(runtime)}
+    code, out, _err = lessonloop(["sessions", "--json", "--db", str(db)], served)  # no server yet: starts one
+    assert code == 0
+    session = json.loads(out)[0]["id"]
+    path = str(server_socket(served))
+    assert server.wait_ready(path, 60)
+    reads = [
+        ["stats", "--json"],
+        ["stats", "--by", "day"],
+        ["sessions"],
+        ["sessions", "--json"],
+        ["show", session],
+        ["show", session, "--json"],
+        ["report", "--json"],
+        ["report"],
+        ["search", "lessonloop", "--json"],
+        ["show", "no-such-session"],  # an error: its message and status
+        ["stats", "--by", "nonsense"],  # a usage error: argparse's message, status 2
+    ]
+    before = server.running(path)
+    assert before is not None
+    for words in reads:
+        by_itself = lessonloop([*words, "--db", str(db)], alone)
+        through = lessonloop([*words, "--db", str(db)], served)
+        assert through == by_itself, words
+    assert any(code != 0 for code, _o, _e in [lessonloop(["show", "no-such-session", "--db", str(db)], alone)])
+    after = server.running(path)
+    assert after is not None and after[1] - before[1] == len(reads)  # each went through the server
+    assert lessonloop(["lessons", "list", "--json", "--db", str(db)], served)[0] == 0
+    last = server.running(path)
+    assert last is not None and last[1] == after[1]  # any other command runs in its own process
+
+
+def test_the_server_has_imported_what_reads_import(tmp_path: Path) -> None:
+    """server.READ_PRELOAD and the reads' parsers and handlers: what `lessonloop stats`,
+    `sessions`, `show`, `report` and `search` import of lessonloop's, the ready server has."""
+    from tests.import_census import command_imports
+
+    db = tmp_path / "lessonloop.db"
+    shutil.copytree(SAMPLE, tmp_path / ".claude" / "projects")  # the agent's own place: found by discovery
+    env = {**os.environ, "HOME": str(tmp_path), "LESSONLOOP_HOOK_SERVER": "0"}
+    env.pop("CLAUDE_CONFIG_DIR", None)
+    assert lessonloop(["ingest", "--wait", "--db", str(db)], env)[0] == 0
+    session = json.loads(lessonloop(["sessions", "--json", "--db", str(db)], env)[1])[0]["id"]
+    env["LESSONLOOP_REFRESH"] = "1"  # a read looks for what is new first (here: nothing), as for a person
+    imported: set[str] = set()
+    for words in (["stats"], ["stats", "--by", "day", "--json"], ["sessions"], ["sessions", "--json"],
+                  ["show", session], ["report"], ["report", "--json"], ["search", "lessonloop", "--json"]):  # fmt: skip
+        imported |= command_imports(env, *words, "--db", str(db))
+    argv = check_command()
+    at = argv.index("-c") + 1
+    code = argv[at].replace(RUN_CODE, "") + (
+        "import json; from lessonloop.apply.hooks import server; server.ready(); print(json.dumps(sorted(sys.modules)))"
+    )
+    ready = set(json.loads(subprocess.run([*argv[:at], code], capture_output=True, text=True, check=True).stdout))
+    # (a wing's module a read names through core/wings.py is imported when the read needs it)
+    wings = ("lessonloop.history", "lessonloop.runs", "lessonloop.dataset", "lessonloop.team")
+    ours = {name for name in imported if name.startswith("lessonloop") and not name.startswith(wings)}
+    assert "lessonloop.cli.handlers.sessions" in ours  # the census
+    missing = sorted(ours - ready)
+    assert missing == [], "\n".join(missing)

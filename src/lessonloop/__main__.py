@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
+# The commands the hook server may run (apply/hooks/client.SERVED_COMMANDS, which the client
+# checks): named here so that other commands import nothing of it.
+SERVED = ("stats", "sessions", "show", "report", "search")
+
 
 def hook_db_option(argv: list[str]) -> list[str]:
     """`lessonloop hook`'s arguments without `--db PATH` (or `--db=PATH`), which goes into
@@ -51,6 +55,19 @@ def main() -> None:
 
         print(f"lessonloop {__version__}")
         sys.exit(0)
+    if len(sys.argv) > 1 and sys.argv[1] in SERVED and os.environ.get("LESSONLOOP_HOOK_SERVER", "1") != "0":
+        # a read: through the hook server when one answers (apply/hooks/client.py), else here
+        from lessonloop.apply.hooks.client import SERVED_COMMANDS, through_server
+
+        if sys.argv[1] in SERVED_COMMANDS and hasattr(os, "fork"):
+            code = through_server("cli", sys.argv[1:])
+            if code is not None:
+                os._exit(code)
+    run_here()
+
+
+def run_here() -> None:
+    """The command line of sys.argv, run in this process (the hook server's child runs a read so)."""
     if len(sys.argv) > 1 and sys.argv[1] == "hook":  # the hot path: no argparse, no CLI imports
         if "-h" in sys.argv[2:] or "--help" in sys.argv[2:]:
             from lessonloop.cli import main as cli_main

@@ -127,11 +127,16 @@ def _family(family: int) -> ModuleType:
 def prepare_bulk() -> None:
     """Use the faster gate from now on, for a process about to redact megabytes (ingest): a DFA
     that scans about twice as fast as the NFA but takes about 3 ms more to build, which a hook
-    redacting a few short texts would pay for nothing (secrets/anchor_gate.py); and the learned
-    pass's patterns compiled at once (secrets/learned_tokens.prepare_bulk). Same matches, same
-    output."""
+    redacting a few short texts would pay for nothing (secrets/anchor_gate.py); the structural
+    rules' needles found by their automaton in short texts too (secrets/structural.prepare_bulk);
+    and the learned pass's patterns compiled at once (secrets/learned_tokens.prepare_bulk). Same
+    matches, same output."""
     anchor_gate.prepare_bulk()
     unanchored.prepare_bulk()
+    if STRUCTURAL:
+        from lessonloop.secrets.structural import prepare_bulk as structural_bulk
+
+        structural_bulk()
     if LEARNED:
         from lessonloop.secrets.learned_tokens import prepare_bulk as learned_bulk
 

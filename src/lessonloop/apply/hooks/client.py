@@ -33,14 +33,22 @@ CONNECT_SECONDS = 1.0
 # twice: the answer, then its record).
 RESULT_SECONDS = 130.0
 MAGIC = b"LLHOOK1"
-RUNNING = b"R"  # the child took the call: from now on it is never run here too
+# The child took the call: from now on it is never run here too. It then sends its pid and a
+# newline, and at its end its exit code.
+RUNNING = b"R"
 ENV = "LESSONLOOP_HOOK_SERVER"
+IN_SERVER = [False]  # True in the hook server and its children (server.py)
+# The commands of `lessonloop` the server runs too (__main__.py hands them over): the reads, which
+# take a few milliseconds of work after tens of milliseconds of becoming ready, and read no stdin.
+SERVED_COMMANDS = frozenset({"stats", "sessions", "show", "report", "search"})
 
 
 def installation_key() -> str:
-    """What names one installation's server: the interpreter, its import path and HOME (a test's
-    temporary HOME gets a server of its own). The server checks it on every request."""
-    return "\n".join([sys.executable, *sys.path, os.environ.get("HOME", "")])
+    """What names one installation's server: the interpreter, the folder lessonloop is imported
+    from and HOME (a test's temporary HOME gets a server of its own), the same for a hook's
+    command and for the `lessonloop` command. The server checks it on every request."""
+    package = __file__.rsplit("/", 4)[0]  # <folder>/lessonloop/apply/hooks/client.py -> <folder>
+    return "\n".join([sys.executable, package, os.environ.get("HOME", "")])
 
 
 def server_path(key: str) -> str | None:
@@ -80,10 +88,14 @@ def run() -> None:
     run_here()
 
 
-def through_server() -> int | None:
+def through_server(kind: str = "hook", argv: list[str] | None = None) -> int | None:
     """The exit code of the call as the server's child ran it, or None when this process must run
     it (no server, a refusal, a failure before the child took the call); then a server is
-    started when none answers."""
+    started when none answers. `kind`: "hook" (a hook's call: `argv`, else this process's
+    arguments) or "cli" (a read of the `lessonloop` command, `argv` its words: signals that
+    would end this process are passed on to the child, and it may take as long as it takes)."""
+    if IN_SERVER[0]:
+        return None  # the server's own child never calls the server (it would call itself forever)
     try:
         import _socket  # type: ignore[import-not-found,unused-ignore]  # `socket` imports enum: ms
     except ImportError:
@@ -92,54 +104,87 @@ def through_server() -> int | None:
     path = server_path(key)
     if path is None:
         return None
+    words = sys.argv[1:] if argv is None else argv
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         sock.settimeout(CONNECT_SECONDS)
         try:
             sock.connect(path)
         except OSError:
-            if "--check" not in sys.argv:  # `hooks status` looks: it starts nothing
+            if "--check" not in words:  # `hooks status` looks: it starts nothing
                 start_server(path)
             return None
         try:
-            sock.sendmsg([_request(key)], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _fds())])
+            sock.sendmsg([_request(key, kind, words)], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _fds())])
             sock.settimeout(RESULT_SECONDS)
             if sock.recv(1) != RUNNING:
                 return None  # refused before it read anything: run here
         except OSError:
             return None
         # From here the child has the call: whatever happens, it is not run a second time.
+        if kind == "cli":
+            sock.settimeout(None)
         answer = b""
+        forwarding = False
         try:
             while True:
                 chunk = sock.recv(64)
                 if not chunk:
                     break
                 answer += chunk
+                if kind == "cli" and not forwarding and b"\n" in answer:
+                    forwarding = _forward_signals(answer.split(b"\n", 1)[0])
         except OSError:
             pass
-        return int(answer) if answer.isdigit() else 0  # a child that died: no decision (fail open)
+        code = answer.split(b"\n", 1)[1] if b"\n" in answer else b""
+        if code.isdigit():
+            return int(code)
+        return 0 if kind == "hook" else 1  # a child that died: no decision (a hook fails open)
     finally:
         sock.close()
+
+
+def _forward_signals(pid: bytes) -> bool:
+    """Pass the signals that would end this process (Ctrl-C, a hang-up, a kill) on to the child
+    doing its work (the terminal sends them to this process's group, not to the server's)."""
+    if not pid.isdigit():
+        return False
+    import _signal  # type: ignore[import-not-found,unused-ignore]  # the C module: `signal` imports enum
+
+    child = int(pid)
+
+    def forward(signum: int, _frame: object) -> None:
+        try:  # noqa: SIM105 - contextlib is an import this command does without
+            os.kill(child, signum)
+        except OSError:
+            pass
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):
+        number = getattr(_signal, name, None)
+        if number is not None:
+            _signal.signal(number, forward)
+    return True
 
 
 def _fds() -> bytes:
     return b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2))
 
 
-def _request(key: str) -> bytes:
-    """MAGIC, then NUL-separated: the key, the folder, the parent's pid, the umask, the number of
-    arguments, the arguments, then the environment's `NAME=value` entries; all behind the body's
-    length (4 bytes). No field can hold a NUL (POSIX forbids it in each)."""
+def _request(key: str, kind: str, words: list[str]) -> bytes:
+    """MAGIC, then NUL-separated: the key, the kind ("hook" or "cli"), the folder, the parent's
+    pid, the umask, the number of arguments, the arguments, then the environment's `NAME=value`
+    entries; all behind the body's length (4 bytes). No field can hold a NUL (POSIX forbids it
+    in each)."""
     mask = os.umask(0o022)
     os.umask(mask)
     fields = [
         key.encode("utf-8", "surrogateescape"),
+        kind.encode(),
         os.getcwdb(),
         str(os.getppid()).encode(),
         str(mask).encode(),
-        str(len(sys.argv) - 1).encode(),
-        *(os.fsencode(word) for word in sys.argv[1:]),
+        str(len(words)).encode(),
+        *(os.fsencode(word) for word in words),
         *(name + b"=" + value for name, value in os.environb.items()),
     ]
     body = MAGIC + b"\0" + b"\0".join(fields)

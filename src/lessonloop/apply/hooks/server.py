@@ -33,9 +33,11 @@ import socket
 import struct
 import sys
 import time
+import traceback
 
+from lessonloop.apply.hooks import client
 from lessonloop.apply.hooks.agents import AGENTS
-from lessonloop.apply.hooks.client import MAGIC, RUNNING, START_EVERY, installation_key
+from lessonloop.apply.hooks.client import MAGIC, RUNNING, SERVED_COMMANDS, START_EVERY, installation_key
 from lessonloop.core.wings import steps
 from lessonloop.secrets import redaction
 
@@ -136,6 +138,7 @@ def idle_seconds() -> float:
 
 def serve(path: str, idle: float, key: str) -> None:
     """Hold the lock of `path`, get ready, then fork a child per connection until idle."""
+    client.IN_SERVER[0] = True
     lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)  # held for the server's life
     _HELD.append(lock)
     try:
@@ -192,7 +195,7 @@ def serve(path: str, idle: float, key: str) -> None:
     finally:
         listener.close()
         if _still_ours(path, bound):
-            for name in (path, path + ".start"):
+            for name in (path, path + ".start", path + ".lock"):
                 with contextlib.suppress(OSError):
                     os.unlink(name)
         os.close(lock)
@@ -219,12 +222,93 @@ def ready() -> None:
         if agent != "claude":
             __import__(f"lessonloop.apply.hooks.agents.{agent}")
     steps("AFTER_EDIT")  # the wings' steps after an edit (the history's co-change reminder)
+    _ready_reads()
     redaction.prepare_bulk()
     sample = "export API_TOKEN=abc; curl -u user:pw https://x; git push origin main --password hunter2"
     for scope in redaction.SCOPES:
         redaction.redact(sample, scope)
     with redaction.shown():
         redaction.redact_value({"text": sample})
+
+
+# What the reads it runs (client.SERVED_COMMANDS) import besides their parsers and handlers, which
+# `_ready_reads` finds through the command line itself; tests/test_hook_server.py checks the list
+# against what real `lessonloop` processes import.
+READ_PRELOAD = (
+    "lessonloop.cli.common",
+    "lessonloop.cli.terminal_output",
+    "lessonloop.cli.redacting_console",
+    "lessonloop.cli.empty_results",
+    "lessonloop.cli.handlers.analysis_first",
+    "lessonloop.capture.discovery_env",
+    "lessonloop.core.json_codec",
+    "lessonloop.core.json_output",
+    "lessonloop.core.terminal_text",
+    "lessonloop.pipeline.refresh",
+    "lessonloop.pipeline.analysis_check",
+    "lessonloop.report.analysis_queries",
+    "lessonloop.report.analysis_render",
+    "lessonloop.report.costs",
+    "lessonloop.report.glossary",
+    "lessonloop.report.queries",
+    "lessonloop.report.render",
+    "lessonloop.report.report_summary",
+    "lessonloop.report.table_fit",
+    "lessonloop.report.usage_queries",
+    "lessonloop.secrets.field_redaction",
+    "lessonloop.secrets.gitleaks_rules",
+    "lessonloop.store.analysis.state",
+    "lessonloop.store.capture_watch",
+    "lessonloop.store.counts",
+    "lessonloop.store.learning.changes",
+    "lessonloop.store.migrations",
+    "lessonloop.store.projects.names",
+    "lessonloop.store.read_only",
+    "lessonloop.store.redaction_pass",
+    "lessonloop.store.search.hits",
+    "lessonloop.store.search.index_upkeep",
+    "lessonloop.store.search.query_text",
+    "lessonloop.store.search.reader",
+    "lessonloop.store.sessions.figures",
+    "lessonloop.store.sessions.ids",
+    "lessonloop.store.sessions.span",
+    "lessonloop.store.sessions.totals",
+    "rich.console",
+    "rich.table",
+    "rich.markup",
+    "rich.text",
+)
+# Texts like those a read shows (an id, a time, a folder, a model, a prompt): redacting them once
+# compiles the patterns such texts reach, which every read would compile again.
+_READ_TEXTS = (
+    "55604662-cf2a-4331-851a-ec234028f8ca",
+    "2026-02-10T21:11:56.846Z",
+    "/home/someone/projects/shop",
+    "claude-opus-4-6",
+    "claude-code",
+    "main",
+    "mix phx.server doesnt seem to start, see config/dev.exs",
+)
+
+
+def _ready_reads() -> None:
+    """Import what the served reads import (their parsers and handlers as the command line names
+    them, READ_PRELOAD), and redact texts like theirs for display: nothing is run."""
+    from lessonloop.cli.entry import build_parser
+    from lessonloop.core.wings import migration_modules
+
+    for command in SERVED_COMMANDS:
+        parser = build_parser(only=command)
+        with contextlib.suppress(SystemExit), contextlib.redirect_stderr(io.StringIO()):
+            args, _rest = parser.parse_known_args([command, "x"] if command in ("show", "search") else [command])
+            handler = getattr(args, "handler", None)
+            if isinstance(handler, str):
+                __import__(handler.partition(":")[0])
+    for name in (*READ_PRELOAD, *migration_modules()):
+        __import__(name)
+    from lessonloop.secrets.field_redaction import redact_fields
+
+    redact_fields([{"id": text, "text": text, "cwd": text, "command": text} for text in _READ_TEXTS])
 
 
 def code_stamp() -> tuple[tuple[str, int, int], ...]:
@@ -262,7 +346,7 @@ def _child(conn: socket.socket, key: str) -> None:
         call = _receive(conn, key)
         if call is None:
             os._exit(0)  # the caller reads no RUNNING: it runs the call itself
-        argv, cwd, parent, mask, env, fds = call
+        kind, argv, cwd, parent, mask, env, fds = call
         try:
             os.chdir(cwd)
             for target, fd in enumerate(fds):
@@ -273,16 +357,19 @@ def _child(conn: socket.socket, key: str) -> None:
         os.environ.clear()
         os.environ.update(env)
         os.umask(mask)
-        sys.argv = ["-c", *argv]
+        sys.argv = ["-c", *argv] if kind == "hook" else ["lessonloop", *argv]
         sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)), "utf-8", "surrogateescape")
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), "utf-8", "surrogateescape", write_through=True)
         sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), "utf-8", "backslashreplace", write_through=True)
-        conn.sendall(RUNNING)
-        from lessonloop.apply.hooks import entry, hook_store
+        conn.sendall(RUNNING + f"{os.getpid()}\n".encode())
+        if kind == "cli":
+            code = _run_command(argv)
+        else:
+            from lessonloop.apply.hooks import entry, hook_store
 
-        entry.CALLER_PID[0] = parent
-        hook_store.LEAVE_OPEN[0] = True  # as entry.run: closed by os._exit
-        code = entry.main()
+            entry.CALLER_PID[0] = parent
+            hook_store.LEAVE_OPEN[0] = True  # as entry.run: closed by os._exit
+            code = entry.main()
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
@@ -293,7 +380,29 @@ def _child(conn: socket.socket, key: str) -> None:
         os._exit(0)
 
 
-def _receive(conn: socket.socket, key: str) -> tuple[list[str], str, int, int, dict[str, str], list[int]] | None:
+def _run_command(argv: list[str]) -> int:
+    """A read of the `lessonloop` command (client.SERVED_COMMANDS), run as its own process would
+    run it: its exit status, a usage error's 2, 130 for an interrupt, 1 and the traceback for an
+    error nothing caught."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # the caller passes Ctrl-C on
+    try:
+        from lessonloop.__main__ import run_here
+
+        run_here()
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            return done.code or 0
+        print(done.code, file=sys.stderr)  # what the interpreter does with a message
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+def _receive(conn: socket.socket, key: str) -> tuple[str, list[str], str, int, int, dict[str, str], list[int]] | None:
     """The caller's request, or None (another user, another installation, a malformed message)."""
     if hasattr(socket, "SO_PEERCRED"):
         creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
@@ -302,8 +411,8 @@ def _receive(conn: socket.socket, key: str) -> tuple[list[str], str, int, int, d
             return None
     data, ancillary, _flags, _addr = conn.recvmsg(1 << 16, socket.CMSG_SPACE(3 * _FD_BYTES))
     fds: list[int] = []
-    for level, kind, payload in ancillary:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+    for level, message_type, payload in ancillary:
+        if level == socket.SOL_SOCKET and message_type == socket.SCM_RIGHTS:
             usable = len(payload) - len(payload) % _FD_BYTES
             fds += [int.from_bytes(payload[i : i + _FD_BYTES], sys.byteorder) for i in range(0, usable, _FD_BYTES)]
     try:
@@ -319,13 +428,18 @@ def _receive(conn: socket.socket, key: str) -> tuple[list[str], str, int, int, d
                 return None
             body += more
         fields = bytes(body).split(b"\0")
-        if len(fields) < 6 or fields[0] != MAGIC or fields[1].decode("utf-8", "surrogateescape") != key:
+        if len(fields) < 7 or fields[0] != MAGIC or fields[1].decode("utf-8", "surrogateescape") != key:
             return None
-        cwd = os.fsdecode(fields[2])
-        parent, mask, count = int(fields[3]), int(fields[4]), int(fields[5])
-        argv = [os.fsdecode(word) for word in fields[6 : 6 + count]]
+        kind = fields[2].decode()
+        if kind not in ("hook", "cli"):
+            return None
+        cwd = os.fsdecode(fields[3])
+        parent, mask, count = int(fields[4]), int(fields[5]), int(fields[6])
+        argv = [os.fsdecode(word) for word in fields[7 : 7 + count]]
+        if kind == "cli" and (not argv or argv[0] not in SERVED_COMMANDS):
+            return None  # only the reads are run so (the caller runs anything else itself)
         env: dict[str, str] = {}
-        for entry in fields[6 + count :]:
+        for entry in fields[7 + count :]:
             name, sep, value = entry.partition(b"=")
             if sep and name:
                 env[os.fsdecode(name)] = os.fsdecode(value)
@@ -333,7 +447,7 @@ def _receive(conn: socket.socket, key: str) -> tuple[list[str], str, int, int, d
         for fd in fds:
             os.close(fd)
         return None
-    return argv, cwd, parent, mask, env, fds
+    return kind, argv, cwd, parent, mask, env, fds
 
 
 def running(path: str) -> tuple[int, int] | None:
