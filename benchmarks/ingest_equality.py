@@ -38,7 +38,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import SHARED_CORPUS, Dump, dump_store, store_differences  # noqa: E402
+from tests.conftest import SHARED_CORPUS, TEST_SETTINGS, Dump, dump_store, store_differences  # noqa: E402
+
+# as the test run (ingest analyzes before it returns, no refresh, no hook server): this compares
+# stores and times what it always timed
+os.environ.update(TEST_SETTINGS)
 from tests.corpus_copies import (  # noqa: E402
     aider_history_copies,
     codex_copies,

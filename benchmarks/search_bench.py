@@ -37,7 +37,11 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import SHARED_CORPUS  # noqa: E402
+from tests.conftest import SHARED_CORPUS, TEST_SETTINGS  # noqa: E402
+
+# as the test run (ingest analyzes before it returns, no refresh, no hook server): this compares
+# stores and times what it always timed
+os.environ.update(TEST_SETTINGS)
 
 from benchmarks.ingest_bench import lessonloop_cmd, python_env  # noqa: E402
 from benchmarks.reads_bench import timed  # noqa: E402

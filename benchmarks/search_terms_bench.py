@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import statistics
@@ -41,7 +42,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "src"))
 
-from tests.conftest import SHARED_CORPUS  # noqa: E402
+from tests.conftest import SHARED_CORPUS, TEST_SETTINGS  # noqa: E402
+
+# as the test run (ingest analyzes before it returns, no refresh, no hook server): this compares
+# stores and times what it always timed
+os.environ.update(TEST_SETTINGS)
 
 from lessonloop.store import open_store  # noqa: E402
 from lessonloop.store.search.hits import SearchFilters  # noqa: E402

@@ -35,17 +35,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-# `ingest` analyzes and learns before it returns, and reads do not capture the machine's own
-# transcripts first, for the fixtures of every scope too (a module's store is made before any
-# test's own setting applies); the tests of those two set them back in their processes' env.
-os.environ["LESSONLOOP_INGEST_WAIT"] = "1"
-os.environ["LESSONLOOP_REFRESH"] = "0"
-# and the hooks' learning worker leaves as soon as its queue is empty (it lingers for a person:
-# apply/hooks/learn_worker.LINGER; tests/test_hook_learn_worker.py tests that)
-os.environ["LESSONLOOP_LEARN_LINGER"] = "0"
-# and each hook process runs its call itself: a hook server per test's HOME would linger (for half
-# an hour) after its test; tests/test_hook_server.py and the real agents' harness turn it on.
-os.environ["LESSONLOOP_HOOK_SERVER"] = "0"
+# The test run's settings, in the environment of every test and fixture (and of the processes they
+# start): `ingest` analyzes and learns before it returns, and reads do not capture the machine's
+# own transcripts first, for the fixtures of every scope too (a module's store is made before any
+# test's own setting applies; the tests of those two set them back in their processes' env); the
+# hooks' learning worker leaves as soon as its queue is empty (it lingers for a person:
+# apply/hooks/learn_worker.LINGER; tests/test_hook_learn_worker.py tests that); and each hook
+# process runs its call itself (a hook server per test's HOME would linger half an hour after its
+# test; tests/test_hook_server.py and the real agents' harness turn it on).
+TEST_SETTINGS = {
+    "LESSONLOOP_INGEST_WAIT": "1",
+    "LESSONLOOP_REFRESH": "0",
+    "LESSONLOOP_LEARN_LINGER": "0",
+    "LESSONLOOP_HOOK_SERVER": "0",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """TEST_SETTINGS, set when pytest starts and not when this module is imported: benchmarks
+    import its helpers (SHARED_CORPUS, ...) and time lessonloop as a person runs it (those that
+    compare stores after an ingest ask for the settings themselves)."""
+    os.environ.update(TEST_SETTINGS)
 
 
 @pytest.fixture(autouse=True)

@@ -206,7 +206,12 @@ def start_server(path: str) -> None:
         with open(stamp, "wb"):
             pass
         devnull = os.devnull
-        code = f"import sys; sys.path[:] = {sys.path!r}; from lessonloop.apply.hooks.server import main; main({path!r})"
+        paths = sys.path
+        if not sys.flags.isolated and not getattr(sys.flags, "safe_path", False):
+            # the first folder is the script's, or the current one (`python -m`): not the server's,
+            # which outlives this command and serves calls made elsewhere
+            paths = paths[1:]
+        code = f"import sys; sys.path[:] = {paths!r}; from lessonloop.apply.hooks.server import main; main({path!r})"
         os.posix_spawn(
             sys.executable,
             [sys.executable, "-I", *(["-S"] if sys.flags.no_site else []), "-c", code],
