@@ -272,7 +272,7 @@ def hook_server(argv: list[str], env: dict[str, str], action: str = "wait_ready"
     """`wait_ready`: wait until the hook server the warm-up's calls started for this command
     answers; `stop`: stop it. False when the command runs without one (LESSONLOOP_HOOK_SERVER=0,
     an older tree) or none ran."""
-    from lessonloop.apply.hooks import server
+    from lessonloop import hook_server as server
     from lessonloop.apply.hooks.command import server_socket
 
     at = argv.index("-c") + 1

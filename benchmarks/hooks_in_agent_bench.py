@@ -16,7 +16,7 @@ out; beside it the floor, `python -c "import json, sqlite3"` (a Python process's
 the same rounds. Done-when: the slope <= 3x the floor, for Claude Code and Codex.
 
 `--in-process`: one more workspace in the same rounds, its hook file's commands run as before
-the hook server (apply/hooks/server.py): entry.run in each hook's own process.
+the hook server (hook_server.py): entry.run in each hook's own process.
 
 `--stand-ins`: two more workspaces in the same rounds, with the same hook file installed and
 trusted but each lessonloop command replaced: by `cat >/dev/null` (what the agent itself spends on

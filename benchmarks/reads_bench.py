@@ -9,7 +9,7 @@ projects/, ingested once (`lessonloop ingest`: the store settles its totals then
 
 - ccusage:  `ccusage daily --json --offline` (ccusage 20, the baseline: it reads every file each time)
 - stats, stats-by-day, sessions, report: `lessonloop <command> --json --db <store>`, as a person
-  runs them: through the hook server (apply/hooks/server.py) that the first round's reads start;
+  runs them: through the hook server (hook_server.py) that the first round's reads start;
 - the same `@in-process`: with LESSONLOOP_HOOK_SERVER=0, each read in its own process (as when no
   server runs: the first read after half an hour idle, which starts one)
 - floor:    `python -c "import json, sqlite3"` with the same interpreter (a Python process's least)
@@ -130,8 +130,8 @@ def measure_scale(
 
 
 def stop_server(env: dict[str, str]) -> None:
-    """Stop the hook server the reads started for this scale's HOME (apply/hooks/server.py)."""
-    from lessonloop.apply.hooks import server
+    """Stop the hook server the reads started for this scale's HOME (hook_server.py)."""
+    from lessonloop import hook_server as server
     from lessonloop.apply.hooks.command import server_socket
 
     path = server_socket(env)

@@ -15,9 +15,9 @@ from lessonloop.apply.hooks.command import hook_command
 
 
 def stop_hook_server(env: dict[str, str]) -> None:
-    """Stop the hook server the installed hooks started in `env` (apply/hooks/server.py), if any:
+    """Stop the hook server the installed hooks started in `env` (hook_server.py), if any:
     a test that runs them as installed (LESSONLOOP_HOOK_SERVER not set) leaves none behind."""
-    from lessonloop.apply.hooks import server
+    from lessonloop import hook_server as server
     from lessonloop.apply.hooks.command import server_socket
 
     path = server_socket(env)

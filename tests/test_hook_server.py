@@ -1,4 +1,4 @@
-"""The hook server (apply/hooks/server.py) and the installed command's client (client.py): real
+"""The hook server (hook_server.py) and the installed command's client (client.py): real
 hook processes, a real server process forked per call, real stores.
 
 Each test gets a runtime folder of its own (XDG_RUNTIME_DIR, short enough for a socket's path)
@@ -25,7 +25,8 @@ from typing import Any
 
 import pytest
 
-from lessonloop.apply.hooks import client, server
+from lessonloop import hook_server as server
+from lessonloop.apply.hooks import client
 from lessonloop.apply.hooks.agents.tool_args import stable_id
 from lessonloop.apply.hooks.command import RUN_CODE, check_command, hook_command, server_socket
 from tests.hook_helpers import HookRun, HookSession, hook_env, no_upstream
@@ -107,7 +108,7 @@ def test_calls_through_the_server_answer_as_calls_in_their_own_process(tmp_path:
     alone = push_sessions(_repo(tmp_path / "a" / "project", "main"), hook_env(alone_db))
     env = served_env(served_db, runtime)
     path = started(env)
-    taken = server.running(path)
+    taken = client.running(path)
     assert taken is not None
     served = push_sessions(_repo(tmp_path / "b" / "project", "main"), env)
     assert [code for code, _ in served] == [code for code, _ in alone]
@@ -115,7 +116,7 @@ def test_calls_through_the_server_answer_as_calls_in_their_own_process(tmp_path:
     assert [out.replace("/b/", "/a/") for _, out in served] == [out for _, out in alone]
     assert any('"permissionDecision": "deny"' in out for _, out in served)
     assert lessons(served_db) == lessons(alone_db) and lessons(served_db)
-    after = server.running(path)
+    after = client.running(path)
     assert after is not None and after[0] == taken[0]
     assert after[1] - taken[1] == len(served)  # every call went through the server
     assert not (served_db.parent / "hook-failures.log").exists()
@@ -172,26 +173,26 @@ def test_a_changed_module_ends_the_server_and_the_call_runs_itself(tmp_path: Pat
     answer = check(env, argv)
     assert answer["db"] == env["LESSONLOOP_DB"] and answer["server"]["answered"] is False  # run by the command itself
     deadline = time.monotonic() + 30
-    while server.running(path) is not None and time.monotonic() < deadline:
+    while client.running(path) is not None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert server.running(path) is None and not os.path.exists(path)
+    assert client.running(path) is None and not os.path.exists(path)
 
 
 def test_an_idle_server_leaves_and_a_killed_one_costs_no_call(tmp_path: Path, runtime: Path) -> None:
     env = served_env(tmp_path / "lessonloop.db", runtime, LESSONLOOP_HOOK_SERVER_IDLE="1")
     path = started(env)
     deadline = time.monotonic() + 30
-    while server.running(path) is not None and time.monotonic() < deadline:
+    while client.running(path) is not None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert server.running(path) is None and not os.path.exists(path)  # gone, its socket with it
+    assert client.running(path) is None and not os.path.exists(path)  # gone, its socket with it
 
     env = served_env(tmp_path / "lessonloop.db", runtime)
     path = started(env)
-    seen = server.running(path)
+    seen = client.running(path)
     assert seen is not None
     os.kill(seen[0], signal.SIGKILL)
     deadline = time.monotonic() + 30
-    while server.running(path) is not None and time.monotonic() < deadline:
+    while client.running(path) is not None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert os.path.exists(path)  # the socket a killed server leaves: nobody listens
     answer = check(env)
@@ -218,7 +219,7 @@ def test_a_folder_others_can_enter_is_never_used(tmp_path: Path, runtime: Path) 
 def test_a_request_for_another_installation_is_refused(tmp_path: Path, runtime: Path) -> None:
     env = served_env(tmp_path / "lessonloop.db", runtime)
     path = started(env)
-    before = server.running(path)
+    before = client.running(path)
     for key in ("another interpreter\n/elsewhere", ""):
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(30)
@@ -232,7 +233,7 @@ def test_a_request_for_another_installation_is_refused(tmp_path: Path, runtime: 
         conn.connect(path)
         conn.sendall(b"GET / HTTP/1.0\r\n\r\n")
         assert conn.recv(16) == b""
-    after = server.running(path)
+    after = client.running(path)
     assert before is not None and after is not None and after[0] == before[0]  # still serving
     assert check(env)["server"]["answered"] is True
 
@@ -266,7 +267,7 @@ def test_the_server_has_imported_what_hook_calls_import(tmp_path: Path) -> None:
     argv = check_command()
     at = argv.index("-c") + 1
     code = argv[at].replace(RUN_CODE, "") + (
-        "import json; from lessonloop.apply.hooks import server; server.ready(); print(json.dumps(sorted(sys.modules)))"
+        "import json; from lessonloop import hook_server as server; server.ready(); print(json.dumps(sorted(sys.modules)))"
     )
     ready = set(json.loads(subprocess.run([*argv[:at], code], capture_output=True, text=True, check=True).stdout))
     # (`__import__(wing, fromlist=["_"])` looks for a `_` submodule: a name, not a module)
@@ -314,17 +315,17 @@ def test_reads_through_the_server_print_what_they_print_alone(tmp_path: Path, ru
         ["show", "no-such-session"],  # an error: its message and status
         ["stats", "--by", "nonsense"],  # a usage error: argparse's message, status 2
     ]
-    before = server.running(path)
+    before = client.running(path)
     assert before is not None
     for words in reads:
         by_itself = lessonloop([*words, "--db", str(db)], alone)
         through = lessonloop([*words, "--db", str(db)], served)
         assert through == by_itself, words
     assert any(code != 0 for code, _o, _e in [lessonloop(["show", "no-such-session", "--db", str(db)], alone)])
-    after = server.running(path)
+    after = client.running(path)
     assert after is not None and after[1] - before[1] == len(reads)  # each went through the server
     assert lessonloop(["lessons", "list", "--json", "--db", str(db)], served)[0] == 0
-    last = server.running(path)
+    last = client.running(path)
     assert last is not None and last[1] == after[1]  # any other command runs in its own process
 
 
@@ -347,7 +348,7 @@ def test_the_server_has_imported_what_reads_import(tmp_path: Path) -> None:
     argv = check_command()
     at = argv.index("-c") + 1
     code = argv[at].replace(RUN_CODE, "") + (
-        "import json; from lessonloop.apply.hooks import server; server.ready(); print(json.dumps(sorted(sys.modules)))"
+        "import json; from lessonloop import hook_server as server; server.ready(); print(json.dumps(sorted(sys.modules)))"
     )
     ready = set(json.loads(subprocess.run([*argv[:at], code], capture_output=True, text=True, check=True).stdout))
     # (a wing's module a read names through core/wings.py is imported when the read needs it)

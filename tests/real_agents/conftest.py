@@ -11,7 +11,7 @@ from tests.real_agents.workspace import MADE
 
 @pytest.fixture(autouse=True)
 def _hook_servers_stopped() -> Iterator[None]:
-    """The hooks of a workspace start a hook server (apply/hooks/server.py), which would wait
+    """The hooks of a workspace start a hook server (hook_server.py), which would wait
     half an hour for more calls after its test."""
     yield
     while MADE:

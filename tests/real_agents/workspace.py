@@ -89,9 +89,9 @@ class Workspace:
         return env
 
     def stop_hook_server(self) -> None:
-        """Stop the hook server this workspace's hooks started (apply/hooks/server.py: one per
+        """Stop the hook server this workspace's hooks started (hook_server.py: one per
         installation and HOME; it would wait half an hour for more calls)."""
-        from lessonloop.apply.hooks import server
+        from lessonloop import hook_server as server
         from lessonloop.apply.hooks.command import server_socket
 
         path = server_socket(self.env())

@@ -16,7 +16,7 @@ Each reminder is recorded in hook_decisions (event PostToolUse, action remind, n
 (file, partner, support, confidence) list in its detail under "cochange"): that is also how a
 partner is named once per session. Partners no longer in the working tree are not named. On the
 hook's path: stdlib only (its module is imported only to run the step: its imports at the top,
-which the hook server imports once, apply/hooks/server.py).
+which the hook server imports once, hook_server.py).
 """
 
 from __future__ import annotations

@@ -1,17 +1,20 @@
-"""The installed hook command's first step: hand the call to the hook server, else run it here.
+"""The installed hook command's first step: hand the call to the hook server, else run it here
+(and the same for the reads of the `lessonloop` command: SERVED_COMMANDS, __main__.py).
 
 An agent starts a process for every hook, on every tool call. Most of what that process costs is
 Python's (the interpreter, the imports of the handlers, the store's and the redactor's modules,
-their patterns compiled), not the handler's. The hook server (server.py) pays that once and forks
-a warm child per call. So this module imports only what the interpreter has at start (`os`,
+their patterns compiled), not the handler's. The hook server pays that once and forks
+a warm child per call (src/lessonloop/hook_server.py). So this module imports only what the interpreter has at start (`os`,
 `sys`) and the socket's C module, and:
 
 1. connects to the server's Unix socket (server_path: in a folder only this user can enter);
 2. sends it this process's stdin, stdout and stderr (the descriptors themselves, SCM_RIGHTS), its
    command line, folder, environment, umask and parent's pid, and the key naming the
-   installation (the interpreter, its import path, HOME);
-3. waits for the child's exit code and leaves with it. The child reads the payload from the
-   agent's pipe and writes the answer to it, exactly as the handler would here.
+   installation (the interpreter, the folder lessonloop is imported from, HOME);
+3. waits for the child's pid and then its exit code, and leaves with it. The child reads the
+   payload from the agent's pipe and writes the answer to it, exactly as the handler would here
+   (a read's output goes to the terminal or pipe the command was given; the signals that would
+   end the command are passed on to the child).
 
 Whenever the server is not there, refuses (another key, its code changed on disk) or fails before
 it said it runs the call, the call runs here as before (entry.run), and a server is started in
@@ -37,7 +40,7 @@ MAGIC = b"LLHOOK1"
 # newline, and at its end its exit code.
 RUNNING = b"R"
 ENV = "LESSONLOOP_HOOK_SERVER"
-IN_SERVER = [False]  # True in the hook server and its children (server.py)
+IN_SERVER = [False]  # True in the hook server and its children (hook_server.py)
 # The commands of `lessonloop` the server runs too (__main__.py hands them over): the reads, which
 # take a few milliseconds of work after tens of milliseconds of becoming ready, and read no stdin.
 SERVED_COMMANDS = frozenset({"stats", "sessions", "show", "report", "search"})
@@ -211,7 +214,7 @@ def start_server(path: str) -> None:
             # the first folder is the script's, or the current one (`python -m`): not the server's,
             # which outlives this command and serves calls made elsewhere
             paths = paths[1:]
-        code = f"import sys; sys.path[:] = {paths!r}; from lessonloop.apply.hooks.server import main; main({path!r})"
+        code = f"import sys; sys.path[:] = {paths!r}; from lessonloop.hook_server import main; main({path!r})"
         os.posix_spawn(
             sys.executable,
             [sys.executable, "-I", *(["-S"] if sys.flags.no_site else []), "-c", code],
@@ -225,3 +228,23 @@ def start_server(path: str) -> None:
         )
     except (OSError, AttributeError, NotImplementedError):
         pass  # no server this time: the calls run here
+
+
+def running(path: str) -> tuple[int, int] | None:
+    """(pid, calls taken) of the server holding the lock of the socket at `path`, or None when
+    none runs."""
+    try:
+        import fcntl  # `hooks status`, tests and benchmarks: never a hook's call
+
+        with open(path + ".lock") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                words = lock.read().split()
+                if len(words) == 2 and all(word.isdigit() for word in words):
+                    return int(words[0]), int(words[1])
+                return None
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            return None
+    except OSError:
+        return None

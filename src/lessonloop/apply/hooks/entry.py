@@ -267,7 +267,7 @@ def _stop_budget() -> None:
 
 
 def _server_state() -> dict[str, object]:
-    """The hook server of this command's installation (client.py, server.py): its socket, pid and
+    """The hook server of this command's installation (client.py, hook_server.py): its socket, pid and
     calls taken, whether this call went through it, or why there is none."""
     from lessonloop.apply.hooks import client
 
@@ -278,9 +278,7 @@ def _server_state() -> dict[str, object]:
     path = client.server_path(client.installation_key())
     if path is None:
         return {"state": "off", "why": "no folder only this user can enter for its socket"}
-    from lessonloop.apply.hooks.server import running
-
-    seen = running(path)
+    seen = client.running(path)
     state: dict[str, object] = {"state": "running" if seen else "stopped", "socket": path}
     if seen:
         state.update(pid=seen[0], calls=seen[1])

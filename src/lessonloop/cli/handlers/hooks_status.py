@@ -138,7 +138,7 @@ def _state(row: dict[str, Any], agent: dict[str, Any], problems: list[str]) -> s
 
 
 def _print_server(server: Any) -> None:
-    """The hook server's line (apply/hooks/server.py): running, stopped or off."""
+    """The hook server's line (hook_server.py): running, stopped or off."""
     from rich.markup import escape
 
     if not isinstance(server, dict):

@@ -1,9 +1,13 @@
-"""The hook server: one warm process per installation that forks a child for every hook call.
+"""The hook server: one warm process per installation that forks a child for every hook call, and
+for every read of the `lessonloop` command (apply/hooks/client.SERVED_COMMANDS).
+
+It sits at the top of the layers, beside __main__: it runs the hooks' entry point and the command
+line alike.
 
 A hook's process spends most of its time becoming ready (the interpreter, the imports of the
 handlers, the store's and the redactor's modules, the redactor's patterns and automaton) and a
 few milliseconds on the call. The server becomes ready once, then for each connection of the
-installed command (client.py) forks: the child takes the caller's stdin, stdout and stderr
+installed command (apply/hooks/client.py) forks: the child takes the caller's stdin, stdout and stderr
 (passed as descriptors), its folder, environment, umask and arguments, and runs the same
 `entry.main` the command would have run itself, writing to the agent's own pipes; its exit code
 goes back to the caller, which leaves with it. A child per call keeps the calls apart (nothing of
@@ -35,11 +39,21 @@ import sys
 import time
 import traceback
 
+from lessonloop.__main__ import run_here
 from lessonloop.apply.hooks import client
 from lessonloop.apply.hooks.agents import AGENTS
-from lessonloop.apply.hooks.client import MAGIC, RUNNING, SERVED_COMMANDS, START_EVERY, installation_key
-from lessonloop.core.wings import steps
+from lessonloop.apply.hooks.client import (
+    MAGIC,
+    RUNNING,
+    SERVED_COMMANDS,
+    START_EVERY,
+    installation_key,
+    running,
+)
+from lessonloop.cli.entry import build_parser
+from lessonloop.core.wings import migration_modules, steps
 from lessonloop.secrets import redaction
+from lessonloop.secrets.field_redaction import redact_fields
 
 IDLE_SECONDS = 1800.0
 IDLE_ENV = "LESSONLOOP_HOOK_SERVER_IDLE"
@@ -294,9 +308,6 @@ _READ_TEXTS = (
 def _ready_reads() -> None:
     """Import what the served reads import (their parsers and handlers as the command line names
     them, READ_PRELOAD), and redact texts like theirs for display: nothing is run."""
-    from lessonloop.cli.entry import build_parser
-    from lessonloop.core.wings import migration_modules
-
     for command in SERVED_COMMANDS:
         parser = build_parser(only=command)
         with contextlib.suppress(SystemExit), contextlib.redirect_stderr(io.StringIO()):
@@ -306,8 +317,6 @@ def _ready_reads() -> None:
                 __import__(handler.partition(":")[0])
     for name in (*READ_PRELOAD, *migration_modules()):
         __import__(name)
-    from lessonloop.secrets.field_redaction import redact_fields
-
     redact_fields([{"id": text, "text": text, "cwd": text, "command": text} for text in _READ_TEXTS])
 
 
@@ -386,8 +395,6 @@ def _run_command(argv: list[str]) -> int:
     error nothing caught."""
     signal.signal(signal.SIGINT, signal.default_int_handler)  # the caller passes Ctrl-C on
     try:
-        from lessonloop.__main__ import run_here
-
         run_here()
     except SystemExit as done:
         if done.code is None or isinstance(done.code, int):
@@ -448,24 +455,6 @@ def _receive(conn: socket.socket, key: str) -> tuple[str, list[str], str, int, i
             os.close(fd)
         return None
     return kind, argv, cwd, parent, mask, env, fds
-
-
-def running(path: str) -> tuple[int, int] | None:
-    """(pid, calls taken) of the server holding the lock of the socket at `path`, or None when
-    none runs."""
-    try:
-        with open(path + ".lock") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except OSError:
-                words = lock.read().split()
-                if len(words) == 2 and all(word.isdigit() for word in words):
-                    return int(words[0]), int(words[1])
-                return None
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            return None
-    except OSError:
-        return None
 
 
 def stop(path: str, timeout: float = 10.0) -> bool:
