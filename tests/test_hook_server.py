@@ -357,3 +357,25 @@ def test_the_server_has_imported_what_reads_import(tmp_path: Path) -> None:
     assert "lessonloop.cli.handlers.sessions" in ours  # the census
     missing = sorted(ours - ready)
     assert missing == [], "\n".join(missing)
+
+
+def test_a_caller_in_another_mount_namespace_runs_its_call_itself(tmp_path: Path, runtime: Path) -> None:
+    """A sandbox or a container of its own (here `unshare --mount`) sees other files than the
+    server: its call is never run outside it (hook_server.same_world), it runs in its own process."""
+    from tests.hook_helpers import mount_namespace
+
+    prefix = mount_namespace()
+    if prefix is None:
+        pytest.skip("this system gives no mount namespace (unshare) to a test")
+    db = tmp_path / "lessonloop.db"
+    env = served_env(db, runtime)
+    path = started(env)
+    before = client.running(path)
+    assert before is not None
+    done = subprocess.run([*prefix, *check_command()], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["db"] == str(db) and answer["server"]["answered"] is False
+    after = client.running(path)
+    assert after is not None and after[0] == before[0]  # refused, and still serving the others
+    assert check(env)["server"]["answered"] is True

@@ -88,6 +88,7 @@ def store(made: Path, tmp_path: Path) -> Path:
 def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LESSONLOOP_")}
     env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "xdg"), COLUMNS="120")
+    env["LESSONLOOP_HOOK_SERVER"] = "0"  # the read in its own process, in the mount namespace made for it
     return env
 
 

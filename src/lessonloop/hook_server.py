@@ -15,8 +15,9 @@ one call's state, environment or store connection reaches the next) and the serv
 unchanged: it never opens a store.
 
 Trust: the socket lives in a folder only this user can enter (client.server_path), and a child
-serves only a peer of the same user (SO_PEERCRED where the system has it) that names this
-server's installation key. The request is what an agent gives its hook: nothing a client sends
+serves only a peer of the same user (SO_PEERCRED where the system has it), in the same mount
+namespace and root (`same_world`: a sandboxed caller's call is never run outside its sandbox),
+that names this server's installation key. The request is what an agent gives its hook: nothing a client sends
 runs as code.
 
 It leaves, removing its socket, after IDLE_SECONDS without a call (LESSONLOOP_HOOK_SERVER_IDLE
@@ -409,12 +410,25 @@ def _run_command(argv: list[str]) -> int:
     return 0
 
 
+def same_world(pid: int) -> bool:
+    """Whether the process `pid` sees the files this server sees: the same mount namespace and
+    root (Linux's /proc; elsewhere there is nothing to compare). A caller in a sandbox or a
+    container of its own (`unshare -m`, bubblewrap, a read-only bind mount) must not have its call
+    run outside it: it runs the call itself."""
+    try:
+        theirs = os.stat(f"/proc/{pid}/ns/mnt"), os.stat(f"/proc/{pid}/root")
+    except OSError:
+        return not os.path.isdir("/proc/self/ns")  # no /proc to compare by: only where there is none
+    ours = os.stat("/proc/self/ns/mnt"), os.stat("/proc/self/root")
+    return all((a.st_dev, a.st_ino) == (b.st_dev, b.st_ino) for a, b in zip(theirs, ours, strict=True))
+
+
 def _receive(conn: socket.socket, key: str) -> tuple[str, list[str], str, int, int, dict[str, str], list[int]] | None:
     """The caller's request, or None (another user, another installation, a malformed message)."""
     if hasattr(socket, "SO_PEERCRED"):
         creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        _pid, uid, _gid = struct.unpack("3i", creds)
-        if uid != os.getuid():
+        pid, uid, _gid = struct.unpack("3i", creds)
+        if uid != os.getuid() or not same_world(pid):
             return None
     data, ancillary, _flags, _addr = conn.recvmsg(1 << 16, socket.CMSG_SPACE(3 * _FD_BYTES))
     fds: list[int] = []
