@@ -379,3 +379,18 @@ def test_a_caller_in_another_mount_namespace_runs_its_call_itself(tmp_path: Path
     after = client.running(path)
     assert after is not None and after[0] == before[0]  # refused, and still serving the others
     assert check(env)["server"]["answered"] is True
+
+
+def test_a_server_that_cannot_start_says_why_in_hooks_status(tmp_path: Path, runtime: Path) -> None:
+    env = served_env(tmp_path / "lessonloop.db", runtime)
+    path = socket_of(env)
+    os.makedirs(path + ".lock")  # its lock cannot be opened: the server fails as it starts
+    probe = [*check_command()[:-1], "PreToolUse"]
+    assert subprocess.run(probe, input=b"{}", capture_output=True, env=env, timeout=60).returncode == 0
+    deadline = time.monotonic() + 30
+    while not os.path.exists(path + ".log") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    answer = check(env)
+    assert answer["server"]["state"] == "stopped"
+    assert "IsADirectoryError" in answer["server"]["last_failure"]
+    os.rmdir(path + ".lock")

@@ -138,10 +138,24 @@ def main(path: str) -> None:
     """Serve the hook calls for the socket at `path` until idle (the started process's entry)."""
     os.closerange(3, 1 << 16)  # nothing the agent's hook process held stays open here
     os.chdir("/")  # nor its folder (each call runs in its caller's)
+    code = 0
     try:
         serve(path, idle_seconds(), installation_key())
+    except BaseException:  # its stderr is /dev/null: `hooks status` shows this file's last line
+        code = 1
+        failed(path, traceback.format_exc())
     finally:
-        os._exit(0)
+        os._exit(code)
+
+
+def failed(path: str, text: str) -> None:
+    """Keep why the server at `path` failed (its last failure only) in `<path>.log`."""
+    with contextlib.suppress(OSError):
+        handle = os.open(path + ".log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(handle, f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {text}".encode("utf-8", "replace"))
+        finally:
+            os.close(handle)
 
 
 def idle_seconds() -> float:
@@ -174,6 +188,8 @@ def serve(path: str, idle: float, key: str) -> None:
         os.umask(old_mask)
     listener.listen(64)
     bound = os.stat(path).st_ino
+    with contextlib.suppress(OSError):
+        os.unlink(path + ".log")  # an earlier start's failure: this one works
     listener.settimeout(min(idle, LOOK_SECONDS))
     last_call = time.monotonic()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system

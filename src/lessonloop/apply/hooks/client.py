@@ -214,7 +214,13 @@ def start_server(path: str) -> None:
             # the first folder is the script's, or the current one (`python -m`): not the server's,
             # which outlives this command and serves calls made elsewhere
             paths = paths[1:]
-        code = f"import sys; sys.path[:] = {paths!r}; from lessonloop.hook_server import main; main({path!r})"
+        code = (
+            f"import sys; sys.path[:] = {paths!r}\n"
+            "try:\n    from lessonloop.hook_server import main\n"
+            "except BaseException:  # kept for `hooks status`: this process's stderr is /dev/null\n"
+            f"    import traceback; open({path + '.log'!r}, 'w').write(traceback.format_exc()); raise\n"
+            f"main({path!r})"
+        )
         os.posix_spawn(
             sys.executable,
             [sys.executable, "-I", *(["-S"] if sys.flags.no_site else []), "-c", code],

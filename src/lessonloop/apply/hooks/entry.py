@@ -283,6 +283,13 @@ def _server_state() -> dict[str, object]:
     if seen:
         state.update(pid=seen[0], calls=seen[1])
     state["answered"] = CALLER_PID[0] is not None  # this check ran in the server's child
+    if not seen:
+        try:
+            with open(path + ".log", encoding="utf-8", errors="replace") as log:
+                lines = [line for line in log.read().splitlines() if line.strip()]
+            state["last_failure"] = lines[-1][:500] if lines else None  # the exception's own line
+        except OSError:
+            pass
     return state
 
 

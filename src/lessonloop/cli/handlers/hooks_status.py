@@ -152,5 +152,7 @@ def _print_server(server: Any) -> None:
         )
     elif server.get("state") == "stopped":
         out.print("Hook server: not running (the next hook call starts it; that call runs in its own process)")
+        if server.get("last_failure"):
+            out.print(f"  [red]its last start failed:[/] {escape(str(server['last_failure']))}")
     else:
         out.print(f"Hook server: off ({escape(str(server.get('why')))}): every hook call runs in its own process")
