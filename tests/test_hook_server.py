@@ -394,3 +394,10 @@ def test_a_server_that_cannot_start_says_why_in_hooks_status(tmp_path: Path, run
     assert answer["server"]["state"] == "stopped"
     assert "IsADirectoryError" in answer["server"]["last_failure"]
     os.rmdir(path + ".lock")
+
+
+def test_a_stopped_server_leaves_nothing_behind(tmp_path: Path, runtime: Path) -> None:
+    env = served_env(tmp_path / "lessonloop.db", runtime)
+    path = started(env)
+    assert server.stop(path)
+    assert sorted(os.listdir(os.path.dirname(path))) == []  # no socket, lock, stamp nor failure log

@@ -141,6 +141,8 @@ def main(path: str) -> None:
     code = 0
     try:
         serve(path, idle_seconds(), installation_key())
+    except SystemExit:
+        pass  # SIGTERM (`stop`, a shutdown): a normal end
     except BaseException:  # its stderr is /dev/null: `hooks status` shows this file's last line
         code = 1
         failed(path, traceback.format_exc())
