@@ -401,3 +401,9 @@ def test_a_stopped_server_leaves_nothing_behind(tmp_path: Path, runtime: Path) -
     path = started(env)
     assert server.stop(path)
     assert sorted(os.listdir(os.path.dirname(path))) == []  # no socket, lock, stamp nor failure log
+
+
+def test_the_command_and_the_client_name_the_same_reads() -> None:
+    import lessonloop.__main__ as entry_point
+
+    assert set(entry_point.SERVED) == client.SERVED_COMMANDS
