@@ -74,6 +74,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.recall_bench import COMMANDS, MISTAKES, PROJECTS, SEVERITIES, STATUSES, THINGS, insert_lessons
+from lessonloop.apply.hooks.command import ENTRY_RUN_CODE, RUN_CODE
 
 TARGET_RATIO = 1.5
 SEED = 20261121
@@ -256,16 +257,14 @@ def before_tree(argv: list[str], src: Path) -> list[str]:
     at = argv.index("-c") + 1
     code = argv[at]
     if not (src / "lessonloop" / "apply" / "hooks" / "client.py").exists():
-        code = code.replace("lessonloop.apply.hooks.client import", "lessonloop.apply.hooks.entry import")
+        code = code.replace(RUN_CODE, ENTRY_RUN_CODE)
     return [*argv[:at], f"import sys; sys.path.insert(0, {str(src.resolve())!r}); {code}", *argv[at + 1 :]]
 
 
 def in_process(argv: list[str]) -> list[str]:
     """The hook command `argv` run the way it was before the hook server: entry.run in the
     command's own process (what every call does where no server answers)."""
-    return [
-        word.replace("lessonloop.apply.hooks.client import", "lessonloop.apply.hooks.entry import") for word in argv
-    ]
+    return [word.replace(RUN_CODE, ENTRY_RUN_CODE) for word in argv]
 
 
 def hook_server(argv: list[str], env: dict[str, str], action: str = "wait_ready") -> bool:
@@ -276,12 +275,12 @@ def hook_server(argv: list[str], env: dict[str, str], action: str = "wait_ready"
     from lessonloop.apply.hooks.command import server_socket
 
     at = argv.index("-c") + 1
-    if "hooks.client import" not in argv[at] or env.get("LESSONLOOP_HOOK_SERVER", "1") == "0":
+    if RUN_CODE not in argv[at] or env.get("LESSONLOOP_HOOK_SERVER", "1") == "0":
         return False
-    path = server_socket(env, [*argv[:at], argv[at]])
-    if path is None:
-        return False
-    return server.wait_ready(path, 60) if action == "wait_ready" else server.stop(path)
+    if action == "stop":
+        return server.stop_installed(env, argv[: at + 1])
+    path = server_socket(env, argv[: at + 1])
+    return path is not None and server.wait_ready(path, 60)
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -553,8 +552,7 @@ def bytecode_missing(argv: list[str], env: dict[str, str]) -> list[str]:
     """The hook modules that a hook process (argv: an installed command) finds no bytecode for,
     after a warm-up run: each run would compile them again (a source folder it cannot write)."""
     at = argv.index("-c") + 1
-    code = argv[at].replace("from lessonloop.apply.hooks.entry import run; run()", "")
-    code = code.replace("from lessonloop.apply.hooks.client import run; run()", "")
+    code = argv[at].replace(ENTRY_RUN_CODE, "").replace(RUN_CODE, "")
     code += (
         "import importlib.util, os, json; import lessonloop.apply.hooks.entry as e, lessonloop.store.hooks as h; "
         "print(json.dumps([m.__name__ for m in (e, h) if not os.path.exists(importlib.util.cache_from_source(m.__file__))]))"

@@ -120,7 +120,9 @@ STAND_INS = {
 
 def in_process(command: str) -> str:
     """The installed hook command run as before the hook server: entry.run in its own process."""
-    return command.replace("lessonloop.apply.hooks.client import", "lessonloop.apply.hooks.entry import")
+    from lessonloop.apply.hooks.command import ENTRY_RUN_CODE, RUN_CODE
+
+    return command.replace(RUN_CODE, ENTRY_RUN_CODE)
 
 
 def stand_in(ws: Workspace, driver: Driver, command: str | Callable[[str], str]) -> None:

@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.corpus_copies import CLAUDE_CODE_CORPUS, claude_code_copies
 
 from benchmarks.ingest_bench import lessonloop_cmd, python_env, setup_ccusage20
+from lessonloop.hook_server import stop_installed
 
 READS: dict[str, list[str]] = {
     "stats": ["stats", "--json"],
@@ -118,7 +119,7 @@ def measure_scale(
             if round_no:
                 times[name].append(elapsed)
         log(f"{copies}x: round {round_no}/{rounds}")
-    stop_server(ingest_env)
+    stop_installed(ingest_env)  # the hook server the reads started for this scale's HOME
     medians = {name: statistics.median(values) for name, values in times.items()}
     base = medians.get("ccusage")
     return {
@@ -127,16 +128,6 @@ def measure_scale(
         "vs_ccusage": {name: (medians[name] / base if base else None) for name in medians},
         "vs_floor": {name: medians[name] / medians["floor"] for name in medians},
     }
-
-
-def stop_server(env: dict[str, str]) -> None:
-    """Stop the hook server the reads started for this scale's HOME (hook_server.py)."""
-    from lessonloop import hook_server as server
-    from lessonloop.apply.hooks.command import server_socket
-
-    path = server_socket(env)
-    if path is not None:
-        server.stop(path)
 
 
 def render(results: list[dict[str, Any]], ccusage_version: str | None) -> str:

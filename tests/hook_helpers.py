@@ -14,17 +14,6 @@ from typing import Any
 from lessonloop.apply.hooks.command import hook_command
 
 
-def stop_hook_server(env: dict[str, str]) -> None:
-    """Stop the hook server the installed hooks started in `env` (hook_server.py), if any:
-    a test that runs them as installed (LESSONLOOP_HOOK_SERVER not set) leaves none behind."""
-    from lessonloop import hook_server as server
-    from lessonloop.apply.hooks.command import server_socket
-
-    path = server_socket(env)
-    if path is not None:
-        server.stop(path)
-
-
 def hook_env(db: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ, LESSONLOOP_DB=str(db), LESSONLOOP_HOOK_FOREGROUND="1")
     env.update(extra)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from lessonloop.apply.hooks.command import MARKER
-from tests.hook_helpers import stop_hook_server
+from lessonloop.hook_server import stop_installed
 from tests.test_hooks_codex import accepted as codex_accepted
 from tests.test_hooks_cursor import accepted as cursor_accepted
 from tests.test_hooks_cursor import certain_push_lesson
@@ -119,7 +119,7 @@ def test_install_then_the_installed_pre_tool_hook_gives_the_lesson_to_the_model(
     try:
         _installed_hook_answers(agent, tmp_path, project, home, db, env)
     finally:  # the hooks as installed start the hook server: none left behind
-        stop_hook_server(env)
+        stop_installed(env)
 
 
 def _installed_hook_answers(

@@ -26,8 +26,9 @@ from lessonloop.apply.hooks.agents import AGENTS, HOOK_EVENTS, INSTALLED, openco
 from lessonloop.apply.hooks.agents.answers import AFTER_THE_CALL
 from lessonloop.apply.hooks.command import hook_command
 from lessonloop.apply.hooks.install import opencode as install
+from lessonloop.hook_server import stop_installed
 from tests.agent_hooks import run_agent_hook
-from tests.hook_helpers import HookRun, hook_env, stop_hook_server
+from tests.hook_helpers import HookRun, hook_env
 from tests.test_hooks_cursor import certain_push_lesson
 
 PAYLOADS = Path(__file__).parent / "data" / "hook_payloads" / "opencode"
@@ -264,7 +265,7 @@ def machine(tmp_path: Path) -> Iterator[dict[str, Any]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "LESSONLOOP_", "OPENCODE_"))}
     env.update(HOME=str(home), LESSONLOOP_DB=str(db), LESSONLOOP_HOOK_FOREGROUND="1")
     yield {"home": home, "project": project, "env": env, "db": db}
-    stop_hook_server(env)  # the hooks as installed start the hook server: none left behind
+    stop_installed(env)  # the hooks as installed start the hook server: none left behind
 
 
 def lessonloop(machine: dict[str, Any], *args: str) -> Any:

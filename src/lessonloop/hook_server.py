@@ -51,6 +51,7 @@ from lessonloop.apply.hooks.client import (
     installation_key,
     running,
 )
+from lessonloop.apply.hooks.command import server_socket
 from lessonloop.cli.entry import build_parser
 from lessonloop.core.wings import migration_modules, steps
 from lessonloop.secrets import redaction
@@ -512,6 +513,14 @@ def stop(path: str, timeout: float = 10.0) -> bool:
     while running(path) is not None and time.monotonic() < deadline:
         time.sleep(0.02)
     return True
+
+
+def stop_installed(env: dict[str, str] | None = None, argv: list[str] | None = None) -> bool:
+    """Stop the server that the installed command (`argv`, else command.check_command()) uses in
+    the environment `env` (command.server_socket); whether one was running. For tests and
+    benchmarks that run hooks and reads as installed: none is left behind."""
+    path = server_socket(env, argv)
+    return path is not None and stop(path)
 
 
 def wait_ready(path: str, timeout: float = 30.0) -> bool:

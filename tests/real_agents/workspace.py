@@ -91,12 +91,9 @@ class Workspace:
     def stop_hook_server(self) -> None:
         """Stop the hook server this workspace's hooks started (hook_server.py: one per
         installation and HOME; it would wait half an hour for more calls)."""
-        from lessonloop import hook_server as server
-        from lessonloop.apply.hooks.command import server_socket
+        from lessonloop.hook_server import stop_installed
 
-        path = server_socket(self.env())
-        if path is not None:
-            server.stop(path)
+        stop_installed(self.env())
 
     def lessonloop(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         """`lessonloop ARGS` in the project folder, as the person runs it."""

@@ -48,6 +48,9 @@ MARKER = "lessonloop.apply.hooks."
 # `-c` rather than `-m`: runpy would cost every hook about 3 ms of imports. The client hands the
 # call to the hook server, else runs entry.run itself (client.py).
 RUN_CODE = "from lessonloop.apply.hooks.client import run; run()"
+# The code of the commands earlier versions installed: entry.run in the command's own process, what
+# RUN_CODE does itself when no server answers (benchmarks put the two side by side).
+ENTRY_RUN_CODE = "from lessonloop.apply.hooks.entry import run; run()"
 _PROBE = "import sys, json; print(json.dumps(sys.path))"
 PROBE_SECONDS = 30
 
