@@ -78,12 +78,15 @@ def emit_json(data: Any) -> None:
 
 
 @contextmanager
-def open_cli_store(db: str | None, *, reading: bool = False, refresh: bool = False) -> Iterator[sqlite3.Connection]:
+def open_cli_store(
+    db: str | None, *, reading: bool = False, refresh: bool = False, figures_only: bool = False
+) -> Iterator[sqlite3.Connection]:
     """Open the store, turning its failures into one clear message naming the file. `reading`:
     the command only reads, so a store it cannot write (a read-only file, folder or file system)
     is opened read-only (store/read_only.py), with a note on stderr. `refresh`: first capture what
     the agents wrote since the last capture (pipeline/refresh.py; a read's `--no-refresh` says
-    False)."""
+    False); `figures_only`: the read shows no text (`stats`), so a file it reads first is stored
+    without its texts, which the store's worker stores (pipeline/ingest.py, "Texts later")."""
     from lessonloop.store import StoreError, open_store
     from lessonloop.store.location import resolve_db_path_text
     from lessonloop.store.transaction import store_error
@@ -109,7 +112,7 @@ def open_cli_store(db: str | None, *, reading: bool = False, refresh: bool = Fal
         print(f"Note: no store was at {path}; a new, empty one was made there.", file=sys.stderr)
     try:
         if refresh and existed:
-            _refresh(conn, path)
+            _refresh(conn, path, texts=not figures_only)
         from lessonloop.store.sessions.totals import settle_for_read
 
         settle_for_read(conn)  # what a writer left unsettled: the totals every read shows (one query when none)
@@ -122,7 +125,7 @@ def open_cli_store(db: str | None, *, reading: bool = False, refresh: bool = Fal
         conn.close()
 
 
-def _refresh(conn: sqlite3.Connection, path: str) -> None:
+def _refresh(conn: sqlite3.Connection, path: str, *, texts: bool = True) -> None:
     """A read's refresh (pipeline/refresh.py); what it could not do is a note on stderr, never the
     read's failure."""
     from lessonloop.pipeline.refresh import disabled
@@ -131,7 +134,7 @@ def _refresh(conn: sqlite3.Connection, path: str) -> None:
         return
     from lessonloop.pipeline.refresh import refresh
 
-    done = refresh(conn, path)
+    done = refresh(conn, path, texts=texts)
     if done is not None and done.problem:
         print(f"Note: what the agents wrote since the last ingest was not read: {done.problem}", file=sys.stderr)
 

@@ -166,6 +166,9 @@ def ingest_summary_text(
     )
     if summary.redactions:
         messages += f"; secrets {summary.redactions:,} redacted before storing"
+    if summary.texts_later:
+        many = f"{summary.texts_later:,} file{'' if summary.texts_later == 1 else 's'}"
+        messages += f"; the texts of {many} stored next, redacted, in the background"
     rows = [("files", files), ("sessions", sessions), ("messages", messages)]
     rows.append(
         (

@@ -108,6 +108,9 @@ def analyze_store(
     `bandit`: run bandit on their Python edits (None: as `[analysis] bandit` says, off by default)."""
     started = time.perf_counter()
     run = AnalysisRun()
+    from lessonloop.pipeline.texts_later import store_texts
+
+    store_texts(conn)  # files stored without their texts (pipeline/ingest.py): read whole first
     wants_bandit = bandit_configured() if bandit is None else bandit
     home = home if home is not None else os.path.expanduser("~")
     whole = session_ids is None and not force

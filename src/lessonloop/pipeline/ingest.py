@@ -150,6 +150,7 @@ class IngestSummary:
     unit_groups: list[UnitGroup] = field(default_factory=list)  # files read as fewer (or more) units
     seconds: float = 0.0
     parse_workers: int = 0  # worker processes that parsed new files (pipeline/parallel_parse.py)
+    texts_later: int = 0  # files whose figures were stored and whose texts the store's worker stores
     capture_disabled: bool = False  # [capture] enabled = false: nothing was read
     sample_removed: SampleRemoval | None = None  # real transcripts replaced the bundled sample
 
@@ -241,6 +242,7 @@ class IngestSummary:
             "seconds": round(self.seconds, 4),
             "mb_per_second": round(self.mb_per_second, 2),
             "parse_workers": self.parse_workers,
+            "files_with_texts_later": self.texts_later,
         }
 
 
@@ -276,12 +278,21 @@ def ingest(
     progress: Progress | None = None,
     clock: Callable[[], float] = time.time,
     policy: CapturePolicy | None = None,
+    texts_later: bool = False,
 ) -> IngestSummary:
     """Read what is new in each source file and store it, as `policy` allows (default: the
     configuration's [capture]; forgotten sessions are never stored again); return what was done.
 
     Each file is read by the adapter of its format (capture/agents.py): a file never read before
-    is recognized by its path (an adapter's `claims`) or its content (capture/sniffer.py)."""
+    is recognized by its path (an adapter's `claims`) or its content (capture/sniffer.py).
+
+    Texts later (`texts_later`): a transcript file read from its start (never read before) is
+    stored without its texts (capture/withheld_texts.py): its sessions, messages, calls, outcomes
+    and tokens, what figures are made of, at the cost of reading it; redacting what was said, run
+    and shown is most of a first capture's time. The file is marked, and read again whole, its
+    texts redacted, by the next capture without `texts_later` (the store's worker, a read that
+    shows texts: pipeline/background/texts.py). Files read as units, and the new lines of a file
+    stored whole, are stored whole as always."""
     summary = summary if summary is not None else IngestSummary()
     progress = progress or NoProgress()
     started = time.perf_counter()
@@ -303,8 +314,9 @@ def ingest(
     states = writer.file_states(conn)
     plans: list[tuple[SourceRef, Adapter]] = []
     new_files: dict[str, int] = {}  # files never read before (parsed in worker processes when many): size
+    withheld: set[str] = set()  # files read for their figures, texts later (see the docstring)
     unit_files: dict[tuple[str, str], list[str]] = {}  # (agent, format) -> files read as units
-    total = 0
+    total = without_texts = 0
     for ref in sources:
         try:
             info = os.stat(ref.path)
@@ -332,20 +344,25 @@ def ingest(
             unit_files.setdefault((adapter.agent, fmt), []).append(ref.path)
             continue
         ref = SourceRef(ref.path, adapter.agent, ref.is_sample, False, fmt)
-        if state is not None and _unchanged(state, info, now):
+        texts_due = state is not None and state.texts_withheld and not texts_later  # read again whole
+        if state is not None and not texts_due and _unchanged(state, info, now):
             summary.files_unchanged += 1
             continue
         plans.append((ref, adapter))
-        if state is None:
+        if texts_later and not ref.is_sample and (state is None or state.texts_withheld):
+            withheld.add(ref.path)  # (the bundled sample is small, and shown at once: read whole)
+        elif state is None:
             new_files[ref.path] = info.st_size
-        if state is not None and not state.reread and info.st_size >= state.offset:
+        if state is not None and not state.reread and not texts_due and info.st_size >= state.offset:
             start = state.restart_offset if state.restart_offset is not None else state.offset
         else:
             start = 0
         total += max(0, info.st_size - start)
+        if ref.path in withheld:
+            without_texts += max(0, info.st_size - start)
     units = _plan_units(unit_files, states, summary)
     total += sum(unit.size for unit, _ in units)
-    if total >= BULK_BYTES:
+    if total - without_texts >= BULK_BYTES:  # (what is read without its texts is not redacted)
         from lessonloop.secrets.redaction import prepare_bulk
 
         prepare_bulk()
@@ -355,9 +372,9 @@ def ingest(
         with writer.bulk_writes(conn) if total >= BULK_WRITE_BYTES else nullcontext():
             if ahead is None:
                 for ref, adapter in plans:
-                    _ingest_file(conn, ref, adapter, summary, progress, now, screen)
+                    _ingest_file(conn, ref, adapter, summary, progress, now, screen, withhold=ref.path in withheld)
             else:
-                _store_parsed_files(conn, plans, new_files, ahead, summary, progress, now, screen)
+                _store_parsed_files(conn, plans, new_files, ahead, summary, progress, now, screen, withheld)
                 ahead.close()
             _ingest_units(conn, units, summary, progress, screen)
             _reread_shared(conn, summary, progress, now, screen)
@@ -435,6 +452,7 @@ def _store_parsed_files(
     progress: Progress,
     now: float,
     screen: BatchScreen,
+    withheld: set[str],
 ) -> None:
     """Store the plans' files, those the workers parsed several to a transaction (up to
     UNIT_GROUP_BYTES of transcript, as units are): one transaction a file wrote the same pages
@@ -453,7 +471,7 @@ def _store_parsed_files(
         parsed = next(ahead) if ref.path in new_files else None
         if parsed is None or parsed.stat is None:
             store_group()
-            _ingest_file(conn, ref, adapter, summary, progress, now, screen)
+            _ingest_file(conn, ref, adapter, summary, progress, now, screen, withhold=ref.path in withheld)
             continue
         if sum(p.stat.st_size for _r, _a, p in group if p.stat) + parsed.stat.st_size > UNIT_GROUP_BYTES:
             store_group()
@@ -697,7 +715,10 @@ def _ingest_file(
     progress: Progress,
     now: float,
     screen: BatchScreen,
+    *,
+    withhold: bool = False,
 ) -> None:
+    """Read what is new in one file and store it; `withhold`: without its texts (see `ingest`)."""
     try:
         handle = open(ref.path, "rb")  # noqa: SIM115 - closed below, after a stat of the open file
     except OSError as exc:
@@ -710,8 +731,21 @@ def _ingest_file(
             if not stat.S_ISREG(info.st_mode):
                 raise IsADirectoryError(21, "not a regular file")
             state = writer.register_file(conn, ref.path, adapter.agent, is_sample=ref.is_sample, format=ref.format)
-            plan = _plan(handle.fileno(), state, info.st_size, grows_only=ref.format in adapter.grows_only)
-            _read_file(conn, ref, adapter, handle, info, state, plan, summary, progress, now, screen)
+            plan = _plan(
+                handle.fileno(),
+                state,
+                info.st_size,
+                grows_only=ref.format in adapter.grows_only,
+                texts_due=state.texts_withheld and not withhold,
+            )
+            if withhold:
+                from lessonloop.secrets.redaction import withheld
+
+                with withheld():
+                    _read_file(conn, ref, adapter, handle, info, state, plan, summary, progress, now, screen, True)
+                summary.texts_later += 1
+            else:
+                _read_file(conn, ref, adapter, handle, info, state, plan, summary, progress, now, screen)
         except writer.StaleStateError:
             summary.notices.append(_stored_meanwhile(ref.path))
         except OSError as exc:
@@ -731,7 +765,10 @@ class ReadPlan:
     survey: bool = False  # a file that only grows: read as damaged_files.py says
 
 
-def _plan(fd: int, state: writer.FileState, size: int, *, grows_only: bool = False) -> ReadPlan:
+def _plan(
+    fd: int, state: writer.FileState, size: int, *, grows_only: bool = False, texts_due: bool = False
+) -> ReadPlan:
+    """`texts_due`: the file was stored without its texts (see `ingest`): rebuilt from its start."""
     damaged = None
     if state.offset > 0:
         if size < state.offset:
@@ -740,14 +777,15 @@ def _plan(fd: int, state: writer.FileState, size: int, *, grows_only: bool = Fal
             head, tail = head_tail(fd, state.offset)
             if head != state.head_hash or tail != state.tail_hash:
                 damaged = "bytes read of it before have changed (damaged, or edited)"
-    if damaged is not None and not state.reread:
+    if damaged is not None and not state.reread and not texts_due:
         # Truncated or changed: read again from the start, keeping what was stored (an Aider history
         # keeps its stored sessions whole, damaged_files.py).
         return ReadPlan(False, False, 0, 0, damaged, survey=grows_only)
     if damaged is not None:  # marked to be rebuilt, and changed: rebuilt
         return ReadPlan(True, True, 0, 0)
-    if state.reread:
-        return ReadPlan(True, False, 0, 0)  # unchanged, rebuilt because another file changed
+    if state.reread or texts_due:
+        # unchanged, rebuilt because another file changed, or for its texts: it restores all it deletes
+        return ReadPlan(True, False, 0, 0)
     if state.restart_offset is not None and state.restart_line is not None and state.restart_offset <= state.offset:
         return ReadPlan(False, False, state.restart_offset, state.restart_line)  # the parser asked to go back
     return ReadPlan(False, False, state.offset, state.lines)
@@ -765,6 +803,7 @@ def _read_file(
     progress: Progress,
     now: float,
     screen: BatchScreen,
+    withhold: bool = False,
 ) -> None:
     # The parser and its dependencies are loaded only when some file has new lines.
     from lessonloop.capture.adapters import PendingCall
@@ -804,7 +843,7 @@ def _read_file(
         pending=pending,
         parser_state=parser_state,
     )
-    _store_parsed(conn, ref, info, state, plan, parsed, summary, progress, screen, damage, damaged_read)
+    _store_parsed(conn, ref, info, state, plan, parsed, summary, progress, screen, damage, damaged_read, withhold)
 
 
 def _damage_survey(
@@ -847,11 +886,13 @@ def _store_parsed(
     screen: BatchScreen,
     damage: Damage | None = None,
     damaged_read: Problem | None = None,
+    withhold: bool = False,
 ) -> None:
     """Store a file's parsed chunks (parse_chunks, here or in a worker process) as they come;
     `damage`: a damaged file's that only grows, whose stored sessions are kept whole
     (pipeline/damaged_files.py); `damaged_read`: the problem of a damaged file read again from its
-    start, whose stored rows are kept (pipeline/damage_reports.py)."""
+    start, whose stored rows are kept (pipeline/damage_reports.py); `withhold`: every text left
+    out (capture/withheld_texts.py), the file marked to be read again whole for them."""
     from lessonloop.store.sessions.kept_rows import Merge
 
     replace, start_offset = plan.replace, plan.start_offset
@@ -901,6 +942,10 @@ def _store_parsed(
         # The capture policy and forgotten sessions, before anything is written (records of a session
         # that has named no folder yet wait for the chunk that names one, or for the file's last).
         screen.apply(batch, ref.path, last=last)
+        if withhold:
+            from lessonloop.capture.withheld_texts import withhold_texts
+
+            withhold_texts(batch)
         progress_row = writer.ReadProgress(
             size=info.st_size,
             mtime_ns=info.st_mtime_ns,
@@ -922,6 +967,7 @@ def _store_parsed(
             replace=replace,
             cascade=plan.cascade,
             merging=merging,
+            withheld=withhold,
         )
         if replace or merging is not None:  # read again from its start (what it stored kept, when merging)
             summary.files_replaced += 1
@@ -1005,6 +1051,7 @@ def ingest_new_projects(
     *,
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
+    texts_later: bool = False,
 ) -> list[SourceRef]:
     """After an ingest without paths: the files found only now that the sessions just read made
     their project folders known (an Aider history in the repository of a Claude Code session read
@@ -1024,7 +1071,7 @@ def ingest_new_projects(
         summary.notices = [p for p in summary.notices if p.code != "aider-histories"] + skipped + hint
     if not extra:
         return []
-    more = ingest(conn, extra, IngestSummary(), progress=progress)
+    more = ingest(conn, extra, IngestSummary(), progress=progress, texts_later=texts_later)
     _merge(summary, more)
     return extra
 

@@ -72,6 +72,9 @@ class IngestRequest:
     # known files changed does not), and files the store knows to read again wherever they are.
     discover: bool = True
     known_changed: tuple[str, ...] = ()
+    # With `defer`: the files read from their start are stored without their texts, which the
+    # worker stores (pipeline/ingest.py, "Texts later"): `lessonloop ingest`, `stats`' refresh.
+    texts_later: bool = False
 
     @property
     def results_only(self) -> bool:
@@ -192,9 +195,10 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
 
         changes_before = changes_seq(conn)
     if summary is not None:
-        ingest(conn, sources, summary, progress=progress.reading)
-        if request.paths is None:  # and in the projects this ingest made known
-            ingest_new_projects(conn, known, configured, sources, summary, progress=progress.reading)
+        later = request.texts_later and request.defer
+        ingest(conn, sources, summary, progress=progress.reading, texts_later=later)
+        if request.paths is None and request.discover:  # and in the projects this ingest made known
+            ingest_new_projects(conn, known, configured, sources, summary, progress=progress.reading, texts_later=later)
     report = IngestReport(summary=summary, results_only=request.results_only)
     if config is not None:
         from lessonloop.pipeline.session_projects import resolve_store_projects

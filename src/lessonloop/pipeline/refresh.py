@@ -71,8 +71,9 @@ def disabled(environ: os._Environ[str] | dict[str, str] | None = None) -> bool:
     return env.get(ENV_REFRESH, "").strip().lower() in ("0", "false", "no", "off")
 
 
-def look(conn: sqlite3.Connection, configured: tuple[str, ...] = ()) -> Look:
-    """What changed since the last capture (see the module's docstring)."""
+def look(conn: sqlite3.Connection, configured: tuple[str, ...] = (), *, texts: bool = True) -> Look:
+    """What changed since the last capture (see the module's docstring); `texts`: a file stored
+    without its texts counts as changed (it is read again whole for them)."""
     from lessonloop.capture.discovery_env import places_digest
     from lessonloop.store.capture_watch import ABSENT, known_files, watched
     from lessonloop.store.sessions.places import known_folders
@@ -92,28 +93,30 @@ def look(conn: sqlite3.Connection, configured: tuple[str, ...] = ()) -> Look:
                 found.full = True
                 break
     clock = time.time()
-    for path, size, mtime_ns, offset, reread in known_files(conn):
+    for path, size, mtime_ns, offset, reread, withheld in known_files(conn):
         try:
             info = os.stat(path)
         except OSError:
             continue  # gone: what was stored stays (ingest says so when it looks)
-        if reread or info.st_size != size or info.st_mtime_ns != mtime_ns:
+        if reread or (withheld and texts) or info.st_size != size or info.st_mtime_ns != mtime_ns:
             found.changed.append(path)
         elif offset < info.st_size and clock - info.st_mtime_ns / 1e9 >= QUIET_SECONDS:
             found.changed.append(path)  # a last line without its newline, quiet now: read it as whole
     return found
 
 
-def refresh(conn: sqlite3.Connection, db: str) -> Refreshed | None:
+def refresh(conn: sqlite3.Connection, db: str, *, texts: bool = True) -> Refreshed | None:
     """Capture what is new into the store at `db` (open as `conn`) before a read; start the store's
     worker for the analysis and learning that follow. None when it did not look ($LESSONLOOP_REFRESH
-    off, a store this user cannot write)."""
+    off, a store this user cannot write). `texts` False: a read of figures alone (`stats`), whose
+    new files are stored without their texts, which the worker stores (pipeline/ingest.py, "Texts
+    later"); True: every text the read may show is stored first."""
     if disabled() or not os.access(db, os.W_OK):
         return None
     started = time.perf_counter()
     configured = _configured_paths()
     try:
-        found = look(conn, configured)
+        found = look(conn, configured, texts=texts)
     except sqlite3.Error:
         return None  # a store without the watch (read-only, older): read as it is
     done = Refreshed()
@@ -128,6 +131,7 @@ def refresh(conn: sqlite3.Connection, db: str) -> Refreshed | None:
             discover=found.full,
             known_changed=tuple(found.changed),
             store_file=None,
+            texts_later=not texts,
         )
         try:
             with waiting_at_most(conn, REFRESH_WAIT_MS):

@@ -103,6 +103,26 @@ class shown:
         _SHOWING.reset(self._token)
 
 
+# On while a capture reads a file for its figures alone (pipeline/ingest.py, "Texts later"): every
+# text it would redact is left out of what it stores (capture/withheld_texts.py), so it is not
+# redacted here; the file is read again whole, its texts redacted, by the store's worker.
+_WITHHELD: ContextVar[bool] = ContextVar("lessonloop_redaction_withheld", default=False)
+
+
+class withheld:
+    """While inside: `redact` returns every text as it is, for a caller that stores none of them
+    (per thread and task). Nothing read inside may be stored or shown but through
+    capture/withheld_texts.py's `withhold_texts`."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _WITHHELD.set(True)
+
+    def __exit__(self, *_exc: object) -> None:
+        _WITHHELD.reset(self._token)
+
+
 # Overlapping matches become one marker named by the most specific rule: formats in their order
 # (anthropic-key before openai-key), then gitleaks' rules, then keys, flags and clients.
 _VENDORED_PRIORITY = FORMAT_RULES
@@ -164,7 +184,9 @@ def redact_shown(text: str, scope: Scope = "prose") -> tuple[str, int]:
 
 def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
     """Return `text` with secrets replaced by `[REDACTED:<kind>]`, and the number replaced (and,
-    after set_pii(True), personal data too)."""
+    after set_pii(True), personal data too); inside `withheld()`, `text` as it is."""
+    if _WITHHELD.get():
+        return text, 0
     cleaned, count = _redact_secrets(text, scope)
     if _PII:
         from lessonloop.secrets.pii import scrub_pii
@@ -385,6 +407,8 @@ def _replace(text: str, spans: list[tuple[int, int, int, str]]) -> tuple[str, in
 def redact_value(value: Any, scope: Scope = "prose") -> tuple[Any, int]:
     """Redact every string inside a JSON-like value (before it is serialized, so quotes are real);
     a string under a secret-named key (`{"password": "..."}`) is replaced whole."""
+    if _WITHHELD.get():
+        return value, 0
     if isinstance(value, str):
         return redact(value, scope)
     if isinstance(value, dict):
@@ -433,6 +457,8 @@ def redact_tool_input(tool_input: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """Redact a tool call's input, each key with its own scope: command lines ("command"), file
     contents and edits ("code": MultiEdit's edits[*], whose own keys then say old/new string),
     everything else ("prose")."""
+    if _WITHHELD.get():
+        return tool_input, 0
     total = 0
     out: dict[str, Any] = {}
     for key, item in tool_input.items():

@@ -33,10 +33,12 @@ def record_watch(conn: sqlite3.Connection, places: str, folders: dict[str, int],
     )
 
 
-def known_files(conn: sqlite3.Connection) -> list[tuple[str, int, int, int, int]]:
+def known_files(conn: sqlite3.Connection) -> list[tuple[str, int, int, int, int, int]]:
     """Every transcript file the store has read (not the bundled sample): path, size, mtime_ns,
-    offset, reread, as last read."""
+    offset, reread, texts_withheld (m048: stored without its texts), as last read."""
     return [
-        (str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]))
-        for r in conn.execute("SELECT path, size, mtime_ns, offset, reread FROM source_files WHERE is_sample = 0")
+        (str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5]))
+        for r in conn.execute(
+            "SELECT path, size, mtime_ns, offset, reread, texts_withheld FROM source_files WHERE is_sample = 0"
+        )
     ]

@@ -1629,3 +1629,18 @@ def m047_capture_watch(conn: sqlite3.Connection) -> None:
         );
         """,
     )
+
+
+@migration
+def m048_texts_withheld(conn: sqlite3.Connection) -> None:
+    """A first capture may store a file's figures before its texts (issue 62): `lessonloop ingest`
+    and `stats` read a new file's sessions, calls, outcomes and tokens with every text left out,
+    and the store's worker reads the file again whole, its texts redacted, in their place
+    (pipeline/ingest.py, "Texts later"). 1: the file's rows hold no text yet."""
+    execute_all(
+        conn,
+        """
+        ALTER TABLE source_files ADD COLUMN texts_withheld INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX source_files_texts_withheld ON source_files(texts_withheld) WHERE texts_withheld = 1;
+        """,
+    )

@@ -35,6 +35,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         store_file=store_file,  # the wings' steps after ingest: a team sync (docs/team.md)
         progress=progress,
         defer=True,  # analysis and learning: the store's worker's, or waited for below
+        # a new file's texts too, unless waited for (pipeline/ingest.py, "Texts later"): with
+        # --no-analyze no worker follows, so they are stored now
+        texts_later=not args.no_analyze and not wants_wait(args),
     )
     config = user_config() if not request.results_only else None  # its [projects] place the sessions read
     background: dict[str, object] | None = None

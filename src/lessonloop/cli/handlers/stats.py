@@ -20,7 +20,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.breakdown:
         raise UsageError("--breakdown goes with --by day, week or month")
 
-    with open_cli_store(args.db, reading=True, refresh=not getattr(args, "no_refresh", False)) as conn:
+    with open_cli_store(
+        args.db, reading=True, refresh=not getattr(args, "no_refresh", False), figures_only=True
+    ) as conn:
         data = stats(conn, args.project, known_agent(conn, args.agent), since=args.since, until=args.until)
         empty = None
         if not args.json and not data.get("sessions") and not data.get("subagent_sessions"):
@@ -60,7 +62,9 @@ def _stats_by_period(args: argparse.Namespace) -> int:
     """`stats --by day|week|month` (report/usage_queries.py)."""
     from lessonloop.report.usage_queries import usage_periods
 
-    with open_cli_store(args.db, reading=True, refresh=not getattr(args, "no_refresh", False)) as conn:
+    with open_cli_store(
+        args.db, reading=True, refresh=not getattr(args, "no_refresh", False), figures_only=True
+    ) as conn:
         data = usage_periods(conn, args.by, args.project, known_agent(conn, args.agent), args.since, args.until)
         empty = None
         if not args.json and not data["periods"]:

@@ -56,6 +56,12 @@ def catch_up(
     False when the caller's ingest ran those steps already."""
 
     done = CatchUp()
+    from lessonloop.pipeline.texts_later import store_texts, texts_pending
+
+    if texts_pending(conn):  # the texts of files stored without them first: analysis reads them
+        if phase is not None:
+            phase("storing texts")
+        store_texts(conn)
     if tie:
         _tie_findings_and_commits(conn, report)
     for _ in range(ROUNDS):

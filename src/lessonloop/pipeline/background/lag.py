@@ -10,23 +10,27 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Lag:
-    """What trails: the analysis (`sessions` changed since its last check; None when it cannot
-    tell how many), learning, and when learning last ran (None: never)."""
+    """What trails: the texts of files stored without them (pipeline/texts_later.py), the
+    analysis (`sessions` changed since its last check; None when it cannot tell how many),
+    learning, and when learning last ran (None: never)."""
 
     analysis: bool = False
     learning: bool = False
     sessions: int | None = 0
     learned_at: str | None = None
+    texts: int = 0  # files whose texts are not stored yet
 
     @property
     def behind(self) -> bool:
-        return self.analysis or self.learning
+        return self.analysis or self.learning or self.texts > 0
 
     def text(self) -> str:
         """In words, for a note: "" when nothing trails."""
         if not self.behind:
             return ""
         parts: list[str] = []
+        if self.texts:
+            parts.append(f"the texts of {self.texts:,} file{'' if self.texts == 1 else 's'} not stored yet")
         if self.analysis:
             many = f"{self.sessions:,} session{'' if self.sessions == 1 else 's'}" if self.sessions else "sessions"
             parts.append(f"{many} not analyzed yet")
@@ -37,6 +41,7 @@ class Lag:
     def to_json(self) -> dict[str, object]:
         return {
             "behind": self.behind,
+            "files_without_texts": self.texts,
             "analysis_behind": self.analysis,
             "sessions_to_analyze": self.sessions if self.analysis else 0,
             "learning_behind": self.learning,
@@ -50,6 +55,7 @@ def lag_of(conn: sqlite3.Connection, *, learn: bool = True) -> Lag:
     import os
 
     from lessonloop.pipeline.analysis_check import mark_parts, marks_digest, sessions_to_check
+    from lessonloop.pipeline.texts_later import texts_pending
     from lessonloop.store.analysis import state as analysis_state
 
     parts = mark_parts(conn, os.path.expanduser("~"), [])
@@ -66,4 +72,4 @@ def lag_of(conn: sqlite3.Connection, *, learn: bool = True) -> Lag:
 
         learning = not learning_is_current(conn)
         learned_at = last_learned_at(conn)
-    return Lag(analysis, learning, sessions, learned_at)
+    return Lag(analysis, learning, sessions, learned_at, texts_pending(conn))

@@ -38,6 +38,7 @@ class FileState:
     parser_state: str | None = None  # JSON the parser left for the next incremental read
     restart_offset: int | None = None  # where a later read starts again (before `offset`), with
     restart_line: int | None = None  # the number of lines before it
+    texts_withheld: bool = False  # its rows hold no text yet: read again whole for them (m048)
 
 
 @dataclass(slots=True)
@@ -61,7 +62,7 @@ class StaleStateError(Exception):
 
 _FILE_COLUMNS = (
     "id, path, size, mtime_ns, offset, lines, head_hash, tail_hash, reread, is_sample, format, parser_state,"
-    " restart_offset, restart_line"
+    " restart_offset, restart_line, texts_withheld"
 )
 
 
@@ -124,6 +125,7 @@ def _state(row: tuple[object, ...]) -> FileState:
         parser_state=row[11] if isinstance(row[11], str) else None,
         restart_offset=row[12] if isinstance(row[12], int) else None,
         restart_line=row[13] if isinstance(row[13], int) else None,
+        texts_withheld=bool(row[14]),
     )
 
 
@@ -191,13 +193,16 @@ def write_chunk(
     replace: bool,
     cascade: bool = True,
     merging: Merge | None = None,
+    withheld: bool = False,
 ) -> list[Problem]:
     """Store one chunk's records and the file's new read position, atomically.
 
     `replace`: first delete every record this file stored before (the file is rebuilt on purpose:
     marked to be read again); `cascade`: see clear_file_records; `merging`: the file is read again
-    and what it stored is kept (kept_rows.py). Raises StaleStateError, writing nothing, when the stored offset is no longer
-    the one this read started from (another ingest got there first).
+    and what it stored is kept (kept_rows.py); `withheld`: the batch's texts were left out
+    (capture/withheld_texts.py), so the file is marked to be read again whole for them. Raises
+    StaleStateError, writing nothing, when the stored offset is no longer the one this read
+    started from (another ingest got there first).
     Returns notices about results whose call is unknown.
     Inside the caller's transaction (several units stored together) the chunk is written in it:
     StaleStateError comes before any write (the caller may go on with the transaction), and
@@ -216,7 +221,7 @@ def write_chunk(
         conn.execute(
             """UPDATE source_files SET size = ?, mtime_ns = ?, offset = ?, lines = ?, head_hash = ?,
                    tail_hash = ?, parser_state = ?, restart_offset = ?, restart_line = ?, reread = 0,
-                   ingested_at = ? WHERE id = ?""",
+                   texts_withheld = ?, ingested_at = ? WHERE id = ?""",
             (
                 progress.size,
                 progress.mtime_ns,
@@ -227,6 +232,7 @@ def write_chunk(
                 progress.parser_state,
                 progress.restart_offset,
                 progress.restart_line,
+                int(withheld),
                 utc_now(),
                 state.id,
             ),
@@ -286,6 +292,16 @@ def clear_file_records(conn: sqlite3.Connection, file_id: int, *, cascade: bool 
 def clear_reread_mark(conn: sqlite3.Connection, path: str) -> None:
     """Keep a file's records as they are (it can no longer be read again)."""
     conn.execute("UPDATE source_files SET reread = 0 WHERE path = ?", (path,))
+
+
+def files_without_texts(conn: sqlite3.Connection) -> list[FileState]:
+    """The files stored without their texts (m048), to be read again whole for them."""
+    return [_state(row) for row in conn.execute(f"SELECT {_FILE_COLUMNS} FROM source_files WHERE texts_withheld = 1")]
+
+
+def clear_texts_mark(conn: sqlite3.Connection, path: str) -> None:
+    """Keep a file's records without their texts (it can no longer be read again)."""
+    conn.execute("UPDATE source_files SET texts_withheld = 0 WHERE path = ?", (path,))
 
 
 def files_to_reread(conn: sqlite3.Connection) -> list[str]:
