@@ -64,9 +64,7 @@ def _rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
             for row in conn.execute(f"PRAGMA table_info({table})")
             if row[1] not in ("id", "source_file_id", "seen_at")
         ]
-        out[table] = sorted(
-            (tuple(row) for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}")), key=repr
-        )
+        out[table] = sorted((tuple(row) for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}")), key=repr)
     return out
 
 

@@ -19,11 +19,7 @@ if TYPE_CHECKING:
 
 def texts_pending(conn: sqlite3.Connection) -> int:
     """How many files are stored without their texts (0 on a store older than m048)."""
-    try:
-        (count,) = conn.execute("SELECT count(*) FROM source_files WHERE texts_withheld = 1").fetchone()
-    except sqlite3.OperationalError:  # a store older than m048, opened read-only
-        return 0
-    return int(count)
+    return writer.count_without_texts(conn)
 
 
 def store_texts(conn: sqlite3.Connection, *, progress: Progress | None = None) -> IngestSummary | None:

@@ -14,6 +14,7 @@ from lessonloop.core.wings import steps
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.background.lag import lag_of
 from lessonloop.pipeline.ingest_job import IngestReport, IngestRequest
+from lessonloop.pipeline.texts_later import store_texts, texts_pending
 
 if TYPE_CHECKING:
     from lessonloop.pipeline.analysis import AnalysisProgress, AnalysisRun
@@ -56,8 +57,6 @@ def catch_up(
     False when the caller's ingest ran those steps already."""
 
     done = CatchUp()
-    from lessonloop.pipeline.texts_later import store_texts, texts_pending
-
     if texts_pending(conn):  # the texts of files stored without them first: analysis reads them
         if phase is not None:
             phase("storing texts")
