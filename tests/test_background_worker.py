@@ -52,7 +52,8 @@ def _settled(db: Path, timeout: float = 120) -> None:
 
 def _outcome(db: Path) -> dict[str, object]:
     """What analysis and learning left in the store: the lessons (signature, tier, status, failing
-    sessions), the findings and signals by kind, the analyzed sessions' fingerprints."""
+    sessions), the findings and signals by kind, the analyzed sessions' fingerprints; and the
+    texts stored (messages and calls with them, files still without them)."""
     conn = sqlite3.connect(db)
     try:
         return {
@@ -63,6 +64,11 @@ def _outcome(db: Path) -> dict[str, object]:
             ),
             "findings": sorted(conn.execute("SELECT kind, count(*) FROM findings GROUP BY kind").fetchall()),
             "signals": conn.execute("SELECT count(*) FROM analysis_signals").fetchone()[0],
+            # the texts, stored by the worker after an `ingest` that stored figures first
+            "texts": conn.execute(
+                "SELECT (SELECT count(text) FROM messages), (SELECT count(input_json) FROM tool_calls),"
+                " (SELECT count(*) FROM source_files WHERE texts_withheld = 1)"
+            ).fetchone(),
         }
     finally:
         conn.close()

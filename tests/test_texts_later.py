@@ -92,10 +92,15 @@ def test_every_text_field_of_a_record_is_either_kept_by_name_or_emptied() -> Non
 
 def test_a_capture_without_texts_stores_no_text_and_no_secret_then_the_texts_come_redacted(tmp_path: Path) -> None:
     path = _secret_session(tmp_path / "t")
+    with path.open("ab") as handle:  # a line cut short: its problem's detail may quote it
+        handle.write(f'{{"type": "user", "message": "{WORD} the password is {PASSWORD}\n'.encode())
+        handle.write(b'{"type": "user"}\n')
     db = tmp_path / "s.db"
     conn = open_store(db)
     summary = ingest(conn, [SourceRef(str(path))], texts_later=True)
     assert summary.texts_later == 1 and summary.tool_calls == 3 and summary.tool_errors == 1
+    assert summary.problems  # said, not stored
+    assert conn.execute("SELECT count(*) FROM ingest_problems").fetchone() == (0,)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = _stored_bytes(db)
     for said in (PASSWORD, TOKEN, WORD):
@@ -114,6 +119,7 @@ def test_a_capture_without_texts_stores_no_text_and_no_secret_then_the_texts_com
     done = store_texts(conn)
     assert done is not None and done.files_replaced == 1 and done.redactions > 0
     assert texts_pending(conn) == 0 and store_texts(conn) is None
+    assert conn.execute("SELECT count(*) FROM ingest_problems").fetchone()[0] > 0
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = _stored_bytes(db)
     assert WORD.encode() in raw  # the texts are stored now

@@ -5,7 +5,8 @@ The parser ran inside `secrets.redaction.withheld()`, so its texts are as the ag
 none may reach the store. What is kept is named here, field by field (ids, times, roles, kinds,
 tool names, outcomes, counts, models, the session's folder and branch: what the parsers never
 redact); every other text field of every record is emptied, so a field a record gains later is
-left out until it is named here. The file is marked (source_files.texts_withheld) and read again
+left out until it is named here. The batch's problems are not stored either (a problem's detail
+may quote a line; store/sessions/writer.py). The file is marked (source_files.texts_withheld) and read again
 whole, its texts redacted, by the store's worker or the first read that shows texts.
 """
 

@@ -217,7 +217,7 @@ def write_chunk(
             clear_file_records(conn, state.id, cascade=cascade)
         elif merging is not None:
             merge(conn, state.id, batch, merging)
-        notices = _write_batch(conn, state, batch)
+        notices = _write_batch(conn, state, batch, problems=not withheld)
         conn.execute(
             """UPDATE source_files SET size = ?, mtime_ns = ?, offset = ?, lines = ?, head_hash = ?,
                    tail_hash = ?, parser_state = ?, restart_offset = ?, restart_line = ?, reread = 0,
@@ -372,7 +372,9 @@ _UPSERT_SESSION = (
 )
 
 
-def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> list[Problem]:
+def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch, *, problems: bool = True) -> list[Problem]:
+    """`problems` False: the batch's problems are not stored (a capture without texts: a problem's
+    detail may quote a line, and the file's read with its texts stores them)."""
     file_id = state.id
     if batch.replaced_sessions:
         _clear_sessions(conn, file_id, batch.replaced_sessions)
@@ -463,7 +465,7 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch) -> li
             "INSERT OR REPLACE INTO session_summaries (leaf_uuid, summary, seq, source_file_id) VALUES (?, ?, ?, ?)",
             [(s.leaf_uuid, s.summary, s.seq, file_id) for s in batch.summaries],
         )
-    if batch.problems:
+    if batch.problems and problems:
         _record_problems(conn, file_id, batch.problems)
     return notices
 
