@@ -240,3 +240,20 @@ def test_ingest_leaves_the_texts_to_the_worker_stats_reads_figures_and_search_st
     assert texts_pending(conn) == 0
     _settled(env)
     conn.close()
+
+
+def test_a_dataset_export_stores_the_texts_first(tmp_path: Path) -> None:
+    path = _secret_session(tmp_path / "t")
+    db = tmp_path / "s.db"
+    conn = open_store(db)
+    ingest(conn, [SourceRef(str(path))], texts_later=True)
+    conn.close()
+    env = {**_env(tmp_path), "LESSONLOOP_DB": str(db)}
+    out = tmp_path / "records.jsonl"
+    _run(env, "dataset", "export", "--format", "jsonl", "--to", str(out))
+    exported = out.read_text(encoding="utf-8")
+    assert WORD in exported  # the texts, not the figures' empty places
+    assert PASSWORD not in exported and TOKEN not in exported
+    conn = sqlite3.connect(db)
+    assert texts_pending(conn) == 0
+    conn.close()

@@ -79,14 +79,21 @@ def emit_json(data: Any) -> None:
 
 @contextmanager
 def open_cli_store(
-    db: str | None, *, reading: bool = False, refresh: bool = False, figures_only: bool = False
+    db: str | None,
+    *,
+    reading: bool = False,
+    refresh: bool = False,
+    figures_only: bool = False,
+    texts: bool = False,
 ) -> Iterator[sqlite3.Connection]:
     """Open the store, turning its failures into one clear message naming the file. `reading`:
     the command only reads, so a store it cannot write (a read-only file, folder or file system)
     is opened read-only (store/read_only.py), with a note on stderr. `refresh`: first capture what
     the agents wrote since the last capture (pipeline/refresh.py; a read's `--no-refresh` says
     False); `figures_only`: the read shows no text (`stats`), so a file it reads first is stored
-    without its texts, which the store's worker stores (pipeline/ingest.py, "Texts later")."""
+    without its texts, which the store's worker stores (pipeline/ingest.py, "Texts later");
+    `texts`: a command whose answer is texts (`dataset export`) stores the texts of such files
+    first, refreshing or not (pipeline/texts_later.py)."""
     from lessonloop.store import StoreError, open_store
     from lessonloop.store.location import resolve_db_path_text
     from lessonloop.store.transaction import store_error
@@ -113,6 +120,10 @@ def open_cli_store(
     try:
         if refresh and existed:
             _refresh(conn, path, texts=not figures_only)
+        if texts and existed:
+            from lessonloop.pipeline.texts_later import store_texts
+
+            store_texts(conn)
         from lessonloop.store.sessions.totals import settle_for_read
 
         settle_for_read(conn)  # what a writer left unsettled: the totals every read shows (one query when none)

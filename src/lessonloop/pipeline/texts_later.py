@@ -10,6 +10,7 @@ import os
 import sqlite3
 from typing import TYPE_CHECKING
 
+from lessonloop.store.read_only import is_read_only
 from lessonloop.store.sessions import writer
 from lessonloop.store.transaction import transaction
 
@@ -26,8 +27,8 @@ def store_texts(conn: sqlite3.Connection, *, progress: Progress | None = None) -
     """Read every file stored without its texts again whole, its texts redacted, and place its
     sessions in their projects again (the configuration's [projects], as the capture did); None
     when there was none. A file gone from disk keeps what it stored (its figures), and its mark goes."""
-    if not texts_pending(conn):
-        return None
+    if not texts_pending(conn) or is_read_only(conn):
+        return None  # (a store opened read-only is only read)
     from lessonloop.pipeline.ingest_job import IngestProgress, IngestRequest, run_ingest_job
     from lessonloop.settings.config import ConfigError, load_config
 

@@ -35,7 +35,7 @@ def html_report(args: argparse.Namespace) -> int:
     if missing is not None:
         raise CommandError(missing)
     with Stages(enabled=sys.stderr.isatty() and not args.json) as stages:  # seconds on a large store
-        with open_cli_store(args.db, reading=True) as conn:
+        with open_cli_store(args.db, reading=True, texts=True) as conn:
             stages.step("analyzing what changed")
             analyze_unless_read_only(conn, args)
             agent = known_agent(conn, args.agent)

@@ -27,7 +27,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError("only jsonl and csv can be written to standard output (--to -)")
     if args.to == "-" and args.json:
         raise CommandError("--json prints a summary on standard output: give --to a file to use it")
-    with open_cli_store(args.db, reading=True) as conn:
+    with open_cli_store(args.db, reading=True, texts=True) as conn:
         project = _project(conn, args.project)
         keep = ExportFilter(project=project, since=args.since, until=args.until, min_rating=args.min_rating)
         try:

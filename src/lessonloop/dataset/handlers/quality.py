@@ -23,7 +23,7 @@ def _existing(db: str | None) -> None:
 
 def cmd_quality(args: argparse.Namespace) -> int:
     _existing(args.db)
-    with open_cli_store(args.db, reading=True) as conn:
+    with open_cli_store(args.db, reading=True, texts=True) as conn:
         project = project_or_repository(conn, args.project) if args.project else None
         data = quality_report(conn, project).to_json()
     if args.json:
@@ -37,7 +37,7 @@ def cmd_milestones(args: argparse.Namespace) -> int:
     _existing(args.db)
     now = utc_now()
     since = format_timestamp(parse_timestamp(now) - timedelta(days=WINDOW_DAYS))
-    with open_cli_store(args.db, reading=True) as conn:
+    with open_cli_store(args.db, reading=True, texts=True) as conn:
         counts = collection_counts(conn)
         recent = collection_counts(conn, since)
     data = {

@@ -36,7 +36,7 @@ def _root(conn: sqlite3.Connection, repo: str | None, project: str | None) -> st
 
 def cmd_files_predict(args: argparse.Namespace) -> int:
     args.task = " ".join(args.task).strip()
-    with Stages(enabled=_progress_shown(args)) as stages, open_cli_store(args.db, reading=True) as conn:
+    with Stages(enabled=_progress_shown(args)) as stages, open_cli_store(args.db, reading=True, texts=True) as conn:
         root = _root(conn, None, args.project)
         stages.step("learning what the history holds since the model last learned, then ranking the files")
         update, predictions = predict(conn, args.task, list(args.seed), root, args.limit)
@@ -70,7 +70,7 @@ def cmd_files_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_files_evaluate(args: argparse.Namespace) -> int:
-    with open_cli_store(args.db, reading=args.repo is None) as conn:  # --repo reads the repository in first
+    with open_cli_store(args.db, reading=args.repo is None, texts=True) as conn:  # --repo reads the repository in first
         if args.repo is not None:
             policy = CapturePolicy.from_config(user_config())
             summary = ingest_git(conn, [args.repo], policy=policy)

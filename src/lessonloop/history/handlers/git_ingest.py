@@ -24,7 +24,7 @@ def cmd_ingest_git(args: argparse.Namespace) -> int:
     if not args.no_progress and sys.stderr.isatty():
         progress = CountProgress("git", "commits")
     request = GitIngestRequest(repositories=tuple(args.paths) or None, progress=progress)
-    with open_cli_store(args.db) as conn:
+    with open_cli_store(args.db, texts=True) as conn:
         report = run_git_ingest_job(conn, request, config)
     if args.json:
         emit_json(report.to_json())
