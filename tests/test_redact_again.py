@@ -181,7 +181,7 @@ def test_opening_an_old_store_redacts_every_text_and_leaves_no_old_bytes(
         ).fetchone()
         left = [
             f"{table}.{column}"
-            for table, column, _scope in rp.TEXT_COLUMNS
+            for table, column, _scope in rp.stored_texts().text_columns
             for (value,) in conn.execute(f"SELECT {column} FROM {table}")
             if value is not None and found_in(str(value).encode())
         ]
@@ -219,14 +219,14 @@ def test_look_alikes_are_kept_and_a_clean_store_is_not_rewritten(tmp_path: Path)
         fill(old, text, n)
         old.execute("COMMIT")
     old.close()
-    before = {table: _texts(path, table, column) for table, column, _s in rp.TEXT_COLUMNS}
+    before = {table: _texts(path, table, column) for table, column, _s in rp.stored_texts().text_columns}
     conn = open_store(path)
     try:
         rows_changed = conn.execute("SELECT rows_changed FROM redaction_state").fetchone()[0]
     finally:
         conn.close()
     assert rows_changed == 0
-    assert {table: _texts(path, table, column) for table, column, _s in rp.TEXT_COLUMNS} == before
+    assert {table: _texts(path, table, column) for table, column, _s in rp.stored_texts().text_columns} == before
 
 
 def _texts(path: Path, table: str, column: str) -> list[object]:

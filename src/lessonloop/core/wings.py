@@ -51,6 +51,11 @@ What a wing may declare (each optional):
 - COMMAND_SUMMARIES: "module:function": function(conn) -> a dict per project and command (its
   runs, failures, stops, durations, first and last run): the telemetry a team shares
   (team/sync.py).
+- STORED_TEXTS: a module naming the wing's stored texts for the store's redaction pass
+  (store/redaction_pass.py): TEXT_COLUMNS ((table, column, scope), ...), KEPT_COLUMNS ({table:
+  "the columns that hold no free text"}), CLEARED_AFTER_PASS (tables learned from texts as they
+  were), and optionally merge_same(conn, table, rowid, changes) -> bool for rows redacting made
+  the same; its bytes are part of the rules' digest.
 
 No imports: `lessonloop run` and the Stop hook's worker load it.
 """

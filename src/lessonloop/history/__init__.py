@@ -22,3 +22,4 @@ PROJECT_FOLDERS = "lessonloop.history.store.file_models:repository_roots"
 FORGET = "lessonloop.history.store.forget"
 AFTER_EDIT = ("lessonloop.history.cochange_reminder:cochange_reminder",)
 SESSION_RETENTION = "lessonloop.history.session_retention"
+STORED_TEXTS = "lessonloop.history.store.texts"

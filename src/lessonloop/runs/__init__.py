@@ -20,3 +20,4 @@ FORGET = "lessonloop.runs.store.forget"
 EXPORT_KINDS = {"runs": "lessonloop.runs.export:KIND"}
 PROJECTS = ("runs",)
 COMMAND_SUMMARIES = "lessonloop.runs.store.reader:command_summaries"
+STORED_TEXTS = "lessonloop.runs.store.texts"

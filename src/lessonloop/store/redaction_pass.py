@@ -21,7 +21,8 @@ pages of the file nor in its -wal. A compaction that another process kept from f
 retried at the next open (`compact_pending`).
 
 Columns that hold no free text (ids, paths, times, names of kinds and states, hashes) are listed in
-`KEPT_COLUMNS`: a test checks that every text column of the schema is in one list or the other.
+`KEPT_COLUMNS` (a wing lists its own: `StoredTexts`): a test checks that every text column of the
+schema is in one list or the other.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ def _names(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-# Every stored free text: (table, column, scope). A JSON document in a column is redacted field by
-# field (secrets/field_redaction.py); input_json as a tool input, key by key.
+# Every free text the core stores: (table, column, scope). A JSON document in a column is redacted
+# field by field (secrets/field_redaction.py); input_json as a tool input, key by key. A wing lists
+# its own in the module it declares as STORED_TEXTS (core/wings.py): `stored_texts()` joins them.
 TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("sessions", "title", "prose"),
     ("sessions", "description", "prose"),
@@ -82,26 +84,12 @@ TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("live_calls", "command", "command"),
     ("live_calls", "error_text", "output"),
     ("live_calls", "result_text", "output"),
-    ("runs", "command", "command"),
-    ("runs", "command_norm", "command"),
-    ("runs", "settings", "prose"),
-    ("runs", "feedback_note", "prose"),
     ("feedback", "note", "prose"),
-    ("run_patterns", "pattern", "prose"),
-    ("run_matches", "pattern", "prose"),
-    ("run_matches", "text", "output"),
-    ("run_matches", "before", "output"),
-    ("run_matches", "after", "output"),
-    ("git_commits", "subject", "prose"),
-    ("git_commits", "message", "prose"),
-    ("git_hunks", "header", "code"),
-    ("git_hunks", "text", "code"),
     ("learn_state", "learner", "prose"),  # the learner's state (JSON): lessons' texts, commands' first words
     ("learn_checkpoints", "learner", "prose"),  # the same at earlier boundaries (m032)
-    ("team_outbox", "item", "prose"),  # what a push sends: JSON, field by field
-    ("team_items", "payload", "prose"),  # a pulled command's summary (JSON)
 )
-# Text columns that hold no free text: identifiers, paths, times, kinds and states, hashes, names.
+# Text columns of the core's tables that hold no free text: identifiers, paths, times, kinds and
+# states, hashes, names (a wing's: its STORED_TEXTS module's KEPT_COLUMNS).
 KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "_migrations": _names("name applied_at"),
     "redaction_state": _names("rules_digest applied_at sources_stat"),
@@ -142,23 +130,8 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     # the pre-tool hook's kept states hold excerpts of call texts: dropped by the pass (below)
     "hook_session_states": _names("session_id signed calls digest branch state saved_at"),
     "forgotten_sessions": _names("session_id ts"),
-    "runs": _names("started_at ended_at program cwd project profile mode reason idle_periods verdict feedback_at"),
-    "run_patterns": _names("kind"),
-    "run_matches": _names("kind stream"),
     "hook_spool": _names("name applied_at"),
     "feedback": _names("kind session_id message_uuid feedback_at"),
-    "git_author_salt": _names("salt"),
-    "git_repositories": _names("root common_dir tips first_read_at read_at"),
-    # author_name: a person's name as git has it (the address is never stored: author_key)
-    "git_commits": _names(
-        "hash parents branch author_name author_key authored_at committed_at cc_type cc_scope read_at"
-    ),
-    "git_commit_files": _names("hash path old_path status"),
-    "git_hunks": _names("hash"),
-    "git_commit_links": _names("hash session_id evidence tool_use_id"),
-    "git_rollbacks": _names("hash by_hash evidence"),
-    # the model's state is a BLOB of words of the texts above: dropped by the pass (below), learned again
-    "file_models": _names("key chats_until updated_at"),
     # learning's state between runs (m024): times, versions, rowids and session ids, digests
     "learn_state": _names("version boundary marks tail_sessions saved_at"),
     "learn_session_parts": _names("session_id boundary digest"),  # m032
@@ -176,13 +149,42 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "call_totals": _names("session_id tool kind first_ts last_ts"),
     "message_totals": _names("session_id kind first_ts last_ts"),
     "session_figures": _names("session_id calls_first calls_last msgs_first msgs_last model"),  # m041
-    # the team store (m023): the server's URL and this member's token are needed as they are
-    "team_config": _names("url member token role joined_at last_push_at last_pull_at"),
-    "team_projects": _names("project remote url"),
-    "team_outbox": _names("item_id kind digest batch queued_at"),
-    "team_shared": _names("item_id kind local_key digest pushed_at"),
-    "team_items": _names("item_id kind project signature members totals rejected_by pulled_at author"),
 }
+
+
+class StoredTexts:
+    """The core's text columns and every wing's (their STORED_TEXTS modules), with the tables
+    cleared after a pass and the wings' ways of merging rows that redacting made the same."""
+
+    __slots__ = ("cleared", "kept", "mergers", "sources", "text_columns")
+
+    def __init__(self) -> None:
+        from lessonloop.core.wings import declared, resolve
+
+        self.text_columns: list[tuple[str, str, Scope]] = list(TEXT_COLUMNS)
+        self.kept: dict[str, frozenset[str]] = dict(KEPT_COLUMNS)
+        self.cleared: list[str] = []
+        self.mergers: list[Any] = []
+        self.sources: list[str] = []  # the wings' modules' files (the rules' digest reads them)
+        for _wing, name in declared("STORED_TEXTS"):
+            module = resolve(str(name))
+            self.text_columns += list(module.TEXT_COLUMNS)
+            self.kept.update({table: _names(words) for table, words in module.KEPT_COLUMNS.items()})
+            self.cleared += list(module.CLEARED_AFTER_PASS)
+            merge = getattr(module, "merge_same", None)
+            if merge is not None:
+                self.mergers.append(merge)
+            self.sources.append(os.path.abspath(str(module.__file__)))
+
+
+_STORED: list[StoredTexts] = []
+
+
+def stored_texts() -> StoredTexts:
+    """The core's and the wings' text columns (read once per process)."""
+    if not _STORED:
+        _STORED.append(StoredTexts())
+    return _STORED[0]
 
 
 class PassResult:
@@ -245,10 +247,10 @@ def scrubs_pii() -> bool:
 
 def rule_sources() -> list[str]:
     """The files `rules_digest` reads: secrets/*.py (the vendored rules' data is gitleaks_data.py),
-    this module."""
+    this module and the wings' lists of their text columns."""
     secrets = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "secrets")
     names = sorted(n for n in os.listdir(secrets) if n.endswith(".py") and n != "__init__.py")
-    return [os.path.join(secrets, n) for n in names] + [os.path.abspath(__file__)]
+    return [os.path.join(secrets, n) for n in names] + [os.path.abspath(__file__), *stored_texts().sources]
 
 
 def sources_stat() -> str:
@@ -341,10 +343,9 @@ def redact_store(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Pass
                 # The pre-tool hook's kept states hold excerpts of the calls' texts as they were:
                 # dropped, made again from the redacted calls at a session's next call.
                 conn.execute("DELETE FROM hook_session_states")
-            if "file_models" in tables:
-                # File prediction's models hold words of commit messages and prompts as they were:
-                # dropped, learned again from the texts just redacted (docs/files.md).
-                conn.execute("DELETE FROM file_models")
+            for cleared in stored_texts().cleared:  # what a wing learned from texts as they were
+                if cleared in tables:
+                    conn.execute(f"DELETE FROM {cleared}")
             if "lessons" in tables and "lessons_fts" in table_names(conn):
                 # The index of an external-content table keeps old words until rebuilt.
                 conn.execute("INSERT INTO lessons_fts(lessons_fts) VALUES ('rebuild')")
@@ -371,35 +372,32 @@ def _update(conn: sqlite3.Connection, table: str, rowid: int, changes: dict[str,
     try:
         conn.execute(f"UPDATE {table} SET {assignments} WHERE rowid = ?", (*changes.values(), rowid))
     except sqlite3.IntegrityError:
-        if table != "run_patterns":
+        # two rows redacting made the same: the wing that owns the table merges them, or it fails
+        if not any(merge(conn, table, rowid, changes) for merge in stored_texts().mergers):
             raise
-        # Two patterns of a run became the same one: their match counts add up (as run_writer does).
-        conn.execute(
-            """UPDATE run_patterns SET matches = matches + (SELECT matches FROM run_patterns WHERE rowid = ?)
-               WHERE (run_id, kind, pattern) = (SELECT run_id, kind, ? FROM run_patterns WHERE rowid = ?)""",
-            (rowid, changes["pattern"], rowid),
-        )
-        conn.execute("DELETE FROM run_patterns WHERE rowid = ?", (rowid,))
 
 
 def _text_columns(tables: dict[str, set[str]]) -> dict[str, list[tuple[str, Scope]]]:
-    """TEXT_COLUMNS grouped by table, limited to the tables and columns the store has."""
+    """The text columns (the core's and the wings') grouped by table, limited to the tables and
+    columns the store has."""
     out: dict[str, list[tuple[str, Scope]]] = {}
-    for table, column, scope in TEXT_COLUMNS:
+    for table, column, scope in stored_texts().text_columns:
         if column in tables.get(table, ()):
             out.setdefault(table, []).append((column, scope))
     return out
 
 
 def unclassified_columns(conn: sqlite3.Connection) -> list[str]:
-    """Text columns of the store in neither TEXT_COLUMNS nor KEPT_COLUMNS ("table.column")."""
+    """Text columns of the store listed neither as texts nor as kept, by the core or the wing
+    that owns their table ("table.column")."""
     from lessonloop.store.forgetting import ordinary_tables
 
-    listed = {(table, column) for table, column, _scope in TEXT_COLUMNS}
+    texts = stored_texts()
+    listed = {(table, column) for table, column, _scope in texts.text_columns}
     out = []
     for table in sorted(ordinary_tables(conn)):
         for row in conn.execute(f"PRAGMA table_info({table})"):
             column, kind = str(row[1]), str(row[2]).upper()
-            if kind in ("TEXT", "") and (table, column) not in listed and column not in KEPT_COLUMNS.get(table, ()):
+            if kind in ("TEXT", "") and (table, column) not in listed and column not in texts.kept.get(table, ()):
                 out.append(f"{table}.{column}")
     return out

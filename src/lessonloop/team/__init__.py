@@ -10,3 +10,4 @@ COMMANDS = {"lessonloop.team.cli": ("team",)}
 MIGRATIONS = "lessonloop.team.store.migrations"
 LATEST_MIGRATION = "m034_team_url_password"
 AFTER_INGEST = ("lessonloop.team.background:after_ingest",)
+STORED_TEXTS = "lessonloop.team.store.texts"
