@@ -51,6 +51,12 @@ What a wing may declare (each optional):
 - COMMAND_SUMMARIES: "module:function": function(conn) -> a dict per project and command (its
   runs, failures, stops, durations, first and last run): the telemetry a team shares
   (team/sync.py).
+- SEARCH_PLACES: a module whose SESSION_SQL and TS_SQL give, in SQL over a search place `x`, the
+  session and time of the wing's kind of place (store/search/reader.py; the history wing's linked
+  commits, which its migrations make places of the core's search index);
+- PLACE_AT: "module:function": function(conn, main session id, at) -> the id of the call behind
+  the wing's place `at` in that session ("" for none), or None when `at` is not one of its places
+  (report/queries.place_of: `show --at` a linked commit's hash);
 - STORED_TEXTS: a module naming the wing's stored texts for the store's redaction pass
   (store/redaction_pass.py): TEXT_COLUMNS ((table, column, scope), ...), KEPT_COLUMNS ({table:
   "the columns that hold no free text"}), CLEARED_AFTER_PASS (tables learned from texts as they
@@ -74,11 +80,22 @@ DEFAULT_WINGS = ("lessonloop.runs", "lessonloop.history", "lessonloop.dataset", 
 _loaded: list[ModuleType] = []
 
 
+# The wings to load, by their short names ("runs,history"; empty: none); unset: every one. As llm's
+# LLM_LOAD_PLUGINS: the core runs the same without any wing (tests/test_wingless.py).
+ENV_WINGS = "LESSONLOOP_WINGS"
+
+
 def wings() -> list[ModuleType]:
-    """Every wing's package (its declarations), imported once."""
+    """Every wing's package (its declarations), imported once: those $LESSONLOOP_WINGS names, when
+    it is set."""
     if not _loaded:
+        import os
+
+        chosen = os.environ.get(ENV_WINGS)
+        names = {part.strip() for part in chosen.split(",") if part.strip()} if chosen is not None else None
         for name in DEFAULT_WINGS:
-            _loaded.append(__import__(name, fromlist=["_"]))
+            if names is None or name.rpartition(".")[2] in names:
+                _loaded.append(__import__(name, fromlist=["_"]))
     return _loaded
 
 

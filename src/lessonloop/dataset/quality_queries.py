@@ -160,7 +160,9 @@ def texts_holding(conn: sqlite3.Connection, mark: str, where: Scope) -> Iterator
 
 def commit_rows(conn: sqlite3.Connection, where: Scope) -> list[tuple[str, str, str, bool, int, bool, bool, int]]:
     """Each stored commit: (repository root, hash, message, is merge, lines changed, hunks capped,
-    message not UTF-8, links to sessions)."""
+    message not UTF-8, links to sessions); none without the history wing's tables."""
+    if "git_commits" not in table_names(conn):
+        return []
     condition, params = where.repositories_sql("c.repository_id")
     return [
         (str(r[0]), str(r[1]), str(r[2]), bool(r[3]), int(r[4]), bool(r[5]), bool(r[6]), int(r[7]))

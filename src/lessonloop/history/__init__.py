@@ -7,13 +7,14 @@ imports): its commands, its way to ingest (`ingest --git`), its migration sequen
 before analysis in an ingest (the links), the commits as a kind of dataset export, a session
 timeline's commits, the sessions whose changes later commits undid, the repositories' folders a
 project value may name, its part of forgetting a project, its part of cleanup (the old
-commits, and the old sessions its file models need), and its step after an agent's edit (the
-co-change reminder)."""
+commits, and the old sessions its file models need), its step after an agent's edit (the
+co-change reminder), its stored texts for the redaction pass, and its commits as places of the
+session search (their session and time, and a commit's place in `show --at`)."""
 
 COMMANDS = {"lessonloop.history.cli": ("git",), "lessonloop.history.files_cli": ("files",)}
 INGEST_MODES = ("lessonloop.history.ingest_mode",)
 MIGRATIONS = "lessonloop.history.store.migrations"
-LATEST_MIGRATION = "m022_git_links"
+LATEST_MIGRATION = "m052_commit_search"
 BEFORE_ANALYSIS = ("lessonloop.history.linking:before_analysis",)
 EXPORT_KINDS = {"commits": "lessonloop.history.export:KIND"}
 TIMELINE = {"commits": "lessonloop.history.store.link_reader:timeline_commits"}
@@ -23,3 +24,5 @@ FORGET = "lessonloop.history.store.forget"
 AFTER_EDIT = ("lessonloop.history.cochange_reminder:cochange_reminder",)
 SESSION_RETENTION = "lessonloop.history.session_retention"
 STORED_TEXTS = "lessonloop.history.store.texts"
+SEARCH_PLACES = "lessonloop.history.store.search_places"
+PLACE_AT = "lessonloop.history.store.link_reader:commit_place"

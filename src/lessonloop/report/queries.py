@@ -634,18 +634,18 @@ def place_of(conn: sqlite3.Connection, session_id: str, at: str) -> tuple[str, s
         ).fetchone()
     if row is not None:
         return str(row[0]), str(row[1])
-    link = conn.execute(
-        """SELECT tool_use_id FROM git_commit_links WHERE session_id = ? AND substr(hash, 1, ?) = ?
-           ORDER BY strength DESC, tool_use_id IS NULL LIMIT 1""",
-        (session_id, len(at), at.lower()),
-    ).fetchone()
-    if link is None:
-        return None
-    if link[0] is not None:
-        found = place_of(conn, session_id, str(link[0]))
-        if found is not None:
-            return found
-    return session_id, None
+    from lessonloop.core.wings import declared, resolve
+
+    for _wing, target in declared("PLACE_AT"):  # a wing's place in a session: a linked commit's
+        call = resolve(str(target))(conn, session_id, at)
+        if call is None:
+            continue
+        if call:
+            found = place_of(conn, session_id, call)
+            if found is not None:
+                return found
+        return session_id, None
+    return None
 
 
 def item_index(timeline: Timeline, key: str | None) -> int | None:

@@ -5,7 +5,8 @@ What it registers, declared here at the package's door (core/wings.py reads thes
 imports: every run reads them): `lessonloop run`'s own entry point (read before any other part of
 the command line is imported), its commands, its migration sequence, its step in an ingest, its
 pages, dashboard panel, feedback, part of cleanup and of forgetting a project, and its table whose
-projects count among the stored ones, and its telemetry per command for a team to share."""
+projects count among the stored ones, its telemetry per command for a team to share, and its
+stored texts for the redaction pass."""
 
 ENTRY_POINTS = {"run": "lessonloop.runs.command.entry:main"}
 COMMANDS = {"lessonloop.runs.cli": ("run", "runs")}

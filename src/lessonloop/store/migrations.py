@@ -1387,13 +1387,17 @@ def _call_paths(row: str) -> str:
     return f"trim(coalesce({row}.target_path, '') || ' ' || coalesce({row}.paths_json, ''))"
 
 
-_INDEXED = "(SELECT indexed FROM search_marks)"  # the highest place indexed (search_fts holds it and those before)
+SEARCH_INDEXED = (
+    "(SELECT indexed FROM search_marks)"  # the highest place indexed (search_fts holds it and those before)
+)
+_INDEXED = SEARCH_INDEXED
 
 
-def _search_texts_view(other: str = "NULL") -> str:
+def search_texts_view(other: str = "NULL") -> str:
     """The view the search index reads each place's text from (m044): a message's, a call's
     command, error or paths; `other`, an SQL expression over the place `p`, the text of a wing's
-    kind of place (a linked commit's: add_commit_search makes the view again with its text)."""
+    kind of place (a linked commit's: the history wing makes the view again with its text,
+    history/store/search_places.py)."""
     return f"""CREATE VIEW search_texts (id, text) AS
             SELECT p.id, CASE
                 WHEN p.message_id IS NOT NULL THEN (SELECT m.text FROM messages m WHERE m.id = p.message_id)
@@ -1421,70 +1425,6 @@ def _call_place_sql(kind: str, expression: str) -> tuple[str, str]:
     return add, remove
 
 
-def add_commit_search(conn: sqlite3.Connection) -> None:
-    """Session search finds a commit linked to a session (m044, docs/search.md): its place in
-    `search_places`, kept by these triggers as links and commits are written, changed and deleted,
-    its text read by the index's view (made again with it), and the places of the commits already
-    linked, indexed. Made by m044 when the store has git history (the history wing's tables), else
-    by the history wing's m022, which then comes after it (a new store)."""
-    commit_out = f"""
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', p.id, g.message FROM search_places p
-                JOIN git_commits g ON g.repository_id = p.repository_id AND g.hash = p.hash
-                WHERE p.repository_id = old.repository_id AND p.hash = old.hash AND p.id <= {_INDEXED};
-            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;"""
-    commit_text = "(SELECT g.message FROM git_commits g WHERE g.repository_id = p.repository_id AND g.hash = p.hash)"
-    execute_all(
-        conn,
-        f"""
-        DROP VIEW search_texts;
-        {_search_texts_view(commit_text)}
-
-        -- A commit is a place once a session is linked to it and its row is stored, and no longer once
-        -- no session is.
-        CREATE TRIGGER search_commit_link_insert AFTER INSERT ON git_commit_links
-        WHEN NOT EXISTS (SELECT 1 FROM search_places WHERE repository_id = new.repository_id AND hash = new.hash)
-        BEGIN
-            INSERT INTO search_places (kind, repository_id, hash)
-                SELECT 'commit', new.repository_id, new.hash WHERE EXISTS
-                (SELECT 1 FROM git_commits WHERE repository_id = new.repository_id AND hash = new.hash);
-        END;
-        CREATE TRIGGER search_commit_link_delete AFTER DELETE ON git_commit_links
-        WHEN NOT EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = old.repository_id AND hash = old.hash)
-        BEGIN{commit_out}
-        END;
-        CREATE TRIGGER search_commit_insert AFTER INSERT ON git_commits
-        WHEN EXISTS (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash)
-        BEGIN
-            INSERT OR IGNORE INTO search_places (kind, repository_id, hash) VALUES ('commit', new.repository_id, new.hash);
-        END;
-        CREATE TRIGGER search_commit_delete AFTER DELETE ON git_commits BEGIN
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', id, old.message FROM search_places
-                WHERE repository_id = old.repository_id AND hash = old.hash AND id <= {_INDEXED};
-            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
-        END;
-        CREATE TRIGGER search_commit_update AFTER UPDATE OF message ON git_commits WHEN old.message IS NOT new.message
-        BEGIN
-            INSERT INTO search_fts (search_fts, rowid, text)
-                SELECT 'delete', id, old.message FROM search_places
-                WHERE repository_id = old.repository_id AND hash = old.hash AND id <= {_INDEXED};
-            DELETE FROM search_places WHERE repository_id = old.repository_id AND hash = old.hash;
-            INSERT INTO search_places (kind, repository_id, hash)
-                SELECT 'commit', new.repository_id, new.hash WHERE EXISTS
-                (SELECT 1 FROM git_commit_links WHERE repository_id = new.repository_id AND hash = new.hash);
-        END;
-
-        INSERT INTO search_places (kind, repository_id, hash)
-            SELECT DISTINCT 'commit', l.repository_id, l.hash FROM git_commit_links l
-            JOIN git_commits g ON g.repository_id = l.repository_id AND g.hash = l.hash;
-        """,
-    )
-    from lessonloop.store.search.index_upkeep import index_new_places
-
-    index_new_places(conn)
-
-
 @migration
 def m044_session_search(conn: sqlite3.Connection) -> None:
     """Session search (issue 44, docs/search.md): `search_places`, each place a search can find
@@ -1495,8 +1435,8 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
     the index as it goes; new places are indexed together when their rows' transaction ends
     (`search_marks`: the highest place indexed; an FTS5 insert in a trigger flushes its segment at
     every statement: 2.6 times the cost of noting the places and one insert of them all). Existing
-    rows indexed here. A linked commit's place: add_commit_search, here when the store has git history
-    (the history wing's tables), else in the wing's m022, which then comes after this step."""
+    rows indexed here. A linked commit's place is the history wing's (history/store/search_places.py,
+    made by its m022 or m052)."""
     prompt_kinds, reply_kinds = _quoted(_SEARCH_PROMPT_KINDS), _quoted(_SEARCH_REPLY_KINDS)
     message_kind = f"CASE WHEN new.kind IN ({reply_kinds}) THEN 'reply' ELSE 'prompt' END"
     indexed = f"new.kind IN ({prompt_kinds}, {reply_kinds}) AND coalesce(new.text, '') <> ''"
@@ -1528,7 +1468,7 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
             indexed INTEGER NOT NULL        -- the highest place in search_fts: those after it are not yet
         );
 
-        {_search_texts_view()}
+        {search_texts_view()}
 
         CREATE VIRTUAL TABLE search_fts USING fts5(
             text, content='search_texts', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
@@ -1570,8 +1510,6 @@ def m044_session_search(conn: sqlite3.Connection) -> None:
         INSERT INTO search_marks (id, indexed) VALUES (1, (SELECT coalesce(max(id), 0) FROM search_places));
         """,
     )
-    if has_table(conn, "git_commit_links"):  # git history came first (a store older than the wings)
-        add_commit_search(conn)
 
 
 @migration
@@ -1644,3 +1582,27 @@ def m048_texts_withheld(conn: sqlite3.Connection) -> None:
         CREATE INDEX source_files_texts_withheld ON source_files(texts_withheld) WHERE texts_withheld = 1;
         """,
     )
+
+
+@migration
+def m049_findings_run_id(conn: sqlite3.Connection) -> None:
+    """`findings.run_id`, the core's: a finding from outside the analysis (a wing's run) is told
+    from the analysis' own by it (store/sessions/reader.py, store/analysis/), so the core's table
+    holds it whether or not the runs wing is loaded (issue 63; it was the wing's m012, which now
+    adds it only to a store made before this step). Which run it names is the wing's to know."""
+    if "run_id" not in {str(row[1]) for row in conn.execute("PRAGMA table_info(findings)")}:
+        execute_all(
+            conn,
+            """
+            ALTER TABLE findings ADD COLUMN run_id INTEGER;
+            CREATE INDEX findings_run ON findings(run_id) WHERE run_id IS NOT NULL;
+            """,
+        )
+
+
+@migration
+def m050_lesson_author(conn: sqlite3.Connection) -> None:
+    """`lessons.author`: whose texts a lesson carries when it came from someone else (a team copy),
+    for its provenance; the wing that brings such lessons writes it (the team wing's m051 fills it
+    for the copies it pulled before), so the core reads the lesson's own row (issue 63)."""
+    conn.execute("ALTER TABLE lessons ADD COLUMN author TEXT")

@@ -118,7 +118,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "findings": _names("source kind severity path ts session_id tool_use_id"),
     "diff_risk": _names("tool_use_id session_id"),
     "lessons": _names(
-        "signature kind origin error_class severity scope project agent model tier status first_seen last_seen created_at updated_at embedding_model"
+        "signature kind origin error_class severity scope project agent model tier status first_seen last_seen created_at updated_at embedding_model author"
     ),
     "lesson_evidence": _names("role session_id tool_use_id message_uuid ts project"),
     "lesson_aliases": _names("signature"),

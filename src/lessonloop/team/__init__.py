@@ -4,10 +4,11 @@ The local SQLite store stays the source of truth; pulled lessons land in it, so 
 hooks never import the wing's code (no network on a hook). Its dependencies are the `[team]` extra.
 
 What it registers, declared here at the package's door (core/wings.py reads these names; no
-imports): its command, its migration sequence and its step after an ingest."""
+imports): its command, its migration sequence, its step after an ingest and its stored texts for
+the redaction pass."""
 
 COMMANDS = {"lessonloop.team.cli": ("team",)}
 MIGRATIONS = "lessonloop.team.store.migrations"
-LATEST_MIGRATION = "m034_team_url_password"
+LATEST_MIGRATION = "m051_lesson_author"
 AFTER_INGEST = ("lessonloop.team.background:after_ingest",)
 STORED_TEXTS = "lessonloop.team.store.texts"

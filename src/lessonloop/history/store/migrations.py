@@ -2,14 +2,16 @@
 history (m019), file prediction's models (m021) and the links of commits to sessions (m022). Its
 steps keep the names they shipped with in the core's sequence, so a store made before the wings
 had their own finds them applied. In a new store they come after session search (the core's
-m044): m022 then makes a linked commit a search place (store/migrations.add_commit_search), as
-m044 does for a store that had git history before it."""
+m044): m022 then makes a linked commit a search place (store/search_places.py), and m052 does in
+a store whose m022 came before session search (where the core's m044 did it before the wings had
+their own)."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from lessonloop.store.migrations import add_commit_search, execute_all, has_table, sequence
+from lessonloop.history.store.search_places import add_commit_search, has_commit_search
+from lessonloop.store.migrations import execute_all, has_table, sequence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -165,4 +167,12 @@ def m022_git_links(conn: sqlite3.Connection) -> None:
         """,
     )
     if has_table(conn, "search_places"):  # a new store: session search (m044) came first
+        add_commit_search(conn)
+
+
+@migration
+def m052_commit_search(conn: sqlite3.Connection) -> None:
+    """A linked commit is a search place in a store whose m022 came before session search (the
+    core's m044 made it so there until the core named no table of this wing; issue 63)."""
+    if has_table(conn, "search_places") and not has_commit_search(conn):
         add_commit_search(conn)

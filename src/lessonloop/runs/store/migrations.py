@@ -89,9 +89,15 @@ def m012_runs(conn: sqlite3.Connection) -> None:
             after TEXT                      -- JSON list of the lines after it
         );
         CREATE INDEX run_matches_run ON run_matches(run_id, seq);
-
-        -- A matched error line is also a finding (for the learning loop), tied to its run.
-        ALTER TABLE findings ADD COLUMN run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
-        CREATE INDEX findings_run ON findings(run_id) WHERE run_id IS NOT NULL;
         """,
     )
+    # A matched error line is also a finding (for the learning loop), tied to its run: the
+    # findings' run_id, the core's since m049 (a store made before it gets it here, first).
+    if "run_id" not in {str(row[1]) for row in conn.execute("PRAGMA table_info(findings)")}:
+        execute_all(
+            conn,
+            """
+            ALTER TABLE findings ADD COLUMN run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+            CREATE INDEX findings_run ON findings(run_id) WHERE run_id IS NOT NULL;
+            """,
+        )

@@ -32,13 +32,9 @@ COLUMNS = (
     "sessions", "failed_sessions", "observations", "prevented", "warnings", "confidence", "tier", "status", "edited",
     "first_seen", "last_seen", "created_at", "updated_at", "embedding_model",
 )  # fmt: skip
-# ... and the author of a team copy (whose texts it carries: team_items), for its provenance, and
-# the lesson's undecayed learned confidence (what the hooks cap its confidence now by).
-_SELECT = (
-    f"SELECT {', '.join('l.' + c for c in COLUMNS)}, "
-    "(SELECT t.author FROM team_items t WHERE t.lesson_id = l.id AND t.own = 0 LIMIT 1), "
-    "l.learned_confidence FROM lessons l"
-)
+# ... and the author of a lesson from someone else (whose texts it carries: m050), for its
+# provenance, and the lesson's undecayed learned confidence (what the hooks cap its confidence now by).
+_SELECT = f"SELECT {', '.join('l.' + c for c in COLUMNS)}, l.author, l.learned_confidence FROM lessons l"
 _STATUS_ORDER = {"active": 0, "pending": 1, "rejected": 2}  # then every other status (archived)
 _STATUS_RANK = (
     "CASE l.status "

@@ -119,6 +119,7 @@ def _placed(
     conditions = [condition for condition, _value in given] + (["y.status = 'error'"] if filters.failed else [])
     more = [value for _condition, value in given]
     where = " AND ".join(conditions) or "1"
+    session_of_other, ts_of_other = _other_places()
     return conn.execute(
         f"""
         WITH matched AS ({matched}
@@ -126,17 +127,14 @@ def _placed(
             SELECT x.*,
                 CASE WHEN x.message_id IS NOT NULL THEN m.session_id
                      WHEN x.call_id IS NOT NULL THEN c.session_id
-                     ELSE (SELECT l.session_id FROM git_commit_links l
-                           WHERE l.repository_id = x.repository_id AND l.hash = x.hash
-                           ORDER BY l.strength DESC, l.session_id LIMIT 1)
+                     ELSE {session_of_other}
                 END AS session_id,
                 CASE WHEN x.message_id IS NOT NULL THEN m.ts WHEN x.call_id IS NOT NULL THEN c.ts
-                     ELSE g.committed_at END AS ts,
+                     ELSE {ts_of_other} END AS ts,
                 m.uuid AS uuid, c.tool AS tool, c.status AS status
             FROM matched x
             LEFT JOIN messages m ON m.id = x.message_id
             LEFT JOIN tool_calls c ON c.id = x.call_id
-            LEFT JOIN git_commits g ON g.repository_id = x.repository_id AND g.hash = x.hash
         ), kept AS (
             SELECT y.*, s.agent AS agent, coalesce(s.parent_id, s.id) AS main_id,
                    CASE WHEN s.parent_id IS NOT NULL THEN s.agent_id END AS subagent,
@@ -152,6 +150,24 @@ def _placed(
         """,
         (*values, *more),
     ).fetchall()
+
+
+def _other_places() -> tuple[str, str]:
+    """The session and the time of a place that is neither a message nor a call: SQL over the
+    place `x` that the wing whose place it is declares (SEARCH_PLACES: the history wing's linked
+    commits); NULL without such a wing (no such place is made then)."""
+    from lessonloop.core.wings import declared, resolve
+
+    sessions, times = [], []
+    for _wing, name in declared("SEARCH_PLACES"):
+        module = resolve(str(name))
+        sessions.append(str(module.SESSION_SQL))
+        times.append(str(module.TS_SQL))
+    if not sessions:
+        return "NULL", "NULL"
+    if len(sessions) == 1:
+        return sessions[0], times[0]
+    return f"coalesce({', '.join(sessions)})", f"coalesce({', '.join(times)})"
 
 
 def _hit(row: tuple[object, ...]) -> SearchHit:

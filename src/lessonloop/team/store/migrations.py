@@ -124,3 +124,14 @@ def m034_team_url_password(conn: sqlite3.Connection) -> None:
 
     if conn.execute("SELECT 1 FROM team_config WHERE id = 1").fetchone() is not None:
         move_password_out(conn, within=True)
+
+
+@migration
+def m051_lesson_author(conn: sqlite3.Connection) -> None:
+    """The author of each team copy pulled before the core's m050, on its lesson's row (the core
+    reads `lessons.author`, no longer this wing's `team_items`)."""
+    conn.execute(
+        """UPDATE lessons SET author = (SELECT t.author FROM team_items t WHERE t.lesson_id = lessons.id AND t.own = 0
+                                         AND t.author IS NOT NULL LIMIT 1)
+           WHERE id IN (SELECT lesson_id FROM team_items WHERE own = 0 AND lesson_id IS NOT NULL)"""
+    )

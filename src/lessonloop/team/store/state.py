@@ -494,6 +494,8 @@ def _apply_item(
             item.rejected_by, item.seq, now, item.author,
         ),
     )  # fmt: skip
+    if lesson_id is not None and not own:  # a copy: whose texts it carries, on its row (the core reads it)
+        conn.execute("UPDATE lessons SET author = ? WHERE id = ?", (item.author, lesson_id))
 
 
 def adopt_own(conn: sqlite3.Connection, own_ids: dict[str, int], now: str) -> int:
