@@ -8,7 +8,7 @@ imports a wing by name (import-linter: `core-knows-no-wing`). Each value names c
 declarations costs one small module per wing. The hooks load none: they write the core's tables
 only (store/connection.connect_for_writing checks the sequences a writer names).
 
-What a wing may declare (each optional):
+What a wing may declare (each optional; core/wing_specs.py is the spec of each, as typing Protocols):
 - COMMANDS: {module: (command, ...)}: the modules whose register(commands) adds those commands to
   the command line (cli/entry.py builds only the running command's);
 - MIGRATIONS: the module holding the wing's own migration sequence (its MIGRATIONS list), applied
@@ -53,10 +53,10 @@ What a wing may declare (each optional):
   (team/sync.py).
 - SEARCH_PLACES: a module whose SESSION_SQL and TS_SQL give, in SQL over a search place `x`, the
   session and time of the wing's kind of place (store/search/reader.py; the history wing's linked
-  commits, which its migrations make places of the core's search index);
-- PLACE_AT: "module:function": function(conn, main session id, at) -> the id of the call behind
-  the wing's place `at` in that session ("" for none), or None when `at` is not one of its places
-  (report/queries.place_of: `show --at` a linked commit's hash);
+  commits, which its migrations make places of the core's search index), and whose
+  place_at(conn, main session id, at) gives the id of the call behind its place `at` in that
+  session ("" for none), or None when `at` is not one of its places (report/queries.place_of:
+  `show --at` a linked commit's hash);
 - STORED_TEXTS: a module naming the wing's stored texts for the store's redaction pass
   (store/redaction_pass.py): TEXT_COLUMNS ((table, column, scope), ...), KEPT_COLUMNS ({table:
   "the columns that hold no free text"}), CLEARED_AFTER_PASS (tables learned from texts as they

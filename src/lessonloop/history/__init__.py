@@ -25,4 +25,3 @@ AFTER_EDIT = ("lessonloop.history.cochange_reminder:cochange_reminder",)
 SESSION_RETENTION = "lessonloop.history.session_retention"
 STORED_TEXTS = "lessonloop.history.store.texts"
 SEARCH_PLACES = "lessonloop.history.store.search_places"
-PLACE_AT = "lessonloop.history.store.link_reader:commit_place"

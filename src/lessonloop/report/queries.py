@@ -636,8 +636,8 @@ def place_of(conn: sqlite3.Connection, session_id: str, at: str) -> tuple[str, s
         return str(row[0]), str(row[1])
     from lessonloop.core.wings import declared, resolve
 
-    for _wing, target in declared("PLACE_AT"):  # a wing's place in a session: a linked commit's
-        call = resolve(str(target))(conn, session_id, at)
+    for _wing, name in declared("SEARCH_PLACES"):  # a wing's place in a session: a linked commit's
+        call = resolve(str(name)).place_at(conn, session_id, at)
         if call is None:
             continue
         if call:

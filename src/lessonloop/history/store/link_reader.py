@@ -13,20 +13,6 @@ from lessonloop.store.migrations import has_table
 EVIDENCE = ("agent_commit", "aider_commit", "edit_window")
 
 
-def commit_place(conn: sqlite3.Connection, session_id: str, at: str) -> str | None:
-    """A commit linked to the main session `session_id` whose hash starts with `at` (PLACE_AT,
-    report/queries.place_of): the id of the call that made it ("" when no call did), or None when
-    the session links to no such commit."""
-    link = conn.execute(
-        """SELECT tool_use_id FROM git_commit_links WHERE session_id = ? AND substr(hash, 1, ?) = ?
-           ORDER BY strength DESC, tool_use_id IS NULL LIMIT 1""",
-        (session_id, len(at), at.lower()),
-    ).fetchone()
-    if link is None:
-        return None
-    return str(link[0]) if link[0] is not None else ""
-
-
 def commit_count(conn: sqlite3.Connection) -> int:
     """Commits stored, of every repository."""
     return int(conn.execute("SELECT count(*) FROM git_commits").fetchone()[0])

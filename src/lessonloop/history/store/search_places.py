@@ -2,8 +2,8 @@
 search index holds (store/search/), its text the commit's message. This module makes those places
 and keeps them (`add_commit_search`, by the wing's migrations), and tells the core's search reader
 which session and time a commit's place has (SESSION_SQL, TS_SQL: SQL over the place `x`, its
-`repository_id` and `hash`; declared as SEARCH_PLACES in the wing's __init__), so the core's SQL
-names none of this wing's tables."""
+`repository_id` and `hash`) and which call a commit is in `show --at` (`place_at`); declared as
+SEARCH_PLACES in the wing's __init__, so the core's SQL names none of this wing's tables."""
 
 from __future__ import annotations
 
@@ -16,6 +16,20 @@ SESSION_SQL = """(SELECT l.session_id FROM git_commit_links l
                            WHERE l.repository_id = x.repository_id AND l.hash = x.hash
                            ORDER BY l.strength DESC, l.session_id LIMIT 1)"""
 TS_SQL = "(SELECT g.committed_at FROM git_commits g WHERE g.repository_id = x.repository_id AND g.hash = x.hash)"
+
+
+def place_at(conn: sqlite3.Connection, session_id: str, at: str) -> str | None:
+    """A commit linked to the main session `session_id` whose hash starts with `at` (report/queries.place_of:
+    `show --at`): the id of the call that made it ("" when no call did), or None when
+    the session links to no such commit."""
+    link = conn.execute(
+        """SELECT tool_use_id FROM git_commit_links WHERE session_id = ? AND substr(hash, 1, ?) = ?
+           ORDER BY strength DESC, tool_use_id IS NULL LIMIT 1""",
+        (session_id, len(at), at.lower()),
+    ).fetchone()
+    if link is None:
+        return None
+    return str(link[0]) if link[0] is not None else ""
 
 
 def has_commit_search(conn: sqlite3.Connection) -> bool:
