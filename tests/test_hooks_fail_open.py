@@ -69,10 +69,9 @@ def test_a_locked_store_still_stops_the_call_with_its_lesson_and_loses_no_event(
     try:
         runs = {}
         for event in ("PreToolUse", "PostToolUse", "PostToolUseFailure", "SessionStart", "Stop"):
-            started = time.monotonic()
+            # (a hook that hangs on the lock fails by run_hook's timeout)
             runs[event] = run_hook(event, _payload(event, tmp_path), env, timeout=20)
             assert runs[event].returncode == 0 and runs[event].stderr == "", event
-            assert time.monotonic() - started < 15  # a hang guard, not a benchmark
         assert len(spool.pending(str(db))) >= 5  # every event's writes wait for the lock (and the new session's row)
         with sqlite3.connect(db) as reader:  # nothing half-written meanwhile
             assert reader.execute("SELECT count(*) FROM live_calls").fetchone()[0] == 4
@@ -165,13 +164,11 @@ def test_a_handler_past_its_budget_is_cut_off(tmp_path: Path, monkeypatch: pytes
 
     monkeypatch.setattr(pre_tool, "_fired", slow)
     monkeypatch.setitem(entry.BUDGET_SECONDS, "PreToolUse", 0.2)
-    started = time.monotonic()
     code, out = _run_in_process(
         monkeypatch, db, "PreToolUse", b'{"session_id": "s", "tool_name": "Bash", "tool_input": {"command": "ls"}}'
     )
     assert (code, out) == (0, "")
-    assert time.monotonic() - started < 10
-    assert "HookTimeout" in str(_log(db)[-1]["error"])
+    assert "HookTimeout" in str(_log(db)[-1]["error"])  # cut off, not let run its 30 s
 
 
 @pytest.mark.parametrize("depth", [150, 990])
