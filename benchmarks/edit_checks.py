@@ -9,7 +9,7 @@ co-change reminder speak, how often they are wrong, and what they cost in the ho
    was tuned on these sessions (the rules and their severities predate them): every corpus is
    held out.
 
-2. **Co-change reminder** (analyze/cochange.py): the git bundles of ../shared/corpus/git are
+2. **Co-change reminder** (history/cochange.py): the git bundles of ../shared/corpus/git are
    cloned and read into a store by `lessonloop ingest --git`; their commits are replayed in time
    order, the counts growing with each commit (merges and commits of more than 30 files left out,
    as the store query does). For each commit its files are taken as edits in the order the
@@ -19,7 +19,7 @@ co-change reminder speak, how often they are wrong, and what they cost in the ho
    The thresholds (minimum support, minimum confidence) are chosen on the older 70% of each
    repository's commits: the one with the most right reminders among those whose false-alarm
    rate there is at most MAX_FALSE_ALARMS; the figures are reported on the newer 30%, and for
-   the thresholds in analyze/cochange.py. Then **sessions**: the Aider corpus holds its sessions
+   the thresholds in history/cochange.py. Then **sessions**: the Aider corpus holds its sessions
    and the same repository's git history of that quarter (commits-*.txt, `git log
    --name-status`): each session's edits are replayed the same way with the counts of the
    commits made more than 12 hours before the session started; a reminder is right when a later
@@ -60,7 +60,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lessonloop.analyze.cochange import (
+from lessonloop.history.cochange import (
     MAX_COMMIT_FILES,
     MAX_REMINDERS,
     MIN_CONFIDENCE,
@@ -476,7 +476,7 @@ def print_report(report: dict[str, Any]) -> None:
     if chosen:
         print(f"  chosen on the tuning part: support >= {chosen['support']}, confidence >= {chosen['confidence']}")
     shipped = co["shipped"]
-    print(f"  shipped (analyze/cochange.py): support >= {MIN_SUPPORT}, confidence >= {MIN_CONFIDENCE}")
+    print(f"  shipped (history/cochange.py): support >= {MIN_SUPPORT}, confidence >= {MIN_CONFIDENCE}")
     print(
         f"    held-out commits: {_pct(shipped['held_out'])} over {shipped['held_out']['commits']} commits ({shipped['held_out']['commits_reminded']} with a reminder)"
     )

@@ -136,7 +136,7 @@ def wall_times(lines: int, rounds: int, db: Path) -> dict[str, Any]:
 
 def _result() -> Any:
     from lessonloop.core.timestamps import utc_now
-    from lessonloop.runner.result import MatchEvent, RunOptions, RunResult
+    from lessonloop.runs.runner.result import MatchEvent, RunOptions, RunResult
 
     options = RunOptions(["pytest", "-x", "tests/test_api.py"], error=["^FAILED ", "^E   "], exclude=["xfail"])
     result = RunResult(options, "/home/dev/project", utc_now())

@@ -51,7 +51,7 @@ from tests.team_server import start_server
 
 from lessonloop.analyze.command_norm import normalize_command
 from lessonloop.lesson_model.lesson import Evidence, Lesson
-from lessonloop.runner.result import RunOptions, RunResult
+from lessonloop.runs.runner.result import RunOptions, RunResult
 from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
 from lessonloop.store.lessons.writer import merge_live

@@ -113,7 +113,7 @@ BREAKS = {
     "a runner module reaching the store": (
         "runner/findings.py",
         "def _db() -> None:\n    from lessonloop.store import location  # noqa: F401\n",
-        "lessonloop.runner is not allowed to import lessonloop.store",
+        "lessonloop.runs.runner is not allowed to import lessonloop.store",
     ),
     "one capture adapter using another": (
         "capture/sarif.py",
@@ -173,7 +173,7 @@ def test_no_runner_module_may_record_a_run(package_copy: Path) -> None:
     done = lint(package_copy, package_copy / "pyproject.toml")
     assert done.returncode == 1, done.stdout + done.stderr
     for name in modules:
-        module = "lessonloop.runner" if name == "__init__" else f"lessonloop.runner.{name}"
+        module = "lessonloop.runs.runner" if name == "__init__" else f"lessonloop.runs.runner.{name}"
         for target in RECORDED_WITH:
             assert f"{module} -> lessonloop.{target} " in done.stdout, (module, target, done.stdout)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.analyze.cochange import MIN_CONFIDENCE, MIN_SUPPORT, Counts, Reminder, add_commit, reminders
+from lessonloop.history.cochange import MIN_CONFIDENCE, MIN_SUPPORT, Counts, Reminder, add_commit, reminders
 from tests.hook_helpers import HookRun, HookSession, hook_env, run_hook
 
 TOGETHER = MIN_SUPPORT + 1  # commits changing models.py and schema.sql together: above the threshold

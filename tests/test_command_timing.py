@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from lessonloop.core.durations import format_duration, parse_duration
-from lessonloop.learn.command_timing import (
+from lessonloop.lesson_model.confidence import wilson_lower_bound
+from lessonloop.runs.command_timing import (
     FLOORS,
     MAX_MARGIN,
     MIN_ANOMALY_RUNS,
@@ -26,8 +27,7 @@ from lessonloop.learn.command_timing import (
     readable_ceiling,
     suggest,
 )
-from lessonloop.lesson_model.confidence import wilson_lower_bound
-from lessonloop.runner.run_record import PatternUse, RunRecord
+from lessonloop.runs.runner.run_record import PatternUse, RunRecord
 
 
 def ok(duration: float, *, first: float | None = 0.5, idle: float | None = 1.0, lines: int = 100, **kw) -> RunRecord:
@@ -221,11 +221,11 @@ def test_patterns_that_told_real_failures_are_suggested() -> None:
 
 
 def test_without_good_patterns_the_profile_is_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("lessonloop.runner.profiles")
+    fake = types.ModuleType("lessonloop.runs.runner.profiles")
     pytest_profile = types.SimpleNamespace(name="pytest", error=["FAILED"], exclude=[])
     fake.PROFILES = {"pytest": pytest_profile}  # type: ignore[attr-defined]
     fake.profile_for = lambda argv: pytest_profile if argv[0].endswith("pytest") else None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "lessonloop.runner.profiles", fake)
+    monkeypatch.setitem(sys.modules, "lessonloop.runs.runner.profiles", fake)
     suggestion = suggest([ok(10)] * 5, [use(1, "Error")], argv=["pytest", "-x"])
     assert [(p.kind, p.pattern, p.source) for p in suggestion.patterns] == [("profile", "pytest", "profile")]
     assert suggestion.run_options()[-2:] == ["--profile", "pytest"]
@@ -234,7 +234,7 @@ def test_without_good_patterns_the_profile_is_suggested(monkeypatch: pytest.Monk
 
 
 def test_without_the_profiles_module_there_is_no_profile_suggestion(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "lessonloop.runner.profiles", None)  # import fails
+    monkeypatch.setitem(sys.modules, "lessonloop.runs.runner.profiles", None)  # import fails
     suggestion = suggest([ok(10)] * 5, argv=["pytest"])
     assert suggestion.patterns == ()
     assert "no built-in profile" in suggestion.pattern_reason

@@ -105,7 +105,7 @@ def _inner_imports(tree: ast.Module) -> list[tuple[int, str]]:
 
 
 def test_the_census_sees_the_fast_paths(fast: set[str]) -> None:
-    assert {"lessonloop.apply.hooks.entry", "lessonloop.store.lessons.recall", "lessonloop.runner"} <= fast
+    assert {"lessonloop.apply.hooks.entry", "lessonloop.store.lessons.recall", "lessonloop.runs.runner"} <= fast
     assert "lessonloop.learn.engine" not in fast  # no hook learns in its own process
 
 

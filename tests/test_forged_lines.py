@@ -29,10 +29,10 @@ from typing import Any
 
 import pytest
 
-from lessonloop.analyze.cochange import MIN_SUPPORT
 from lessonloop.apply import mcp_tools
 from lessonloop.apply.instruction_files import delivery_agents
 from lessonloop.core.outside_text import DATA_NOTE, as_data, one_line
+from lessonloop.history.cochange import MIN_SUPPORT
 from lessonloop.store import open_store
 from tests.agent_hooks import AgentSession
 from tests.conftest import SHARED_CORPUS

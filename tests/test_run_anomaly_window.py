@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from lessonloop.runner.result import RunOptions, RunResult
+from lessonloop.runs.runner.result import RunOptions, RunResult
 from lessonloop.runs.store.reader import HISTORY_RUNS
 from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store

@@ -11,9 +11,9 @@ import sqlite3
 from pathlib import Path
 
 from lessonloop.pipeline.ingest_job import IngestRequest, run_ingest_job
-from lessonloop.runner.findings import findings_from_run
-from lessonloop.runner.result import ERROR, MatchEvent, RunOptions, RunResult
 from lessonloop.runs.findings import before_analysis, match_run_findings
+from lessonloop.runs.runner.findings import findings_from_run
+from lessonloop.runs.runner.result import ERROR, MatchEvent, RunOptions, RunResult
 from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
 from tests.conftest import run_ingest

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from lessonloop.core.records import FindingRecord
-from lessonloop.runner.result import MatchEvent, RunOptions, RunResult
-from lessonloop.runner.run_record import PatternUse
+from lessonloop.runs.runner.result import MatchEvent, RunOptions, RunResult
+from lessonloop.runs.runner.run_record import PatternUse
 from lessonloop.runs.store.reader import get_run, list_runs, pattern_rows, run_row
 from lessonloop.runs.store.retention import FeedbackError, RunNotFound, cleanup_runs, record_feedback
 from lessonloop.runs.store.writer import clean_context, open_for_recording, record_run

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.runner.profiles import detect_profile
+from lessonloop.runs.runner.profiles import detect_profile
 from tests.runner_helpers import PYTHON, lessonloop_run, py, runner_env
 
 NO_PATTERN_NOTE = b"no error pattern is active"
@@ -230,8 +230,8 @@ def test_suggest_counts_a_run_that_failed_in_its_after_window_and_keeps_the_prof
 def test_an_unfinished_line_already_tried_at_a_pause_never_wakes_the_loop_again() -> None:
     """A prompt left waiting for input ("Password: ") is matched once at the pause; after that the
     loop sleeps as long as before (it woke every millisecond while the line stayed unfinished)."""
-    from lessonloop.runner.result import RunOptions, StreamStats
-    from lessonloop.runner.supervisor import Supervisor, _Stream
+    from lessonloop.runs.runner.result import RunOptions, StreamStats
+    from lessonloop.runs.runner.supervisor import Supervisor, _Stream
 
     supervisor = Supervisor(RunOptions(["true"], error=["^never$"]))
     stream = _Stream("stdout", 3, 1, StreamStats(), True)

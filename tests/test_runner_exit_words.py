@@ -3,7 +3,7 @@ runner would have exited with, and how the command ended, its signal named."""
 
 from __future__ import annotations
 
-from lessonloop.runner.exit_words import exit_words
+from lessonloop.runs.runner.exit_words import exit_words
 
 
 def test_a_test_run_stopped_early() -> None:

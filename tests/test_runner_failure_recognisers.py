@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.runner.failures.report import Failure, failures_in, merged, text_lines
+from lessonloop.runs.runner.failures.report import Failure, failures_in, merged, text_lines
 
 DATA = Path(__file__).parent / "data" / "runner_output"
 

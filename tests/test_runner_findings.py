@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from lessonloop.core.records import FindingRecord
-from lessonloop.runner.findings import findings_from_run
-from lessonloop.runner.matching import compile_patterns, find_hits, line_text, strip_codes
-from lessonloop.runner.profiles import PROFILES
-from lessonloop.runner.result import MatchEvent, RunOptions, RunResult
+from lessonloop.runs.runner.findings import findings_from_run
+from lessonloop.runs.runner.matching import compile_patterns, find_hits, line_text, strip_codes
+from lessonloop.runs.runner.profiles import PROFILES
+from lessonloop.runs.runner.result import MatchEvent, RunOptions, RunResult
 
 DATA = Path(__file__).parent / "data" / "runner_output"
 STARTED = "2026-11-01T09:01:00.000Z"

@@ -4,7 +4,7 @@ and the end of the output always."""
 
 from __future__ import annotations
 
-from lessonloop.runner.kept_output import AFTER, TAIL, KeptOutput
+from lessonloop.runs.runner.kept_output import AFTER, TAIL, KeptOutput
 
 
 def test_without_a_match_the_end_of_the_output_is_kept() -> None:

@@ -8,14 +8,14 @@ import re
 
 import pytest
 
-from lessonloop.runner.matching import (
+from lessonloop.runs.runner.matching import (
     Matcher,
     PatternError,
     compile_patterns,
     lines_before,
     strip_codes,
 )
-from lessonloop.runner.profiles import PROFILES
+from lessonloop.runs.runner.profiles import PROFILES
 
 PATTERNS = [
     ("error", r"^FAILED "),  # anchored, literal after ^: searched unanchored, decided anchored

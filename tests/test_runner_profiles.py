@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.runner.matching import compile_patterns, find_hits, strip_codes
-from lessonloop.runner.profiles import PROFILES, Profile, describe_profiles, profile_for
+from lessonloop.runs.runner.matching import compile_patterns, find_hits, strip_codes
+from lessonloop.runs.runner.profiles import PROFILES, Profile, describe_profiles, profile_for
 
 DATA = Path(__file__).parent / "data" / "runner_output"
 SAMPLES = sorted(DATA.glob("*.txt"))

@@ -13,7 +13,7 @@ import pytest
 
 from lessonloop.analyze.command_norm import normalize_command
 from lessonloop.core.durations import parse_duration
-from lessonloop.runner.result import RunOptions, RunResult
+from lessonloop.runs.runner.result import RunOptions, RunResult
 from lessonloop.runs.store.retention import record_feedback
 from lessonloop.runs.store.writer import record_run
 from lessonloop.runs.suggestions import anomalies_for, auto_options, effectiveness, suggestion_for
@@ -312,7 +312,7 @@ def test_auto_options_for_lessonloop_run(store: Path) -> None:
         assert values["error"] == ["FAILED"]
         assert values["exclude"] == ["xfail"]
         assert "--timeout" in note and NORM in note and "22 successful of 27" in note
-        from lessonloop.runner.profiles import PROFILES
+        from lessonloop.runs.runner.profiles import PROFILES
 
         profile_only, why = auto_options(conn, ["cargo", "test"])  # never recorded: the built-in profile
         cargo = PROFILES["cargo-test"]

@@ -20,7 +20,7 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'lessonloop[web]'")
 pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install 'lessonloop[web]'")
 
-from lessonloop.runner.result import RunOptions, RunResult
+from lessonloop.runs.runner.result import RunOptions, RunResult
 from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
 from tests.conftest import SHARED_CORPUS, cli

@@ -12,9 +12,8 @@ Shapes: "text" (a string), "texts" (a tuple of strings), "function" ("module:fun
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     import sqlite3

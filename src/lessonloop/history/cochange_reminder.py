@@ -3,7 +3,7 @@ the history wing's step after an edit (core/wings.py's AFTER_EDIT; apply/hooks/p
 it and records what it says).
 
 When the stored git history (`lessonloop ingest --git`, the post-commit hook) of the repository
-holding the edited file shows partners that change with it strongly enough (analyze/cochange.py:
+holding the edited file shows partners that change with it strongly enough (history/cochange.py:
 support and confidence thresholds) and the session has not changed them, the agent is told which,
 once per partner and session. Why after the edit and not at the end of the turn: Claude Code's
 Stop hook reaches the model only by blocking the stop (the agent must go on working), too much for
@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from lessonloop.analyze.cochange import MAX_COMMIT_FILES, MAX_REMINDERS, reminder_text, reminders
+from lessonloop.history.cochange import MAX_COMMIT_FILES, MAX_REMINDERS, reminder_text, reminders
 from lessonloop.history.store.cochange import (
     absolute_paths,
     cochange_counts,

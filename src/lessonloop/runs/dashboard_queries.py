@@ -7,7 +7,7 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from lessonloop.learn.command_timing import anomalies
+from lessonloop.runs.command_timing import anomalies
 from lessonloop.runs.store.reader import command_history, run_scope
 from lessonloop.store.projects.names import resolve_project_name
 

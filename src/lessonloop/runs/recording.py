@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 
-from lessonloop.runner.result import RunResult
+from lessonloop.runs.runner.result import RunResult
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def record(result: RunResult, db_path: str) -> int | None:
     (store/projects/lookup.py, with the configuration's [projects])."""
     from lessonloop.analyze.command_norm import normalize_command
     from lessonloop.analyze.commands import is_test_command
-    from lessonloop.runner.findings import findings_from_run
+    from lessonloop.runs.runner.findings import findings_from_run
     from lessonloop.runs.store.writer import open_for_recording, record_run
     from lessonloop.settings.config import load_config
     from lessonloop.store.projects.lookup import project_of_folder

@@ -11,7 +11,7 @@ from typing import Any
 
 from lessonloop.analyze.command_norm import normalize_command
 from lessonloop.core.durations import format_duration
-from lessonloop.learn.command_timing import (
+from lessonloop.runs.command_timing import (
     Anomaly,
     PatternScore,
     Suggestion,
@@ -19,8 +19,8 @@ from lessonloop.learn.command_timing import (
     pattern_effectiveness,
     suggest,
 )
-from lessonloop.runner.profiles import PROFILES
-from lessonloop.runner.run_record import RunRecord
+from lessonloop.runs.runner.profiles import PROFILES
+from lessonloop.runs.runner.run_record import RunRecord
 from lessonloop.runs.store.reader import HISTORY_RUNS, command_history, has_runs_of, pattern_rows
 
 
@@ -119,7 +119,7 @@ def _excludes_with(conn: sqlite3.Connection, command_norm: str, errors: list[str
 def _profile_patterns(name: str) -> tuple[list[str], list[str]] | None:
     """(error patterns, exclude patterns) of the built-in profile `name`; None when unknown."""
     try:
-        from lessonloop.runner.profiles import PROFILES
+        from lessonloop.runs.runner.profiles import PROFILES
     except ImportError:
         return None
     profile = PROFILES.get(name)

@@ -1,4 +1,4 @@
-"""What the co-change reminder reads (analyze/cochange.py): the stored git history's co-change
+"""What the co-change reminder reads (history/cochange.py): the stored git history's co-change
 counts of a few files, the repository holding a path, the files a session changed and the
 partners it was reminded of.
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 import os
 import sys
 
-from lessonloop.runner.result import STATUS_OWN_ERROR
 from lessonloop.runs.command.options import build_parser, detect, options_from, split_command
+from lessonloop.runs.runner.result import STATUS_OWN_ERROR
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -70,8 +70,8 @@ def _main(argv: Sequence[str] | None) -> int:
             "no error pattern is active (no profile for this command): only its limits can stop it early; "
             "-e PATTERN or --profile NAME adds patterns (--list-profiles), --no-profile silences this note"
         )
-    from lessonloop.runner.matching import PatternError
-    from lessonloop.runner.supervisor import Supervisor
+    from lessonloop.runs.runner.matching import PatternError
+    from lessonloop.runs.runner.supervisor import Supervisor
 
     try:
         supervisor = Supervisor(options, env=env)

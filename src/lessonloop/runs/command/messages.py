@@ -10,7 +10,7 @@ import contextlib
 import os
 import sys
 
-from lessonloop.runner.result import (
+from lessonloop.runs.runner.result import (
     ERROR,
     EXIT,
     FIRST_OUTPUT_TIMEOUT,
@@ -86,7 +86,7 @@ def end_lines(result: RunResult, *, detected: bool = False) -> list[str]:
 
 def status_words(result: RunResult) -> str:
     """The exit status in words (runner/exit_words.py)."""
-    from lessonloop.runner.exit_words import exit_words
+    from lessonloop.runs.runner.exit_words import exit_words
 
     errors = sum(1 for match in result.matches if match.kind == "error")
     return exit_words(
@@ -145,7 +145,7 @@ def _seconds(value: float | None) -> str:
 
 
 def list_profiles(as_json: bool) -> int:
-    from lessonloop.runner.profiles import describe_profiles
+    from lessonloop.runs.runner.profiles import describe_profiles
 
     profiles = describe_profiles()
     if as_json:

@@ -9,14 +9,14 @@ import argparse
 import sys
 
 from lessonloop.core.arg_types import duration, non_negative, positive
-from lessonloop.runner.result import STATUS_OWN_ERROR, RunOptions
+from lessonloop.runs.runner.result import STATUS_OWN_ERROR, RunOptions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import NoReturn
 
-    from lessonloop.runner.profiles import Profile
+    from lessonloop.runs.runner.profiles import Profile
 
 DESCRIPTION = """\
 Run COMMAND, pass its output through unchanged and as it comes, and stop it early: on an error
@@ -224,7 +224,7 @@ def options_from(args: argparse.Namespace, command: list[str]) -> RunOptions:
         use_pty=not args.pipes,
     )
     if args.profile:
-        from lessonloop.runner.profiles import PROFILES
+        from lessonloop.runs.runner.profiles import PROFILES
 
         profile = PROFILES.get(args.profile)
         if profile is None:
@@ -254,7 +254,7 @@ def detect(args: argparse.Namespace, options: RunOptions) -> str | None:
     pattern of its own (-e, --profile, --auto) and --no-profile was not given; else None."""
     if args.profile or args.no_profile or options.error:
         return None
-    from lessonloop.runner.profiles import detect_profile
+    from lessonloop.runs.runner.profiles import detect_profile
 
     profile = detect_profile(options.argv)
     if profile is None:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
-    from lessonloop.runner.result import RunOptions, RunResult
+    from lessonloop.runs.runner.result import RunOptions, RunResult
 
 
 def apply_auto(args: argparse.Namespace, options: RunOptions) -> dict[str, Any] | None:

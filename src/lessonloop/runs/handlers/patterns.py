@@ -12,7 +12,7 @@ from lessonloop.runs.store.reader import run_count
 from lessonloop.runs.suggestions import effectiveness, resolve_command
 
 if TYPE_CHECKING:
-    from lessonloop.learn.command_timing import PatternScore
+    from lessonloop.runs.command_timing import PatternScore
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:

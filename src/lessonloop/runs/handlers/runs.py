@@ -18,15 +18,15 @@ from lessonloop.cli.common import (
 )
 from lessonloop.cli.empty_results import filters_text, plural
 from lessonloop.report.render import local_time, one_line
-from lessonloop.runner.exit_words import exit_words
 from lessonloop.runs.cli import RUNS_SHOWN
+from lessonloop.runs.runner.exit_words import exit_words
 from lessonloop.runs.store.reader import get_run, list_runs, run_count
 
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Sequence
 
-    from lessonloop.runner.run_record import RunRecord
+    from lessonloop.runs.runner.run_record import RunRecord
     from lessonloop.runs.store.reader import RunDetail
 
 

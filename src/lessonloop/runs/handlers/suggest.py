@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 from lessonloop.analyze.command_norm import command_line, normalize_command
 from lessonloop.cli.common import CommandError, console, emit_json, open_cli_store
 from lessonloop.core.durations import format_duration
-from lessonloop.learn.command_timing import MIN_ANOMALY_RUNS
 from lessonloop.report.table_fit import Column, fit_table, left_out_note
+from lessonloop.runs.command_timing import MIN_ANOMALY_RUNS
 from lessonloop.runs.store.reader import latest_command_line
 from lessonloop.runs.suggestions import anomalies_for, resolve_command, suggestion_for
 
 if TYPE_CHECKING:
-    from lessonloop.learn.command_timing import Anomaly, Suggestion
+    from lessonloop.runs.command_timing import Anomaly, Suggestion
 
 
 def split_suggest_words(words: list[str]) -> tuple[list[str], bool, str | None]:

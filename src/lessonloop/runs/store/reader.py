@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lessonloop.core.json_codec import loads
-from lessonloop.runner.run_record import RUN_COLUMNS, PatternUse, RunRecord
+from lessonloop.runs.runner.run_record import RUN_COLUMNS, PatternUse, RunRecord
 from lessonloop.store.sessions.span import session_end, session_start
 
 VERDICTS = ("should_have_waited", "should_have_stopped")

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
-from lessonloop.runner.run_record import RunRecord
+from lessonloop.runs.runner.run_record import RunRecord
 from lessonloop.runs.store.reader import VERDICTS, RunNotFound, run_row
 from lessonloop.runs.store.writer import redact_text
 from lessonloop.store.sessions.feedback import FeedbackError

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from lessonloop.core.records import FindingRecord
-    from lessonloop.runner.result import MatchEvent, RunResult
+    from lessonloop.runs.runner.result import MatchEvent, RunResult
 
 # The longest a run waits for another process's write lock before giving up on recording it.
 RECORD_WAIT_MS = 2000

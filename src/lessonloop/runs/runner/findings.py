@@ -25,7 +25,7 @@ from datetime import timedelta
 
 from lessonloop.core.records import FindingRecord
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp
-from lessonloop.runner.result import MatchEvent, RunResult
+from lessonloop.runs.runner.result import MatchEvent, RunResult
 
 SOURCE = "runner"
 MAX_MESSAGE = 500

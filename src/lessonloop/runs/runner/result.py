@@ -10,7 +10,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lessonloop.runner.failures.report import Failure
+    from lessonloop.runs.runner.failures.report import Failure
 
 # Why a run ended: the `reason` of a RunResult and of the stored run.
 EXIT = "exit"  # the command ended by itself

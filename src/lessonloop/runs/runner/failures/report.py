@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.runner.matching import strip_codes
+from lessonloop.runs.runner.matching import strip_codes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from lessonloop.runner.kept_output import KeptOutput
+    from lessonloop.runs.runner.kept_output import KeptOutput
 
 MAX_LINES = 5  # lines kept per failure
 MAX_WIDTH = 240  # characters kept per line
@@ -70,7 +70,7 @@ def text_lines(data: bytes) -> list[str]:
 
 def _recognisers(profile: str | None) -> Sequence[Callable[[list[str]], list[Failure]]]:
     """The recognisers for a run with `profile`: its runner's own, else all of them."""
-    from lessonloop.runner.failures import failure_cargo, failure_go, failure_js, failure_pytest
+    from lessonloop.runs.runner.failures import failure_cargo, failure_go, failure_js, failure_pytest
 
     own = {
         "pytest": failure_pytest.failures,

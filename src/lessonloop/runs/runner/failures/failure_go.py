@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.runner.failures.report import Failure
+from lessonloop.runs.runner.failures.report import Failure
 
 _RESULT = re.compile(r"^(\s*)--- (FAIL|PASS|SKIP): (\S+)")
 _STARTED = re.compile(r"^=== (?:RUN|CONT|NAME)\s+(\S+)")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.runner.failures.report import Failure
+from lessonloop.runs.runner.failures.report import Failure
 
 _RESULT = re.compile(r"^(?:test (.+?) \.\.\. FAILED\b|(\S+) --- FAILED\b)")  # -q: "tests::adds --- FAILED"
 _REPORT = re.compile(r"^---- (.+?) std(?:out|err) ----$")

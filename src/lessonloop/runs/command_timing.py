@@ -21,7 +21,7 @@ from typing import Any
 from lessonloop.core.durations import format_duration
 from lessonloop.core.rates import rounded
 from lessonloop.lesson_model.confidence import wilson_lower_bound
-from lessonloop.runner.result import (
+from lessonloop.runs.runner.result import (
     EXIT,
     FIRST_OUTPUT_TIMEOUT,
     IDLE_TIMEOUT,
@@ -30,7 +30,7 @@ from lessonloop.runner.result import (
     SUCCESS,
     TIMEOUT,
 )
-from lessonloop.runner.run_record import PatternUse, RunRecord
+from lessonloop.runs.runner.run_record import PatternUse, RunRecord
 
 # Suggested limits.
 MIN_SUCCESSFUL_RUNS = 5  # fewer successful runs say too little about a command's usual time
@@ -342,7 +342,7 @@ def _profile_name(argv: Sequence[str] | None) -> str | None:
     if not argv:
         return None
     try:  # the profiles are optional here: no profile suggestion without them
-        from lessonloop.runner.profiles import PROFILES, profile_for
+        from lessonloop.runs.runner.profiles import PROFILES, profile_for
     except ImportError:
         return None
     try:

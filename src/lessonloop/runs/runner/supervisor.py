@@ -30,10 +30,10 @@ import signal
 import time
 
 from lessonloop.core.timestamps import utc_now
-from lessonloop.runner import process
-from lessonloop.runner.kept_output import KeptOutput
-from lessonloop.runner.matching import Matcher, compile_patterns, line_text, lines_before, strip_codes
-from lessonloop.runner.result import (
+from lessonloop.runs.runner import process
+from lessonloop.runs.runner.kept_output import KeptOutput
+from lessonloop.runs.runner.matching import Matcher, compile_patterns, line_text, lines_before, strip_codes
+from lessonloop.runs.runner.result import (
     ERROR,
     EXIT,
     FIRST_OUTPUT_TIMEOUT,
@@ -56,7 +56,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from lessonloop.runner.matching import Pattern
+    from lessonloop.runs.runner.matching import Pattern
 
 READ_SIZE = 65536
 MAX_PENDING = 65536  # bytes of an unfinished line kept for matching
@@ -171,7 +171,7 @@ class Supervisor:
         self._finish_idle()
         result.status = final_status(result.reason, result.child_status, result.stopped)
         if result.status != 0 and result.pid is not None and result.reason not in (SUCCESS, OUTPUT_CLOSED):
-            from lessonloop.runner.failures.report import failures_kept
+            from lessonloop.runs.runner.failures.report import failures_kept
 
             result.failures = failures_kept([self.kept["stdout"], self.kept["stderr"]], self.options.profile)
         return result

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import signal
 
-from lessonloop.runner.result import (
+from lessonloop.runs.runner.result import (
     ERROR,
     EXIT,
     FIRST_OUTPUT_TIMEOUT,

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.runner.failures.report import Failure
+from lessonloop.runs.runner.failures.report import Failure
 
 _FILE = r"(?:\|[^|]+\| )?(\S+?\.(?:[cm]?[jt]sx?|vue|svelte))"  # vitest workspaces: "|project| file"
 _JEST_FILE = re.compile(r"^\s*(?:FAIL|PASS)\s+" + _FILE + r"(?:\s+\(.*\))?\s*$")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from lessonloop.runner.result import EXIT
+from lessonloop.runs.runner.result import EXIT
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from lessonloop.runner.failures.report import Failure
+from lessonloop.runs.runner.failures.report import Failure
 
 _RULE = re.compile(r"^={3,} ?(.*?) ?={3,}$")  # "=== FAILURES ===", "=== short test summary info ==="
 _HEADING = re.compile(r"^_{3,} (.+?) _{3,}$")
