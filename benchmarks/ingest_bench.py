@@ -72,7 +72,7 @@ CCUSAGE_MAJOR = "17."
 CCUSAGE20_SPEC = "ccusage@20"
 CCUSAGE20_NATIVE = "@ccusage/ccusage-linux-x64"  # its native binary, on Linux x64
 CCUSAGE20_MAJOR = "20."
-# Other agents' folders ccusage 20 would read instead of HOME's (tests/test_five_agents_home.py).
+# Other agents' folders ccusage 20 would read instead of HOME's (tests/capture/test_five_agents_home.py).
 OTHER_AGENT_VARS = ("CODEX_HOME", "GEMINI_CLI_HOME", "OPENCODE_DATA_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
 
 TARGET_VS_CCUSAGE = 1.0

@@ -11,7 +11,7 @@ over:
 - every JSON record of every transcript (each line of a .jsonl, each .json) whole: `redact_value`
   in each scope and, for each object in it, `redact_tool_input`;
 - every Aider chat history and every other text file whole (a long text with many anchors);
-- every string constant of the redaction tests (tests/test_redaction.py, secret_samples.py,
+- every string constant of the redaction tests (tests/secrets/test_redaction.py, secret_samples.py,
   test_planted_secrets.py, ...), alone and joined to its neighbours;
 - random strings built from the anchors, secret-shaped bodies, separators, quotes, non-ASCII
   characters and lone surrogates (seeded, `--random N`).
@@ -57,14 +57,14 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 # The commit before the redaction gate moved to ahocorasick_rs (pyahocorasick's Automaton.iter).
 DEFAULT_REF = "306384e"
 TEST_MODULES = (
-    "tests.test_redaction",
+    "tests.secrets.test_redaction",
     "tests.secret_samples",
-    "tests.test_planted_secrets",
-    "tests.test_field_redaction",
-    "tests.test_edit_redaction",
-    "tests.test_ingest_redaction_scopes",
-    "tests.test_outbound_redaction",
-    "tests.test_redact_again",
+    "tests.secrets.test_planted_secrets",
+    "tests.secrets.test_field_redaction",
+    "tests.secrets.test_edit_redaction",
+    "tests.pipeline.test_ingest_redaction_scopes",
+    "tests.secrets.test_outbound_redaction",
+    "tests.secrets.test_redact_again",
 )
 
 

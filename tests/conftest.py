@@ -40,9 +40,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # own transcripts first, for the fixtures of every scope too (a module's store is made before any
 # test's own setting applies; the tests of those two set them back in their processes' env); the
 # hooks' learning worker leaves as soon as its queue is empty (it lingers for a person:
-# apply/hooks/learn_worker.LINGER; tests/test_hook_learn_worker.py tests that); and each hook
+# apply/hooks/learn_worker.LINGER; tests/apply/test_hook_learn_worker.py tests that); and each hook
 # process runs its call itself (a hook server per test's HOME would linger half an hour after its
-# test; tests/test_hook_server.py and the real agents' harness turn it on).
+# test; tests/apply/test_hook_server.py and the real agents' harness turn it on).
 TEST_SETTINGS = {
     "LESSONLOOP_INGEST_WAIT": "1",
     "LESSONLOOP_REFRESH": "0",
@@ -79,8 +79,8 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Te
 def rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Redaction by the rules alone, without the learned last pass (secrets/learned_tokens.py):
     for the tests of what a rule finds and what it leaves alone. What the learned pass adds is
-    measured on the look-alike sets (tests/test_secret_structure.py) and tested in
-    tests/test_learned_tokens.py."""
+    measured on the look-alike sets (tests/secrets/test_secret_structure.py) and tested in
+    tests/secrets/test_learned_tokens.py."""
     from lessonloop.secrets import redaction
 
     monkeypatch.setattr(redaction, "LEARNED", False)

@@ -2,7 +2,7 @@
 
 `write_planted_codex_session` writes one rollout (`sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl`,
 as codex-rs writes them: ../shared/docs/agent-formats.md, the codemie corpus) holding one planted
-line in each of CODEX_PLACES. tests/test_planted_secrets.py ingests them beside the Claude Code
+line in each of CODEX_PLACES. tests/secrets/test_planted_secrets.py ingests them beside the Claude Code
 sessions of tests/planted_transcripts.py.
 """
 

@@ -2,7 +2,7 @@
 
 Written before the rules of issue 39 (secrets/...) and kept apart from tests/secret_samples.py:
 other programs' password options, other connection strings and env names, seed phrases of other
-lengths, other wallet key forms, other vendors' headers and URLs. tests/test_secret_kinds.py
+lengths, other wallet key forms, other vendors' headers and URLs. tests/secrets/test_secret_kinds.py
 checks every one in every scope; the report of issue 39 gives how many leaked before the rules
 and after. Same structure as secret_samples.Planted (built by concatenation: no secret-shaped
 literal sits in this file).

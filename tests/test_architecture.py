@@ -41,7 +41,7 @@ def contract() -> dict[str, object]:
 def test_no_import_climbs_a_layer() -> None:
     done = lint(PACKAGE.parent, PYPROJECT)  # src/ first on the path: this tree's code, installed or not
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Contracts: 4 kept, 0 broken." in done.stdout
+    assert "Contracts: 5 kept, 0 broken." in done.stdout
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ BREAKS = {
         "lessonloop.apply is not allowed to import lessonloop.report",
     ),
     "a runner module reaching the store": (
-        "runner/findings.py",
+        "runs/runner/findings.py",
         "def _db() -> None:\n    from lessonloop.store import location  # noqa: F401\n",
         "lessonloop.runs.runner is not allowed to import lessonloop.store",
     ),
@@ -165,11 +165,12 @@ RECORDED_WITH = (
 
 
 def test_no_runner_module_may_record_a_run(package_copy: Path) -> None:
-    """Every module of runner/, whichever, is caught making the entry point's recording imports:
-    the runner is the engine, below the store and the pipeline."""
-    modules = sorted(path.stem for path in (package_copy / "lessonloop" / "runner").glob("*.py"))
+    """Every module of runs/runner/, whichever, is caught making the entry point's recording
+    imports: the runner is the engine, which imports the foundation only (the runner-engine contract)."""
+    folder = package_copy / "lessonloop" / "runs" / "runner"
+    modules = sorted(path.stem for path in folder.glob("*.py"))
     for name in modules:
-        append(package_copy / "lessonloop" / "runner" / f"{name}.py", RECORDING)
+        append(folder / f"{name}.py", RECORDING)
     done = lint(package_copy, package_copy / "pyproject.toml")
     assert done.returncode == 1, done.stdout + done.stderr
     for name in modules:
@@ -198,12 +199,35 @@ def test_a_run_starts_with_the_entry_point_and_the_runner_only(tmp_path: Path) -
     ours = {name for name in census.read_text().split() if name.split(".")[0] == "lessonloop"}
     assert "lessonloop.runs.command.entry" in ours
     declarations = set(DEFAULT_WINGS)  # each wing's package: its __init__.py declares what it registers
-    rest = {name for name in ours - declarations if not name.startswith("lessonloop.runs.command")}
+    rest = {
+        name
+        for name in ours - declarations
+        if not name.startswith(("lessonloop.runs.command", "lessonloop.runs.runner"))
+    }
     layers = {name.split(".")[1] for name in rest if "." in name}
     contracts = contract()["contracts"]
     assert isinstance(contracts, list)
     bottom = set(next(c for c in contracts if c["id"] == "layers")["layers"][-1].split(" : "))
-    assert layers <= {"__main__", "runner"} | bottom, sorted(ours)
+    assert layers <= {"__main__"} | bottom, sorted(ours)
+
+
+def test_the_runner_may_import_nothing_of_its_wing_but_itself() -> None:
+    """The runner-engine contract names every part of the runs wing beside the runner, and every
+    top-level package but the foundation."""
+    contracts = contract()["contracts"]
+    assert isinstance(contracts, list)
+    engine = next(c for c in contracts if c["id"] == "runner-engine")
+    forbidden = set(engine["forbidden_modules"])
+    wing = ROOT / "src" / "lessonloop" / "runs"
+    parts = {f"lessonloop.runs.{p.stem}" for p in wing.iterdir() if p.suffix == ".py" and p.stem != "__init__"}
+    parts |= {
+        f"lessonloop.runs.{p.name}" for p in wing.iterdir() if (p / "__init__.py").exists() and p.name != "runner"
+    }
+    assert parts <= forbidden, sorted(parts - forbidden)
+    bottom = set(next(c for c in contracts if c["id"] == "layers")["layers"][-1].split(" : "))
+    top = {p.name for p in (ROOT / "src" / "lessonloop").iterdir() if (p / "__init__.py").exists()} - bottom - {"runs"}
+    top |= {p.stem for p in (ROOT / "src" / "lessonloop").glob("*.py") if p.stem not in ("__init__", "__main__")}
+    assert {f"lessonloop.{name}" for name in top} <= forbidden
 
 
 def test_the_unchanged_copy_passes(package_copy: Path) -> None:

@@ -6,7 +6,7 @@ every hook event (Claude Code's, and every recorded payload of Codex's, Gemini C
 and Copilot CLI's), `lessonloop recall` (its own reader of its line:
 BENCHMARKS.md, "Issue 45"), `lessonloop run`, the reads of figures issue 43 made cheap (stats,
 sessions, report, search) and an ingest with nothing new. tests/fast_paths.py runs them for real
-and takes what each imports (`-X importtime`); their budgets are tests/test_hook_imports.py's,
+and takes what each imports (`-X importtime`); their budgets are tests/apply/test_hook_imports.py's,
 test_command_imports.py's and test_ingest_imports.py's.
 
 Elsewhere the code is plain: imports at the top. An import stays inside a function only
@@ -17,7 +17,7 @@ The modules of fast paths the census does not run are named in ALSO_FAST, each w
 
 The command line needs no trick for `lessonloop --help`, which builds every command's parser: a
 parser names its handler module as text, imported only when that command runs
-(cli/common.resolve_handler; tests/test_cli_handlers.py).
+(cli/common.resolve_handler; tests/cli/test_cli_handlers.py).
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ IDLE_ENV = "LESSONLOOP_HOOK_SERVER_IDLE"
 # What the server imports and readies before its first call: every module a hook call imports (the
 # handlers, every agent's adapter, the store's hook queries, recall, the failure classes, the
 # redactor's rules and the learned pass's weights), which entry.main and the handlers import
-# lazily, each when its event needs it. tests/test_hook_server.py checks the list against what
+# lazily, each when its event needs it. tests/apply/test_hook_server.py checks the list against what
 # real hook processes import.
 PRELOAD = (
     "lessonloop.apply.hooks.entry",
@@ -266,7 +266,7 @@ def ready() -> None:
 
 
 # What the reads it runs (client.SERVED_COMMANDS) import besides their parsers and handlers, which
-# `_ready_reads` finds through the command line itself; tests/test_hook_server.py checks the list
+# `_ready_reads` finds through the command line itself; tests/apply/test_hook_server.py checks the list
 # against what real `lessonloop` processes import.
 READ_PRELOAD = (
     "lessonloop.cli.common",

@@ -1,6 +1,6 @@
 """A small fake agent, the worked example of docs/adding-an-agent.md "A whole small agent": its folder
 (this package: __init__.py, paths.py, sniff.py, parser.py) and one registry line make lessonloop
-discover, recognize, read and list its logs (tests/test_adapter_registry.py).
+discover, recognize, read and list its logs (tests/capture/test_adapter_registry.py).
 
 Fake Agent writes one JSONL log per session, `~/.fake-agent/logs/<session>.fakelog`:
     {"fake": 1, "event": "start", "session": "s1", "cwd": "/work/app", "at": "2025-01-02T03:04:05Z"}

@@ -138,7 +138,7 @@ class AgentPaths(Protocol):
 class Adapter(ABC):
     """One agent's adapter. Each agent's folder subclasses it in its __init__.py, fills in the
     class attributes and the methods its formats need, and makes one instance, its ADAPTER; the
-    methods import the folder's modules when first called (tests/test_adapter_registry.py has a
+    methods import the folder's modules when first called (tests/capture/test_adapter_registry.py has a
     whole small one, tests/fake_agent/)."""
 
     agent: ClassVar[str]  # its id: "codex"

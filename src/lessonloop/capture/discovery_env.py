@@ -1,7 +1,7 @@
 """What chooses the places discovery looks in, apart from the adapters (stdlib only): the
 environment variables the agents' path modules read, and the configured capture paths. A digest
 of them tells a read's check for new files (pipeline/refresh.py) that the places it watches are
-still the ones discovery would look in. tests/test_read_refresh.py holds the names equal to those
+still the ones discovery would look in. tests/pipeline/test_read_refresh.py holds the names equal to those
 the path modules read."""
 
 from __future__ import annotations

@@ -325,12 +325,12 @@ def resolve_handler(handler: Callable[[Any], int] | str) -> Callable[[Any], int]
     """The function a "module:function" name gives (a function is itself): the command line's one
     lazy import. A command's parser names its handler so (`set_defaults(handler="lessonloop.cli.
     handlers.stats:cmd_stats")`): building the parsers, `--help` among them, imports no handler
-    module, and a handler module imports what its command needs at its top. tests/test_cli_handlers.py
+    module, and a handler module imports what its command needs at its top. tests/cli/test_cli_handlers.py
     resolves every name the parsers give."""
     if not isinstance(handler, str):
         return handler
     module, _, name = handler.partition(":")
-    # __import__, as cli/entry._register: -X importtime reports it (tests/test_command_imports.py)
+    # __import__, as cli/entry._register: -X importtime reports it (tests/cli/test_command_imports.py)
     function: Callable[[Any], int] = getattr(__import__(module, fromlist=[name]), name)
     return function
 

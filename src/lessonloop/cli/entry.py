@@ -73,7 +73,7 @@ class _OnlyOne:
 
 # The commands each module of this package registers (`register(commands)`), in the order
 # build_parser registers them, so that running one command imports and builds only its module
-# (tests/test_cli_registry.py checks this list against what each register() adds). The wings'
+# (tests/cli/test_cli_registry.py checks this list against what each register() adds). The wings'
 # command modules follow (core/wings.py): command_modules() names them all.
 REGISTERED: dict[str, tuple[str, ...]] = {
     "session_commands": ("ingest", "status", "sessions", "show", "stats"),
@@ -106,7 +106,7 @@ def _register(module: str, names: tuple[str, ...], commands: Any, only: str | No
     if only and only in known and only not in names:
         return
     # __import__, not importlib.import_module: it goes through the interpreter's own import, which
-    # `-X importtime` reports (tests/test_command_imports.py counts what a command imports).
+    # `-X importtime` reports (tests/cli/test_command_imports.py counts what a command imports).
     __import__(module, fromlist=["register"]).register(commands)
 
 

@@ -122,7 +122,7 @@ def parse_recall(argv: Sequence[str]) -> SimpleNamespace | None:
     None for anything else (-h, `--`, an abbreviated or unknown option, a word or value starting
     with `-`, a repeated option, a value its type refuses, no text, words on both sides of an
     option): argparse parses those, as it always did, and reports the errors.
-    tests/test_recall_parse.py checks the two parsers agree."""
+    tests/apply/test_recall_parse.py checks the two parsers agree."""
     from types import SimpleNamespace
 
     from lessonloop.apply.context_block import DEFAULT_BUDGET_TOKENS
@@ -260,7 +260,7 @@ INDENT = " " * 18
 
 def _excluded_categories() -> tuple[str, ...]:
     """The configuration's [lessons] exclude_categories: none when there is no configuration file
-    (the default, without importing config: tests/test_command_imports.py checks it)."""
+    (the default, without importing config: tests/cli/test_command_imports.py checks it)."""
     from lessonloop.core.config_location import config_file_missing
 
     if config_file_missing():

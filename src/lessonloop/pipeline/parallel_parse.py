@@ -5,7 +5,7 @@ another, while the store's writes wait. When there are at least two files never 
 at least PARALLEL_MIN_BYTES of them, ingest hands them to worker processes (one per core, at most
 MAX_WORKERS): each parses whole files with the same code (pipeline/file_parse.py) and sends their
 chunks back; this process stores them in the files' order, as a serial read would. The stored
-rows are the same (tests/test_parallel_parse.py compares them).
+rows are the same (tests/pipeline/test_parallel_parse.py compares them).
 
 Only files never read before go to the workers: a file read before is read on from where it
 stopped, with the store's pending calls and the parser's saved state, here. A file a worker could

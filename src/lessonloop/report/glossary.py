@@ -1,5 +1,5 @@
 """What the figures and classes lessonloop prints mean, in plain words: `lessonloop glossary`,
-docs/glossary.md (written from this table; tests/test_glossary.py keeps them equal), and the few
+docs/glossary.md (written from this table; tests/analyze/test_glossary.py keeps them equal), and the few
 words the report and the ingest summary print beside a figure (`words`). No imports: cheap to read."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 secrets/anchor_table.py, overlapping ones too, as (anchor index, start, end) ordered by end, then
 start (the order of an Aho-Corasick automaton's overlapping matches).
 
-Three ways to find them, the same matches from each (tests/test_redaction_gates.py):
+Three ways to find them, the same matches from each (tests/secrets/test_redaction_gates.py):
 - a scan of the text's two-character heads (the table's dict from each anchor's first two
   characters to the anchors beginning with them): nothing to build, about 0.2 µs a character; a
   process's first SCAN_BUDGET characters are read so (a hook redacts a few short answers:

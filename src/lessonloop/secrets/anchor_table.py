@@ -3,7 +3,7 @@
 The redaction gate's anchors (secrets/anchors.py), for each the rules it anchors as
 (family, rule index), the sizes of the format and vendored rule lists (the priorities
 of redaction.py), and the anchors by their first two characters (secrets/anchor_gate.py's
-scan). tests/test_redaction_gates.py checks it against the rules."""
+scan). tests/secrets/test_redaction_gates.py checks it against the rules."""
 
 # the rule families of OWNERS' (family, rule index)
 FORMAT, KEY, CLIENT, VENDORED = 0, 1, 2, 3

@@ -4,7 +4,7 @@ each the rules it anchors (family, rule index).
 Computing them reads every rule module (secrets/formats.py, gitleaks' vendored rules,
 assignments' key words, the clients' flags), which costs a hook a few milliseconds; so they are
 computed here, written once to secrets/anchor_table.py (generated: `python -m
-lessonloop.secrets.anchors`), and redaction.py reads that table. tests/test_redaction_gates.py
+lessonloop.secrets.anchors`), and redaction.py reads that table. tests/secrets/test_redaction_gates.py
 fails, with the command to run, when the table no longer matches the rules.
 """
 
@@ -153,7 +153,7 @@ def table_source() -> str:
         "The redaction gate's anchors (secrets/anchors.py), for each the rules it anchors as",
         "(family, rule index), the sizes of the format and vendored rule lists (the priorities",
         "of redaction.py), and the anchors by their first two characters (secrets/anchor_gate.py's",
-        'scan). tests/test_redaction_gates.py checks it against the rules."""',
+        'scan). tests/secrets/test_redaction_gates.py checks it against the rules."""',
         "",
         "# the rule families of OWNERS' (family, rule index)",
         f"FORMAT, KEY, CLIENT, VENDORED = {FORMAT}, {KEY}, {CLIENT}, {VENDORED}",

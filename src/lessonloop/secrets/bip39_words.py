@@ -1,6 +1,6 @@
 """The BIP-39 English word list (bitcoin/bips, bip-0039/english.txt): the 2048 words every
 BIP-39 wallet draws its seed phrases from, in their standard order (a word's index is its 11-bit
-value). Data of a public standard; tests/test_secret_kinds.py checks the list against the SHA-256
+value). Data of a public standard; tests/secrets/test_secret_kinds.py checks the list against the SHA-256
 digest the BIP publishes for english.txt.
 
 A module of literals (no file to read): secrets/seed_phrases.py imports it the first time a text

@@ -238,7 +238,7 @@ def scrubs_pii() -> bool:
     """Whether the configuration scrubs personal data from the store (privacy.scrub_pii_store)."""
     from lessonloop.core.config_location import config_file_missing
 
-    if config_file_missing():  # no file: the default, False (tests/test_command_imports.py checks it)
+    if config_file_missing():  # no file: the default, False (tests/cli/test_command_imports.py checks it)
         return False
     from lessonloop.settings.config import privacy_settings
 

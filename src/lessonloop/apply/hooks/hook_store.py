@@ -46,7 +46,7 @@ WAL_PAGES = 64
 
 # Milliseconds a hook waits for another process's write lock before it leaves its event's writes in
 # the spool (`record`). Each write holds the lock for about a millisecond, but with 20 hooks writing
-# at once on a loaded machine a wait can last seconds (tests/test_hooks_concurrency.py): the spool,
+# at once on a loaded machine a wait can last seconds (tests/apply/test_hooks_concurrency.py): the spool,
 # not a longer wait, is what keeps those events.
 WAIT_MS = {"PreToolUse": 500, "UserPromptSubmit": 500}
 DEFAULT_WAIT_MS = 1000

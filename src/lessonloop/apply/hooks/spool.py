@@ -42,7 +42,7 @@ def folder(db: str) -> str:
 
 
 # Each attempt lost to a drainer removing the emptied folder costs microseconds; with twenty hooks
-# at once five were seen to lose in a row (tests/test_hooks_concurrency.py, once in CI).
+# at once five were seen to lose in a row (tests/apply/test_hooks_concurrency.py, once in CI).
 PUT_ATTEMPTS = 50
 
 

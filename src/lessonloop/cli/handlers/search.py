@@ -14,7 +14,7 @@ from lessonloop.store.search.query_text import EmptyQuery, parse_query
 from lessonloop.store.search.reader import NoSearchIndex, search
 from lessonloop.store.sessions.ids import short_ids
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (tests/test_command_imports.py)
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (tests/cli/test_command_imports.py)
 if TYPE_CHECKING:
     import sqlite3
     from typing import Any

@@ -4,7 +4,7 @@ Each pattern is a Python regex applied to one output line at a time, as bytes, a
 colour and cursor codes are removed (runner/matching.py). So the patterns are ASCII: a non-ASCII
 marker such as jest's "\u25cf" is written as its UTF-8 bytes ("\\xe2\\x97\\x8f"). The patterns were
 written against the real output of each tool; tests/data/runner_output holds samples of it, and
-tests/test_runner_profiles.py checks that every failing sample trips an error pattern and no
+tests/runs/test_runner_profiles.py checks that every failing sample trips an error pattern and no
 passing sample does.
 
 What the profiles leave out on purpose:

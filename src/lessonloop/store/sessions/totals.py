@@ -181,7 +181,7 @@ class _KeptRates:
         key = (model, day)
         if key not in self.kept:
             row = self.conn.execute("SELECT rates FROM price_rates WHERE model = ? AND day = ?", key).fetchone()
-            import json  # only to price: recall settles nothing and imports no json (tests/test_command_imports.py)
+            import json  # only to price: recall settles nothing and imports no json (tests/cli/test_command_imports.py)
 
             if row is not None:
                 self.kept[key] = _decoded(json.loads(row[0]))

@@ -543,7 +543,7 @@ def _count(totals: dict[str, float], name: str) -> int:
 # severity and trigger description; a rules file's bullet) and all a person is shown of it
 # (`lessons list/show`, the web UI). Its other columns are this store's: the counts, times and
 # confidence from the author's and trusted members' evidence, the status from this person's
-# decisions, the scope and project from the item's identity. tests/test_team_decisions.py checks
+# decisions, the scope and project from the item's identity. tests/team/test_team_decisions.py checks
 # that every column those readers read is one or the other. A copy is made, and compared when
 # its author changes it, from this dict only, so no field the author sends escapes the comparison.
 AUTHOR_COLUMNS = (

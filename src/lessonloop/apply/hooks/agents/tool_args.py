@@ -2,7 +2,7 @@
 object, or a JSON text of one), the first text among a payload's fields, and a stable id made
 from what a payload gives when the agent names no id itself.
 
-Imports only json at start (the hooks' start-up: tests/test_hook_imports.py); hashlib when an id
+Imports only json at start (the hooks' start-up: tests/apply/test_hook_imports.py); hashlib when an id
 has to be made.
 """
 

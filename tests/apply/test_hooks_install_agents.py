@@ -1,0 +1,362 @@
+"""`lessonloop hooks install|uninstall|status --agent A` for every agent, as a person runs them: a
+real git project in a temporary folder, an empty HOME, the command line in a subprocess. Each
+agent's own hook file in the shape its documentation gives (written out here, independently of
+the code that writes it), the commands it names answering `--check`, a second install changing
+nothing, uninstall giving back every byte, the agents found on this machine (a folder in HOME or
+a command on PATH, faked here) each named."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lessonloop.apply.hooks.agents import AGENTS, HOOK_EVENTS, INSTALLED
+from lessonloop.apply.hooks.command import site_paths
+
+RUN = "from lessonloop.apply.hooks.client import run; run()"
+TOOL_HANDLERS = {"PreToolUse", "PostToolUse", "PostToolUseFailure"}
+LONG_HANDLERS = {"Stop", "SessionEnd"}  # 60 s; the others 10 s
+
+# The file each agent's hooks go to, by scope: (folder: "project" or "home", path inside it).
+FILES = {
+    "claude": {"project": ("project", ".claude/settings.local.json"), "user": ("home", ".claude/settings.json")},
+    "codex": {"project": ("project", ".codex/hooks.json"), "user": ("home", ".codex/hooks.json")},
+    "gemini": {"project": ("project", ".gemini/settings.json"), "user": ("home", ".gemini/settings.json")},
+    "cursor": {"project": ("project", ".cursor/hooks.json"), "user": ("home", ".cursor/hooks.json")},
+    "copilot": {
+        "project": ("project", ".github/hooks/lessonloop.json"),
+        "user": ("home", ".copilot/hooks/lessonloop.json"),
+    },
+    "opencode": {  # a JavaScript plugin of lessonloop's own: tests/apply/test_hooks_opencode.py reads it
+        "project": ("project", ".opencode/plugin/lessonloop.js"),
+        "user": ("home", ".config/opencode/plugin/lessonloop.js"),
+    },
+}
+# The agents whose hook file is JSON (OpenCode's is a plugin: tests/apply/test_hooks_opencode.py).
+JSON_AGENTS = tuple(agent for agent in AGENTS if agent != "opencode")
+
+# A file of the agent's that another tool wrote first, in an unusual style, with hooks of its own.
+EXISTING = {
+    "claude": (
+        ".claude/settings.local.json",
+        b'{\n    "permissions": {"allow": ["Bash(ls:*)"]},\n    "hooks": {\n        "PreToolUse": [\n'
+        b'            {"matcher": "Bash", "hooks": [{"type": "command", "command": "other-tool check"}]}\n'
+        b'        ]\n    },\n    "model": "opus"\n}',
+    ),
+    "codex": (
+        ".codex/hooks.json",
+        b'{\n    "hooks": {\n        "PreToolUse": [\n            {"matcher": "^Bash$", "hooks": '
+        b'[{"type": "command", "command": "python3 /tmp/pre.py", "timeout": 5, "statusMessage": "checking"}]}\n'
+        b"        ]\n    }\n}",
+    ),
+    "gemini": (
+        ".gemini/settings.json",
+        b'{\r\n\t"model": {"name": "gemini-2.5-pro"},\r\n\t"hooksConfig": {"notifications": false},\r\n'
+        b'\t"hooks": {\r\n\t\t"disabled": ["secret-scanner"],\r\n\t\t"BeforeTool": [{"matcher": "write_file", '
+        b'"hooks": [{"name": "secret-scanner", "type": "command", "command": "./scan.sh", "timeout": 5000}]}]\r\n'
+        b"\t}\r\n}\r\n",
+    ),
+    "cursor": (
+        ".cursor/hooks.json",
+        b'{"version":1,"hooks":{"afterFileEdit":[{"command":"./format.sh"}],"stop":[{"command":"./audit.sh"}]}}',
+    ),
+    "copilot": (
+        ".github/hooks/security.json",
+        b'{\n  "version": 1,\n  "hooks": {"preToolUse": [{"type": "command", "bash": "./scan.sh", "timeoutSec": 5}]}\n}\n',
+    ),
+}
+
+
+@pytest.fixture
+def machine(tmp_path: Path) -> dict[str, Any]:
+    """An empty HOME, a PATH with git only, a store, and a git project: what each test runs in."""
+    home = tmp_path / "home"
+    home.mkdir()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    git = shutil.which("git")
+    assert git, "the tests need git"
+    (bin_dir / "git").symlink_to(git)
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    db = tmp_path / "data" / "lessonloop.db"
+    env = {k: v for k, v in os.environ.items() if k not in ("CODEX_HOME", "COPILOT_HOME", "LESSONLOOP_DB")}
+    env.update(HOME=str(home), PATH=str(bin_dir), LESSONLOOP_DB=str(db))
+    return {"home": home, "bin": bin_dir, "project": project, "env": env, "db": db}
+
+
+def lessonloop(machine: dict[str, Any], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`lessonloop ARGS` as a person runs it, in the project."""
+    return subprocess.run(
+        [sys.executable, "-m", "lessonloop", *args],
+        cwd=cwd or machine["project"],
+        env=machine["env"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def ok(machine: dict[str, Any], *args: str) -> Any:
+    done = lessonloop(machine, *args)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout) if "--json" in args else done.stdout
+
+
+def hook_file(machine: dict[str, Any], agent: str, scope: str = "project") -> Path:
+    where, inside = FILES[agent][scope]
+    base: Path = machine["project"] if where == "project" else machine["home"]
+    return base / inside
+
+
+def command(agent: str, event: str) -> str:
+    """The command line the agent's docs and the issue say each hook runs: without site, the
+    folders it would add named (tests/apply/test_hook_command.py checks them), when this interpreter can."""
+    named = "" if agent == "claude" else f" --agent={agent}"
+    paths = site_paths(sys.executable)
+    if paths is None:
+        return f"{shlex.quote(sys.executable)} -I -c {shlex.quote(RUN)}{named} {event}"
+    code = f"import sys; sys.path += {json.dumps(list(paths))}; {RUN}"
+    return f"{shlex.quote(sys.executable)} -I -S -c {shlex.quote(code)}{named} {event}"
+
+
+def expected_hooks(agent: str) -> dict[str, Any]:
+    """Each installed event's list, in the agent's documented shape (a file with nothing else)."""
+    hooks: dict[str, Any] = {}
+    for event in INSTALLED[agent]:
+        handler = HOOK_EVENTS[agent][event]
+        seconds = 60 if handler in LONG_HANDLERS else 10
+        line = command(agent, event)
+        if agent == "cursor":
+            hooks[event] = [{"command": line, "timeout": seconds}]
+        elif agent == "copilot":
+            hooks[event] = [{"type": "command", "bash": line, "timeoutSec": seconds}]
+        else:
+            entry: dict[str, Any] = {"type": "command", "command": line, "timeout": seconds}
+            if agent == "gemini":  # milliseconds, and a name for `/hooks disable`
+                entry = {"name": f"lessonloop-{event}", **entry, "timeout": seconds * 1000}
+            group: dict[str, Any] = {"matcher": "*"} if handler in TOOL_HANDLERS else {}
+            hooks[event] = [{**group, "hooks": [entry]}]
+    return hooks
+
+
+def expected_file(agent: str) -> dict[str, Any]:
+    if agent in ("cursor", "copilot"):
+        return {"version": 1, "hooks": expected_hooks(agent)}
+    return {"hooks": expected_hooks(agent)}
+
+
+def commands_in(data: dict[str, Any]) -> list[str]:
+    found = []
+    for items in data["hooks"].values():
+        for item in items if isinstance(items, list) else []:
+            for entry in item.get("hooks", [item]) if isinstance(item, dict) else []:
+                line = entry.get("command") or entry.get("bash")
+                if line and "lessonloop.apply.hooks.client" in line:
+                    found.append(line)
+    return found
+
+
+def make_store(db: Path) -> None:
+    from lessonloop.store import open_store
+
+    open_store(db).close()
+
+
+@pytest.mark.parametrize("agent", JSON_AGENTS)
+def test_install_writes_the_agents_own_file_whose_commands_run(machine: dict[str, Any], agent: str) -> None:
+    make_store(machine["db"])
+    result = ok(machine, "hooks", "install", "--agent", agent, "--json")
+    path = hook_file(machine, agent)
+    assert result["file"] == str(path) and result["agent"] == agent and result["changed"] is True
+    assert result["scope"] == ("local" if agent == "claude" else "project")
+    assert result["events"] == list(INSTALLED[agent]) and [c["agent"] for c in result["changes"]] == [agent]
+    data = json.loads(path.read_bytes())
+    assert data == expected_file(agent)
+    # Every command written there is one the agent can run: the entry point answers --check.
+    lines = commands_in(data)
+    assert len(lines) == len(INSTALLED[agent])
+    for line in lines:
+        done = subprocess.run(
+            [*shlex.split(line), "--check"], env=machine["env"], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        answer = json.loads(done.stdout)
+        assert answer["ok"] is True and answer["db"] == str(machine["db"]), answer
+    # Only that agent's file: no other agent's, nothing in HOME.
+    others = [hook_file(machine, other) for other in AGENTS if other != agent]
+    assert not any(p.exists() for p in others) and list(machine["home"].iterdir()) == []
+
+
+@pytest.mark.parametrize("agent", JSON_AGENTS)
+def test_install_again_changes_nothing_and_uninstall_gives_every_byte_back(machine: dict[str, Any], agent: str) -> None:
+    inside, original = EXISTING[agent]
+    existing = machine["project"] / inside
+    existing.parent.mkdir(parents=True)
+    existing.write_bytes(original)
+    before = sorted(
+        str(p.relative_to(machine["project"])) for p in machine["project"].rglob("*") if ".git/" not in str(p)
+    )
+    path = hook_file(machine, agent)
+    ok(machine, "hooks", "install", "--agent", agent)
+    installed = path.read_bytes()
+    data = json.loads(installed)
+    if path == existing:  # the other tool's hooks and keys are still there, first, in their order
+        first = json.loads(original)
+        assert list(data)[: len(first)] == list(first)
+        for event, items in first["hooks"].items():
+            assert data["hooks"][event][: len(items)] == items
+        assert existing.with_name(existing.name + ".lessonloop-backup").read_bytes() == original
+    else:  # Copilot CLI: lessonloop's own file beside the other tool's, which is left alone
+        assert existing.read_bytes() == original and data == expected_file(agent)
+    assert sorted(commands_in(data)) == sorted(commands_in(expected_file(agent)))
+
+    again = ok(machine, "hooks", "install", "--agent", agent, "--json")
+    assert again["changed"] is False and path.read_bytes() == installed
+
+    gone = lessonloop(machine, "hooks", "uninstall", "--agent", agent)
+    assert gone.returncode == 0, gone.stderr
+    assert existing.read_bytes() == original
+    after = sorted(
+        str(p.relative_to(machine["project"])) for p in machine["project"].rglob("*") if ".git/" not in str(p)
+    )
+    assert after == before, "uninstall left a file (or removed one) it should not have"
+
+
+@pytest.mark.parametrize("agent", JSON_AGENTS)
+def test_user_scope_writes_under_home_and_uninstall_removes_what_it_created(
+    machine: dict[str, Any], agent: str
+) -> None:
+    result = ok(machine, "hooks", "install", "--agent", agent, "--scope", "user", "--json")
+    path = hook_file(machine, agent, "user")
+    assert result["file"] == str(path) and result["scope"] == "user"
+    assert json.loads(path.read_bytes()) == expected_file(agent)
+    assert not hook_file(machine, agent).exists()
+    status = ok(machine, "hooks", "status", "--agent", agent, "--json")
+    user = next(s for s in status["agents"][0]["scopes"] if s["scope"] == "user")
+    assert [h["event"] for h in user["events"]] == list(INSTALLED[agent])
+    ok(machine, "hooks", "uninstall", "--agent", agent, "--scope", "user")
+    assert list(machine["home"].iterdir()) == []  # the file and every folder install made for it
+
+
+def test_without_agent_every_agent_found_is_installed_and_named(machine: dict[str, Any]) -> None:
+    # Nothing found: Claude Code, as `hooks install` always did.
+    alone = ok(machine, "hooks", "install", "--json")
+    assert [c["agent"] for c in alone["changes"]] == ["claude"] and alone["found"] == []
+    ok(machine, "hooks", "uninstall")
+    # Codex by its folder in HOME, Gemini CLI by a command on PATH.
+    (machine["home"] / ".codex").mkdir()
+    gemini = machine["bin"] / "gemini"
+    gemini.write_text("#!/bin/sh\nexit 0\n")
+    gemini.chmod(0o755)
+    text = ok(machine, "hooks", "install")
+    assert "Found on this machine: Codex CLI" in text and "Gemini CLI (`gemini` is on PATH" in text
+    assert "Claude Code" not in text and "Cursor" not in text and "Copilot" not in text
+    assert hook_file(machine, "codex").exists() and hook_file(machine, "gemini").exists()
+    assert not hook_file(machine, "claude").exists() and not hook_file(machine, "cursor").exists()
+    data = ok(machine, "hooks", "install", "--json")
+    assert [(f["agent"], f["how"]) for f in data["found"]] == [
+        ("codex", f"{machine['home'] / '.codex'} exists"),
+        ("gemini", f"`gemini` is on PATH ({gemini})"),
+    ]
+    assert [c["changed"] for c in data["changes"]] == [False, False]
+    # uninstall without --agent: every agent whose files hold lessonloop's hooks
+    gone = ok(machine, "hooks", "uninstall", "--json")
+    assert [c["agent"] for c in gone["changes"]] == ["codex", "gemini"]
+    assert all(c["restored"] for c in gone["changes"])
+    assert not (machine["project"] / ".codex").exists() and not (machine["project"] / ".gemini").exists()
+
+
+@pytest.mark.parametrize("agent", AGENTS)
+def test_status_json_shows_each_agents_hooks(machine: dict[str, Any], agent: str) -> None:
+    make_store(machine["db"])
+    ok(machine, "hooks", "install", "--agent", agent, "--ask")
+    data = ok(machine, "hooks", "status", "--agent", agent, "--json")
+    (shown,) = data["agents"]
+    assert shown["agent"] == agent and shown["found"] is None
+    scopes = {s["scope"]: s for s in shown["scopes"]}
+    assert list(scopes) == (["user", "project", "local"] if agent == "claude" else ["user", "project"])
+    mine = scopes["local" if agent == "claude" else "project"]
+    assert mine["file"] == str(hook_file(machine, agent)) and mine["exists"] and mine["error"] is None
+    assert [h["event"] for h in mine["events"]] == list(INSTALLED[agent])
+    assert all(h["agent"] == agent and h["python"] == sys.executable and h["python_ok"] for h in mine["events"])
+    asks = [h["event"] for h in mine["events"] if h["options"] == ["--ask"]]
+    assert asks == [e for e in INSTALLED[agent] if HOOK_EVENTS[agent][e] == "PreToolUse"]
+    assert scopes["user"]["exists"] is False and data["scopes"] == shown["scopes"]
+    assert data["entry_point"]["ok"] is True and data["failure_log"]["count"] == 0
+    every = ok(machine, "hooks", "status", "--json")
+    assert [a["agent"] for a in every["agents"]] == list(AGENTS)
+    text = " ".join(ok(machine, "hooks", "status").split())
+    assert f"{shown['label']} (not found on this machine)" in text and "Entry point: works" in text
+
+
+def test_codex_hooks_in_config_toml_count_as_installed(machine: dict[str, Any]) -> None:
+    """Codex reads `[hooks]` tables of config.toml as well as hooks.json: hooks found there are
+    not installed a second time, and status shows them."""
+    config = machine["project"] / ".codex" / "config.toml"
+    config.parent.mkdir()
+    line = command("codex", "PreToolUse")
+    toml = f'model = "o3"\n\n[[hooks.PreToolUse]]\nmatcher = "*"\n\n[[hooks.PreToolUse.hooks]]\ntype = "command"\ncommand = "{line.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"\n\n[hooks.state."x"]\nenabled = true\n'
+    config.write_text(toml)
+    result = ok(machine, "hooks", "install", "--agent", "codex", "--json")
+    assert result["changed"] is False and not hook_file(machine, "codex").exists()
+    assert any(str(config) in note for note in result["notes"])
+    status = ok(machine, "hooks", "status", "--agent", "codex", "--json")
+    project = next(s for s in status["agents"][0]["scopes"] if s["scope"] == "project")
+    (other,) = project["other_files"]
+    assert other["file"] == str(config) and [h["event"] for h in other["events"]] == ["PreToolUse"]
+    config.write_text("[hooks\n")
+    broken = lessonloop(machine, "hooks", "install", "--agent", "codex")
+    assert broken.returncode == 1 and str(config) in broken.stderr and "TOML" in broken.stderr
+    assert not hook_file(machine, "codex").exists()
+
+
+def test_gemini_hooks_turned_off_are_said(machine: dict[str, Any]) -> None:
+    settings = machine["project"] / ".gemini" / "settings.json"
+    settings.parent.mkdir()
+    settings.write_text('{"hooksConfig": {"enabled": false}}\n')
+    result = ok(machine, "hooks", "install", "--agent", "gemini", "--json")
+    assert any("hooksConfig.enabled is false" in note for note in result["notes"])
+    status = ok(machine, "hooks", "status", "--agent", "gemini", "--json")
+    project = next(s for s in status["agents"][0]["scopes"] if s["scope"] == "project")
+    assert project["notes"] == ["hooks are turned off in this file: hooksConfig.enabled is false"]
+
+
+def test_a_scope_the_agent_does_not_have_is_an_error(machine: dict[str, Any]) -> None:
+    done = lessonloop(machine, "hooks", "install", "--agent", "cursor", "--scope", "local")
+    assert done.returncode == 1 and "Cursor has no local scope" in done.stderr
+    assert not (machine["project"] / ".cursor").exists()
+
+
+@pytest.mark.parametrize("agent", ["codex", "gemini", "cursor", "copilot"])
+def test_invalid_json_is_an_error_naming_the_file(machine: dict[str, Any], agent: str) -> None:
+    path = hook_file(machine, agent)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'{\n  "hooks": {,}\n}\n')
+    done = lessonloop(machine, "hooks", "install", "--agent", agent)
+    assert done.returncode == 1 and str(path) in done.stderr and "line 2" in done.stderr
+    assert path.read_bytes() == b'{\n  "hooks": {,}\n}\n' and sorted(os.listdir(path.parent)) == [path.name]
+
+
+def test_lessonloops_entries_under_events_no_longer_installed_are_taken_out(machine: dict[str, Any]) -> None:
+    """When INSTALLED stops naming an event, installing again takes lessonloop's entry under it out
+    (the agent would otherwise run the hook twice for one call), and keeps the other tools' ones."""
+    gone = next(e for e in ("afterAgentThought", "afterShellExecution", "subagentStop") if e not in INSTALLED["cursor"])
+    path = hook_file(machine, "cursor")
+    path.parent.mkdir(parents=True)
+    old = {"command": command("cursor", gone), "timeout": 10}
+    path.write_text(json.dumps({"version": 1, "hooks": {gone: [{"command": "./log.sh"}, old]}}))
+    ok(machine, "hooks", "install", "--agent", "cursor")
+    hooks = json.loads(path.read_bytes())["hooks"]
+    assert hooks[gone] == [{"command": "./log.sh"}]
+    assert {event: items for event, items in hooks.items() if event != gone} == expected_hooks("cursor")
