@@ -61,9 +61,7 @@ def test_a_bare_name_as_a_whole_token_or_a_dotted_part() -> None:
 
 def test_a_name_said_as_words_in_its_order() -> None:
     index = _index()
-    index.add(
-        _commit(1, "test: patch selection", "tests/test_git_patch_selection.py", "src/git_patch.py", status="A")
-    )
+    index.add(_commit(1, "test: patch selection", "tests/test_git_patch_selection.py", "src/git_patch.py", status="A"))
     test, module = index.ids["tests/test_git_patch_selection.py"], index.ids["src/git_patch.py"]
     said = index.mention_scores("tests: the git patch-selection equality test")[1]
     assert said[test] == 1.0  # what the test tests, said as words in its order

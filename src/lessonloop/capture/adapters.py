@@ -153,6 +153,9 @@ class Adapter(ABC):
     # and a step the person must take before it does (None: none needed).
     instructions: ClassVar[str | None] = None
     instructions_hint: ClassVar[str | None] = None
+    # Its name for `lessonloop hooks install --agent` (apply/hooks/agents/) when lessonloop has hooks
+    # for it; None: none (a rules file or MCP is how lessons reach it).
+    hooks: ClassVar[str | None] = None
     # False: the agent writes no time per call (Aider dates only each session's start); its records'
     # times are the session's start spread in line order: right for the day, not for the minute.
     call_times: ClassVar[bool] = True

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lessonloop.capture.agents import by_agent
+from lessonloop.capture.agents import adapters, by_agent
 from lessonloop.lesson_model.confidence import MIN_FAILED_SESSIONS
 from lessonloop.report.glossary import words
 
@@ -14,17 +14,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from lessonloop.report.ingest_overview_queries import IngestOverview, NewLesson
-
-# The agents `hooks install` serves.
-HOOK_AGENTS = {
-    "claude-code": "claude",
-    "codex": "codex",
-    "gemini": "gemini",
-    "copilot": "copilot",
-    "opencode": "opencode",
-}
-# The agent whose rules file to name first: Aider first (it has no hooks: a rules file is its only way).
-EXPORT_ORDER = ("aider", "opencode", "copilot", "codex", "gemini", "claude-code")
 
 
 def next_steps(overview: IngestOverview, width: int = 100, *, sample: bool = False) -> list[str]:
@@ -72,7 +61,8 @@ def _delivery(agents: set[str]) -> list[str]:
         return adapter.name if adapter is not None else agent
 
     rows: list[tuple[str, str]] = []
-    hooked = [agent for agent in HOOK_AGENTS if agent in agents]
+    known = [adapter for adapter in adapters() if adapter.agent in agents]
+    hooked = [adapter.agent for adapter in known if adapter.hooks]
     if hooked:
         rows.append(
             (
@@ -80,7 +70,10 @@ def _delivery(agents: set[str]) -> list[str]:
                 f"{_listed(name(a) for a in hooked)}: a lesson stops a mistake before it is repeated",
             )
         )
-    exported = [agent for agent in EXPORT_ORDER if agent in agents] or ["claude-code"]
+    # the rules file to name first: an agent without hooks first (a rules file is its only way),
+    # then the agents added last first
+    order = sorted(known, key=lambda adapter: (adapter.hooks is not None, -known.index(adapter)))
+    exported = [adapter.agent for adapter in order] or [adapters()[0].agent]
     adapter = by_agent(exported[0])
     into = f"into {adapter.instructions}" if adapter is not None and adapter.instructions else ""
     others = " (--agent all: every agent's file)" if len(exported) > 1 else ""

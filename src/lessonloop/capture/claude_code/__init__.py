@@ -27,6 +27,7 @@ class ClaudeCode(Adapter):
     )
     places = "~/.claude/projects, $CLAUDE_CONFIG_DIR/projects, ~/.config/claude/projects"
     instructions = "CLAUDE.md"
+    hooks = "claude"  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:
         from lessonloop.capture.claude_code import paths

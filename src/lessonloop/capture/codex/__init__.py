@@ -31,6 +31,7 @@ class Codex(Adapter):
     )
     places = "${CODEX_HOME:-~/.codex}/sessions and archived_sessions"
     instructions = "AGENTS.md"
+    hooks = "codex"  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:
         from lessonloop.capture.codex import paths

@@ -25,6 +25,7 @@ class Gemini(Adapter):
     )
     places = "~/.gemini/tmp/*/chats"
     instructions = "GEMINI.md"
+    hooks = "gemini"  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:
         from lessonloop.capture.gemini import paths

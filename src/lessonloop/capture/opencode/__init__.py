@@ -22,6 +22,7 @@ class OpenCode(Adapter):
     )
     places = "opencode.db, read only, and storage/ in ${XDG_DATA_HOME:-~/.local/share}/opencode"
     instructions = "AGENTS.md"
+    hooks = "opencode"  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:
         from lessonloop.capture.opencode import paths
