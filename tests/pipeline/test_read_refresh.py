@@ -11,45 +11,27 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from lessonloop.capture.discovery_env import DISCOVERY_ENV
-from lessonloop.pipeline.background.worker import is_running
+from tests.home_processes import home_env, lessonloop, settled
 from tests.transcript_builder import TranscriptBuilder
 
 SRC = Path(__file__).resolve().parent.parent.parent / "src" / "lessonloop"
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("LESSONLOOP_REFRESH", "CLAUDE_CONFIG_DIR", "CODEX_HOME")}
-    env["HOME"] = str(home)
-    env["LESSONLOOP_DB"] = str(home / "store" / "lessonloop.db")
-    return env
-
-
-def _run(env: dict[str, str], *words: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "lessonloop", *words], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done
+    return home_env(home)
 
 
 def _json(env: dict[str, str], *words: str) -> object:
     return json.loads(_run(env, *words, "--json").stdout)
 
 
-def _settled(env: dict[str, str]) -> None:
-    """Wait for the store's worker a read started (a test never leaves one running)."""
-    deadline = time.monotonic() + 60
-    while is_running(env["LESSONLOOP_DB"]):
-        assert time.monotonic() < deadline, "the background worker did not finish"
-        time.sleep(0.05)
+_run = lessonloop
+_settled = settled
 
 
 def _session(folder: Path, command: str, *, start_hour: int = 9) -> tuple[TranscriptBuilder, Path]:

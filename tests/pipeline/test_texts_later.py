@@ -8,12 +8,8 @@ processes for the commands."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
-import time
 from dataclasses import fields
 from pathlib import Path
 
@@ -23,12 +19,12 @@ from lessonloop.capture.discovery import SourceRef
 from lessonloop.capture.withheld_texts import KEPT, withhold_texts
 from lessonloop.core.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.pipeline.background.lag import lag_of
-from lessonloop.pipeline.background.worker import is_running
 from lessonloop.pipeline.ingest import discover, ingest
 from lessonloop.pipeline.session_projects import resolve_store_projects
 from lessonloop.pipeline.texts_later import store_texts, texts_pending
 from lessonloop.settings.config import load_config
 from lessonloop.store import open_store
+from tests.home_processes import home_env, lessonloop, settled
 from tests.transcript_builder import TranscriptBuilder
 
 CORPUS = Path(__file__).resolve().parent.parents[2] / "shared" / "corpus"
@@ -185,29 +181,11 @@ def test_texts_later_then_the_texts_make_the_store_a_whole_capture_makes(tmp_pat
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("LESSONLOOP_REFRESH", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "LESSONLOOP_INGEST_WAIT")
-    }
-    env["HOME"] = str(home)
-    env["LESSONLOOP_DB"] = str(home / "store" / "lessonloop.db")
-    return env
+    return home_env(home, waits=False)
 
 
-def _run(env: dict[str, str], *words: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "lessonloop", *words], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done
-
-
-def _settled(env: dict[str, str]) -> None:
-    deadline = time.monotonic() + 60
-    while is_running(env["LESSONLOOP_DB"]):
-        assert time.monotonic() < deadline, "the background worker did not finish"
-        time.sleep(0.05)
+_run = lessonloop
+_settled = settled
 
 
 def test_ingest_leaves_the_texts_to_the_worker_stats_reads_figures_and_search_stores_texts_first(
