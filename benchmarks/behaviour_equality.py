@@ -101,6 +101,9 @@ class Side:
             "PYTHONHASHSEED": "0",  # sets iterate alike: a saved file model's bytes depend on it
             "LD_PRELOAD": str(FAKETIME_LIBRARY),
             "FAKETIME": frozen.strftime("%Y-%m-%d %H:%M:%S"),
+            # each command whole before the next (an ingest waits for its analysis and learning,
+            # no read refreshes, no hook server): what one side does, the other can be compared with
+            **TEST_SETTINGS,
         }
 
     def run(self, name: str, *args: str) -> tuple[int, str, str]:
