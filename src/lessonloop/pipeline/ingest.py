@@ -291,7 +291,7 @@ def ingest(
     and tokens, what figures are made of, at the cost of reading it; redacting what was said, run
     and shown is most of a first capture's time. The file is marked, and read again whole, its
     texts redacted, by the next capture without `texts_later` (the store's worker, a read that
-    shows texts: pipeline/background/texts.py). Files read as units, and the new lines of a file
+    shows texts: pipeline/texts_later.py). Files read as units, and the new lines of a file
     stored whole, are stored whole as always."""
     summary = summary if summary is not None else IngestSummary()
     progress = progress or NoProgress()

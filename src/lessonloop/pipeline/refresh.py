@@ -8,8 +8,10 @@ imported). Nothing changed: the read goes on. A known file grew or changed: only
 (its new bytes). A watched folder changed (a new file or folder in it), or what chose the places
 did (the environment, the configured paths, the folders the store knows: a digest): discovery
 looks again, as `lessonloop ingest` does. What was captured is stored whole (sessions, messages,
-calls, costs, the search index); analysis and learning follow in the store's worker
-(pipeline/background).
+calls, costs, the search index), but for `stats`, a read of figures alone: a file it reads for the
+first time is stored without its texts, which the worker stores (pipeline/texts_later.py); a
+read that shows texts stores those of such files first. Analysis and learning follow in the
+store's worker (pipeline/background).
 
 Not refreshed: with `--no-refresh`, with $LESSONLOOP_REFRESH=0, a store this user cannot write
 (it is only read), and a store that holds only the bundled sample while no agent's file exists
