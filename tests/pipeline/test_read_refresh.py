@@ -27,11 +27,7 @@ def _env(home: Path) -> dict[str, str]:
 
 
 def _json(env: dict[str, str], *words: str) -> object:
-    return json.loads(_run(env, *words, "--json").stdout)
-
-
-_run = lessonloop
-_settled = settled
+    return json.loads(lessonloop(env, *words, "--json").stdout)
 
 
 def _session(folder: Path, command: str, *, start_hour: int = 9) -> tuple[TranscriptBuilder, Path]:
@@ -53,7 +49,7 @@ def home(tmp_path: Path) -> Path:
 
 def test_a_read_captures_a_new_turn_and_a_new_session_first(home: Path) -> None:
     env = _env(home)
-    _run(env, "ingest", "--wait")
+    lessonloop(env, "ingest", "--wait")
     before = _json(env, "stats")
     assert isinstance(before, dict) and before["sessions"] == 1 and before["tool_calls"] == 1
     # a new turn in the known session: its file grew
@@ -66,14 +62,14 @@ def test_a_read_captures_a_new_turn_and_a_new_session_first(home: Path) -> None:
         handle.write(b"".join(t.lines()))
     after = _json(env, "stats")
     assert isinstance(after, dict) and (after["sessions"], after["tool_calls"]) == (1, 2)
-    _settled(env)
+    settled(env)
     # a new session in a new project folder: found by the folder's time, without an ingest
     other = home / ".claude" / "projects" / "-home-dev-other"
     other.mkdir()
     _session(other, "make", start_hour=11)
     listed = _json(env, "sessions")
     assert isinstance(listed, list) and len(listed) == 2
-    _settled(env)
+    settled(env)
     # what followed in the background: the new session analyzed and learned, as an ingest would
     status = _json(env, "status")
     assert isinstance(status, dict)
@@ -82,7 +78,7 @@ def test_a_read_captures_a_new_turn_and_a_new_session_first(home: Path) -> None:
 
 def test_no_refresh_and_the_environment_switch_read_the_store_as_it_is(home: Path) -> None:
     env = _env(home)
-    _run(env, "ingest", "--wait")
+    lessonloop(env, "ingest", "--wait")
     _session(home / ".claude" / "projects" / "-home-dev-project", "git status", start_hour=12)
     assert _json(env, "stats", "--no-refresh")["sessions"] == 1  # type: ignore[index]
     assert (
@@ -93,19 +89,19 @@ def test_no_refresh_and_the_environment_switch_read_the_store_as_it_is(home: Pat
         == 1
     )
     assert _json(env, "stats")["sessions"] == 2  # type: ignore[index]
-    _settled(env)
+    settled(env)
 
 
 def test_nothing_new_reads_nothing_and_starts_no_worker(home: Path) -> None:
     env = _env(home)
-    _run(env, "ingest", "--wait")
+    lessonloop(env, "ingest", "--wait")
     db = env["LESSONLOOP_DB"]
     status = Path(db + "-worker.json")
     assert not status.exists()  # --wait did the work in its own process
     with sqlite3.connect(db) as conn:
         read_at = conn.execute("SELECT group_concat(ingested_at) FROM source_files").fetchone()[0]
     for words in (("stats",), ("sessions",), ("report",), ("search", "pytest")):
-        _run(env, *words)
+        lessonloop(env, *words)
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT group_concat(ingested_at) FROM source_files").fetchone()[0] == read_at
     assert not status.exists()
@@ -115,7 +111,7 @@ def test_a_store_this_user_cannot_write_is_only_read(home: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root writes a read-only file anyway")
     env = _env(home)
-    _run(env, "ingest", "--wait")
+    lessonloop(env, "ingest", "--wait")
     _session(home / ".claude" / "projects" / "-home-dev-project", "git log", start_hour=13)
     db = Path(env["LESSONLOOP_DB"])
     db.chmod(0o444)
@@ -127,7 +123,7 @@ def test_a_store_this_user_cannot_write_is_only_read(home: Path) -> None:
 
 def test_another_agents_place_named_by_the_environment_is_looked_at(home: Path, tmp_path: Path) -> None:
     env = _env(home)
-    _run(env, "ingest", "--wait")
+    lessonloop(env, "ingest", "--wait")
     # the places changed (CLAUDE_CONFIG_DIR names another folder): discovery looks again
     elsewhere = tmp_path / "elsewhere"
     projects = elsewhere / "projects" / "-home-dev-else"
@@ -135,7 +131,7 @@ def test_another_agents_place_named_by_the_environment_is_looked_at(home: Path, 
     _session(projects, "cargo build", start_hour=14)
     moved = {**env, "CLAUDE_CONFIG_DIR": str(elsewhere)}
     assert _json(moved, "stats")["sessions"] == 2  # type: ignore[index]
-    _settled(moved)
+    settled(moved)
 
 
 def test_the_digest_names_every_variable_the_path_modules_read() -> None:
@@ -166,16 +162,16 @@ def test_the_look_waits_for_a_last_line_as_long_as_ingest_does() -> None:
 
 def test_a_store_another_process_is_writing_is_read_as_it_is_with_a_note(home: Path) -> None:
     env = _env(home)
-    _run(env, "ingest", "--wait")
+    lessonloop(env, "ingest", "--wait")
     _session(home / ".claude" / "projects" / "-home-dev-project", "make test", start_hour=15)
     writer = sqlite3.connect(env["LESSONLOOP_DB"], isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")  # another process's write transaction, held
-        done = _run(env, "stats", "--json")  # (it waits REFRESH_WAIT_MS for the lock, not 10 s)
+        done = lessonloop(env, "stats", "--json")  # (it waits REFRESH_WAIT_MS for the lock, not 10 s)
         assert json.loads(done.stdout)["sessions"] == 1
         assert "what the agents wrote since the last ingest was not read" in done.stderr
     finally:
         writer.execute("ROLLBACK")
         writer.close()
     assert _json(env, "stats")["sessions"] == 2  # type: ignore[index]
-    _settled(env)
+    settled(env)

@@ -184,28 +184,24 @@ def _env(home: Path) -> dict[str, str]:
     return home_env(home, waits=False)
 
 
-_run = lessonloop
-_settled = settled
-
-
 def test_ingest_leaves_the_texts_to_the_worker_stats_reads_figures_and_search_stores_texts_first(
     tmp_path: Path,
 ) -> None:
     projects = tmp_path / ".claude" / "projects" / "-home-dev-vault"
     _secret_session(projects)
     env = _env(tmp_path)
-    said = _run(env, "ingest")
+    said = lessonloop(env, "ingest")
     assert "the texts of 1 file stored next, redacted, in the background" in said.stdout
-    _settled(env)
+    settled(env)
     conn = sqlite3.connect(env["LESSONLOOP_DB"])
     assert texts_pending(conn) == 0
     assert conn.execute("SELECT count(*) FROM messages WHERE text LIKE ?", (f"%{WORD}%",)).fetchone()[0] > 0
 
     # a new session: `stats` catches it up (its texts later, by the worker the read starts)
     _secret_session(projects)
-    stats = json.loads(_run(env, "stats", "--json").stdout)
+    stats = json.loads(lessonloop(env, "stats", "--json").stdout)
     assert stats["sessions"] == 2 and stats["tool_calls"] == 6
-    _settled(env)
+    settled(env)
     assert texts_pending(conn) == 0
     # a session stored without its texts (no worker at work): `search` stores them before it answers
     third = _secret_session(projects)
@@ -213,10 +209,10 @@ def test_ingest_leaves_the_texts_to_the_worker_stats_reads_figures_and_search_st
     ingest(capture, [SourceRef(str(third))], texts_later=True)
     capture.close()
     assert texts_pending(conn) == 1
-    found = json.loads(_run(env, "search", WORD, "--json").stdout)
+    found = json.loads(lessonloop(env, "search", WORD, "--json").stdout)
     assert third.stem in {hit["session"] for hit in found}
     assert texts_pending(conn) == 0
-    _settled(env)
+    settled(env)
     conn.close()
 
 
@@ -228,7 +224,7 @@ def test_a_dataset_export_stores_the_texts_first(tmp_path: Path) -> None:
     conn.close()
     env = {**_env(tmp_path), "LESSONLOOP_DB": str(db)}
     out = tmp_path / "records.jsonl"
-    _run(env, "dataset", "export", "--format", "jsonl", "--to", str(out))
+    lessonloop(env, "dataset", "export", "--format", "jsonl", "--to", str(out))
     exported = out.read_text(encoding="utf-8")
     assert WORD in exported  # the texts, not the figures' empty places
     assert PASSWORD not in exported and TOKEN not in exported

@@ -6,8 +6,8 @@ none may reach the store. What is kept is named here, field by field (ids, times
 tool names, outcomes, counts, models, the session's folder and branch: what the parsers never
 redact); every other text field of every record is emptied, so a field a record gains later is
 left out until it is named here. The batch's problems are not stored either (a problem's detail
-may quote a line; store/sessions/writer.py). The file is marked (source_files.texts_withheld) and read again
-whole, its texts redacted, by the store's worker or the first read that shows texts.
+may quote a line; store/sessions/writer.py). The file is marked (source_files.texts_withheld) and
+read again whole, its texts redacted, by the store's worker or the first read that shows texts.
 """
 
 from __future__ import annotations

@@ -72,7 +72,8 @@ def _delivery(agents: set[str]) -> list[str]:
         )
     # the rules file to name first: an agent without hooks first (a rules file is its only way),
     # then the agents added last first
-    order = sorted(known, key=lambda adapter: (adapter.hooks is not None, -known.index(adapter)))
+    latest_first = known[::-1]
+    order = [a for a in latest_first if a.hooks is None] + [a for a in latest_first if a.hooks is not None]
     exported = [adapter.agent for adapter in order] or [adapters()[0].agent]
     adapter = by_agent(exported[0])
     into = f"into {adapter.instructions}" if adapter is not None and adapter.instructions else ""
