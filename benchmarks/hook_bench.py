@@ -42,7 +42,7 @@ Code's written in its names), the pre-tool event firing and quiet as with `--age
 rounds as the baseline; a post-tool success runs `echo hookbench` (it fixes nothing), a failure
 is the recorded `git push` without an upstream, in the same session; Stop and SessionEnd queue an
 existing transcript while the bench holds the ingest worker's lock (no worker is started). A
-post-tool hook that finds something to learn starts the learning worker (apply/hooks/learn_worker.py)
+post-tool hook that finds something to learn starts the learning worker (learning/live/worker.py)
 and returns: the bench waits for that worker after the process, untimed, until its process is gone
 (`learning_done`: a worker's end on another core would be timed in the next hook).
 `--before SRC` runs each of them from SRC too; `--src SRC` runs them from SRC instead of this
@@ -536,7 +536,7 @@ def timed_env(tmp: str, db: Path) -> dict[str, str]:
     env = dict(os.environ, LESSONLOOP_DB=str(db), HOME=tmp, XDG_CONFIG_HOME=tmp)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     # the learning worker leaves once its queue is empty (learning_done waits for it, untimed):
-    # a person's lingers for the session's next failures (apply/hooks/learn_worker.LINGER)
+    # a person's lingers for the session's next failures (learning/live/worker.LINGER)
     env["LESSONLOOP_LEARN_LINGER"] = "0"
     return env
 
@@ -692,7 +692,7 @@ def varied(raw: dict[str, Any], n: int) -> bytes:
 
 def learning_done(folder: str, timeout: float = 60.0) -> None:
     """Wait (not timed) until the learning worker a post-tool hook started has run every job it
-    queued (apply/hooks/learn_worker.py: `learn-queue` and `learn-queue.taking` gone, `learn.lock`
+    queued (learning/live/worker.py: `learn-queue` and `learn-queue.taking` gone, `learn.lock`
     free), so that it does not load the machine while the next process is timed; an agent's next
     call comes seconds later. Written with the files' names, not imported: the bench also times
     trees from before the worker (`--src`)."""
@@ -724,7 +724,7 @@ def learning_workers(folder: str) -> list[str]:
         if pid.isdigit():
             try:
                 with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                    if b"lessonloop.apply.hooks.learn_worker" not in handle.read():
+                    if b"lessonloop.learning.live.worker" not in handle.read():
                         continue
                 with open(f"/proc/{pid}/environ", "rb") as handle:
                     if store in handle.read().split(b"\0"):

@@ -69,7 +69,7 @@ def settle(ws: Workspace, timeout: float = 120) -> None:
     the end-of-turn ingest worker and the store's worker gone (their locks free)."""
     import fcntl
 
-    from lessonloop.apply.hooks.learn_worker import wait_idle
+    from lessonloop.learning.live.worker import wait_idle
 
     folder = ws.store.parent
     deadline = time.monotonic() + timeout

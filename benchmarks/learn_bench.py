@@ -79,10 +79,10 @@ def whole_process(corpus: Path, rounds: int, workdir: Path) -> dict[str, Any]:
 
 
 def in_process(corpus: Path, rounds: int, workdir: Path) -> dict[str, Any]:
-    from lessonloop.learn.replay import replay
+    from lessonloop.learning.engine.replay import replay
+    from lessonloop.learning.runs import learn_store, load_history
     from lessonloop.pipeline.analysis import analyze_store
     from lessonloop.pipeline.ingest import discover, ingest
-    from lessonloop.pipeline.learning import learn_store, load_history
     from lessonloop.store import open_store
 
     conn = open_store(workdir / "inproc.db")

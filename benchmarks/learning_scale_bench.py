@@ -67,7 +67,7 @@ from pathlib import Path
 phase, db, target = sys.argv[1], sys.argv[2], sys.argv[3]
 from lessonloop.store import open_store
 from lessonloop.pipeline.live_ingest import ingest_transcripts
-from lessonloop.pipeline.learning import learn_store
+from lessonloop.learning.runs import learn_store
 conn = open_store(Path(db))
 started = time.perf_counter()
 if phase == "learn":

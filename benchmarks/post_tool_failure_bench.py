@@ -7,7 +7,7 @@ own, in a fresh store:
 - failure: a failure whose class teaches nothing at its first occurrence (UNKNOWN): stored and
   classified only;
 - teaches: a failure that teaches at once a lesson that speaks in its own session (a program
-  that does not exist here): stored, classified, learned (live_learning.learn_at_once).
+  that does not exist here): stored, classified, learned (in_session.learn_at_once).
 
 The kinds are interleaved round-robin, the order rotated each round, after one warm-up of each;
 medians and ratios to the floor are printed.

@@ -18,7 +18,7 @@ successful call (successful calls on which any lesson fired, of the part's sessi
 that fired; which are right: of those, how many warned at least one labelled repeat (without
 labels: one of replay's own repeats) and how many fired only on successful calls or labelled
 not-repeats (false alarms only). A second table per agent names the step each labelled repeat
-reached (learn/replay_audit.py).
+reached (learning/engine/replay_audit.py).
 
 Run: `.venv/bin/python benchmarks/replay_agents.py [--corpus AGENT/SOURCE] [--json]`
 """

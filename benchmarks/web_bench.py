@@ -128,8 +128,8 @@ def fetch(url: str) -> bytes:
 
 def first_visit(db: Path) -> dict[str, float]:
     """The figures a page waits for after the store changed, computed in this process."""
-    from lessonloop.learn.replay import replay
-    from lessonloop.pipeline.learning import load_replay_history
+    from lessonloop.learning.engine.replay import replay
+    from lessonloop.learning.runs import load_replay_history
     from lessonloop.report.dashboard_queries import dashboard
     from lessonloop.report.queries import stats
     from lessonloop.store import open_store

@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # own transcripts first, for the fixtures of every scope too (a module's store is made before any
 # test's own setting applies; the tests of those two set them back in their processes' env); the
 # hooks' learning worker leaves as soon as its queue is empty (it lingers for a person:
-# apply/hooks/learn_worker.LINGER; tests/apply/test_hook_learn_worker.py tests that); and each hook
+# learning/live/worker.LINGER; tests/learning/live/test_worker.py tests that); and each hook
 # process runs its call itself (a hook server per test's HOME would linger half an hour after its
 # test; tests/apply/test_hook_server.py and the real agents' harness turn it on).
 TEST_SETTINGS = {

@@ -28,11 +28,11 @@ from lessonloop.apply.hooks.entry import HookContext
 from lessonloop.apply.hooks.hook_store import hook_policy
 from lessonloop.apply.hooks.pre_tool import RETRY, _fired
 from lessonloop.core.timestamps import utc_now
-from lessonloop.learn.engine import Decision, Learner, Policy
-from lessonloop.learn.events import CallEvent
-from lessonloop.learn.learning_loop import LoopPlug, last_calls, learn_history, run_loop
+from lessonloop.learning.engine.engine import Decision, Learner, Policy
+from lessonloop.learning.engine.events import CallEvent
+from lessonloop.learning.engine.learning_loop import LoopPlug, last_calls, learn_history, run_loop
+from lessonloop.learning.runs.loaded_history import load_replay_history
 from lessonloop.pipeline.analysis import analyze_store
-from lessonloop.pipeline.learning.history import load_replay_history
 from lessonloop.store import open_store
 from lessonloop.store.lessons.writer import save_learned
 

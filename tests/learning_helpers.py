@@ -22,9 +22,9 @@ from typing import Any
 from lessonloop.analyze.inputs import Call
 from lessonloop.capture.claude_code.tools import kind_of
 from lessonloop.core.timestamps import format_timestamp
-from lessonloop.learn.engine import Decision, Learner
-from lessonloop.learn.events import CallEvent
-from lessonloop.learn.history import CorrectionEvent, History
+from lessonloop.learning.engine.engine import Decision, Learner
+from lessonloop.learning.engine.events import CallEvent
+from lessonloop.learning.engine.history import CorrectionEvent, History
 
 START = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
 PROJECT = "/home/dev/app"
@@ -211,7 +211,7 @@ def play_all(learner: Learner, events: Iterable[CallEvent]) -> list[Decision]:
 
 
 def history(events: Iterable[CallEvent], corrections: Iterable[CorrectionEvent] = ()) -> History:
-    """A `History` of scripted events (as pipeline/learning.load_history builds one from the store)."""
+    """A `History` of scripted events (as learning/runs.load_history builds one from the store)."""
     ordered = sorted(events, key=lambda e: (e.ts, e.call.context_id, e.call.seq))
     starts: dict[str, str] = {}
     for event in ordered:

@@ -49,7 +49,7 @@ ALSO_FAST = {
     "lessonloop.analyze.file_search": "the trigger of a lesson about a search of files that found nothing",
     "lessonloop.analyze.pricing": "a read of figures after an ingest: the new calls priced as totals settle",
     "lessonloop.analyze.price_lookup": "the same (a model's price looked up)",
-    "lessonloop.learn.events": "live learning of a hook's call (its worker, or the hook that waits for it)",
+    "lessonloop.learning.engine.events": "live learning of a hook's call (its worker, or the hook that waits for it)",
     "lessonloop.lesson_model.prompt_match": "a PreToolUse decision on a correction's lesson",
     "lessonloop.store.lessons.writer": "live learning's merge of what it learned (merge_live), the same",
     "lessonloop.pipeline.analysis": "`report` on a store whose analysis trails (the worker not done): the "
@@ -106,7 +106,7 @@ def _inner_imports(tree: ast.Module) -> list[tuple[int, str]]:
 
 def test_the_census_sees_the_fast_paths(fast: set[str]) -> None:
     assert {"lessonloop.apply.hooks.entry", "lessonloop.store.lessons.recall", "lessonloop.runs.runner"} <= fast
-    assert "lessonloop.learn.engine" not in fast  # no hook learns in its own process
+    assert "lessonloop.learning.engine.engine" not in fast  # no hook learns in its own process
 
 
 def test_type_checking_false_only_on_a_fast_path(fast: set[str]) -> None:

@@ -3,7 +3,8 @@
 import-linter sees imports, not SQL strings: a module elsewhere that runs a query on the store's
 tables couples itself to the schema behind the layers' back. This test reads every module of
 src/lessonloop/ and fails on SQL outside the places allowed to hold it:
-- store/: the store's modules, and each wing's store/ (core/wings.py: team/store/, ...);
+- store/: the store's modules, learning's part of the store (learning/store/), and each wing's
+  store/ (core/wings.py: team/store/, ...);
 - report/ query modules (named `*queries.py`): the read-only queries behind tables, pages and exports,
   and a wing's (dataset/quality_queries.py);
 - databases that are not the store: OpenCode's own database (capture/opencode/, read only) and the
@@ -24,7 +25,8 @@ from lessonloop.core.wings import DEFAULT_WINGS
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "lessonloop"
 
-ALLOWED_FOLDERS = ("store/", "capture/opencode/")  # the store; OpenCode's own database
+# the store, learning's part of it, OpenCode's own database
+ALLOWED_FOLDERS = ("store/", "learning/store/", "capture/opencode/")
 WING_STORE = re.compile(r"^\w+/store/")  # a wing's part of the store (team/store/)
 WING_QUERIES = re.compile(r"^\w+/(.*/)?\w*queries\.py$")  # a wing's read-only queries (dataset/quality_queries.py)
 ALLOWED_FILES = {  # databases that are not the store

@@ -1,4 +1,4 @@
-"""Missing lessons (issue 15, item 4; learn/check_lessons.py, Learner._checked_again and
+"""Missing lessons (issue 15, item 4; learning/engine/check_lessons.py, Learner._checked_again and
 _recurring): a commit rejected again by the same named check learns to run that check first; a
 rejection the next attempt gets past (failing on another check) learns the step that got it past;
 a test or setup failure that recurs in another session learns a lesson (recalled, not warned)."""
@@ -9,8 +9,8 @@ from pathlib import Path
 
 from lessonloop.analyze.commands import check_commands_named
 from lessonloop.analyze.error_headline import failing_check, failing_checks
-from lessonloop.learn.engine import Learner
-from lessonloop.learn.signatures import check_signatures
+from lessonloop.learning.engine.engine import Learner
+from lessonloop.learning.engine.signatures import check_signatures
 from tests.learning_helpers import Script, play
 
 HOOK = "Pre-commit validation failed:\\n\\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from lessonloop.analyze.cmdlet_rules import ABSENT, SHAPE, breaks_cmdlet_rule, cmdlet_rule, value_shape
-from lessonloop.learn.engine import Learner
+from lessonloop.learning.engine.engine import Learner
 from lessonloop.lesson_model.triggers import command_segments
 from tests.learning_helpers import Script, play
 

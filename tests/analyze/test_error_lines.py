@@ -1,5 +1,5 @@
 """Error signatures from the line that carries the error (analyze/error_headline.py,
-analyze/output_noise.py, learn/signatures.py), pinned on real outputs copied from every corpus in
+analyze/output_noise.py, learning/engine/signatures.py), pinned on real outputs copied from every corpus in
 ../shared/corpus (trimmed, otherwise verbatim): build and test chatter is skipped, the failing check,
 exception or exit status is kept; one mistake gets one signature and one class.
 
@@ -18,7 +18,7 @@ import pytest
 from lessonloop.analyze.error_classes import classify_call
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.output_noise import is_noise
-from lessonloop.learn.signatures import error_signature
+from lessonloop.learning.engine.signatures import error_signature
 from tests.conftest import SHARED_CORPUS
 from tests.learning_helpers import Script
 

@@ -17,7 +17,7 @@ from lessonloop.analyze.error_classes import classify_call
 from lessonloop.analyze.inputs import Call
 from lessonloop.analyze.placeholders import placeholders
 from lessonloop.capture.codex.outcomes import outcome_of
-from lessonloop.learn.signatures import error_signature
+from lessonloop.learning.engine.signatures import error_signature
 from tests.conftest import SHARED_CORPUS
 
 ENVELOPE = "Exit code: 1\nWall time: 0.6 seconds\nOutput:\n"

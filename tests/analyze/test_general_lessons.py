@@ -1,5 +1,5 @@
 """Lessons from any repeated failure, without a hand-written case (issue 24, item 2;
-learn/general_lessons.py): a program that does not exist here, the same call resent, a failure
+learning/engine/general_lessons.py): a program that does not exist here, the same call resent, a failure
 that comes back in another session, a remedy from the call that worked, a shaped lesson replacing
 the general one. A lesson warns once its mistake failed in two sessions: after one it is a candidate,
 silent (confidence.MIN_FAILED_SESSIONS), so a test of its warning plays the mistake in two sessions."""
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from lessonloop.learn import general_lessons
-from lessonloop.learn.engine import Learner
-from lessonloop.learn.events import CallEvent
-from lessonloop.learn.general_lessons import is_general
+from lessonloop.learning.engine import general_lessons
+from lessonloop.learning.engine.engine import Learner
+from lessonloop.learning.engine.events import CallEvent
+from lessonloop.learning.engine.general_lessons import is_general
 from tests.learning_helpers import Script, ScriptedSession, play
 
 PS_SED = (

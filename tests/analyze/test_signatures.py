@@ -1,4 +1,4 @@
-"""Error headlines, placeholders and error signatures (learn/signatures.py, analyze/placeholders.py):
+"""Error headlines, placeholders and error signatures (learning/engine/signatures.py, analyze/placeholders.py):
 what makes two failures "the same error"."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.placeholders import placeholders
-from lessonloop.learn.signatures import digest, error_signature, jaccard, words_text
+from lessonloop.learning.engine.signatures import digest, error_signature, jaccard, words_text
 from tests.learning_helpers import PRE_COMMIT, no_upstream
 
 # ----------------------------------------------------------------------------- headline

@@ -150,7 +150,7 @@ def test_a_push_lesson_learned_through_codex_hooks_in_two_sessions_reaches_the_m
 
 def _certain_lesson(db: Path, project: Path, origin: str) -> None:
     """A `git push` lesson over the block threshold (0.97), of the given origin."""
-    from lessonloop.learn.engine import Learner
+    from lessonloop.learning.engine.engine import Learner
     from lessonloop.store import open_store
     from lessonloop.store.lessons.writer import save_learned
     from tests.learning_helpers import Script, play_all, push_episode

@@ -132,7 +132,7 @@ def certain_push_lesson(repo: Path, db: Path) -> None:
     block threshold): learned from 80 failing sessions (as tests/apply/test_hooks_trust.py builds it)."""
     from datetime import UTC, datetime, timedelta
 
-    from lessonloop.learn.engine import Learner
+    from lessonloop.learning.engine.engine import Learner
     from lessonloop.store import open_store
     from lessonloop.store.lessons.writer import save_learned
     from tests.learning_helpers import Script, play_all, push_episode

@@ -12,7 +12,7 @@ def test_another_persons_lesson_never_denies_a_call_however_sure_its_counts(tmp_
     denied them with its text. Only this person's own lessons (learned here, written here) deny."""
     from datetime import UTC, datetime, timedelta
 
-    from lessonloop.learn.engine import Learner
+    from lessonloop.learning.engine.engine import Learner
     from lessonloop.store import open_store
     from lessonloop.store.lessons.writer import save_learned
     from tests.hook_helpers import HookSession, hook_env, run_hook

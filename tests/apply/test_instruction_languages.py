@@ -10,7 +10,7 @@ import pytest
 
 from lessonloop.analyze.instruction_languages import is_instruction_other
 from lessonloop.analyze.instructions import instruction, is_instruction, sentences
-from lessonloop.learn.correction_lessons import draft_correction
+from lessonloop.learning.engine.correction_lessons import draft_correction
 from tests.corpus_prompts import corpus_prompts
 
 INSTRUCTIONS = [

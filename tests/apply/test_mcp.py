@@ -19,8 +19,8 @@ import lessonloop
 from lessonloop.apply import mcp_tools
 from lessonloop.apply.mcp_tools import LessonNotFound, SessionNotFound, ToolInputError
 from lessonloop.core.timestamps import days_between
+from lessonloop.learning.runs import learn_store
 from lessonloop.lesson_model import confidence as conf
-from lessonloop.pipeline.learning import learn_store
 from lessonloop.sample import claude_code_sample
 from lessonloop.store import open_store
 from tests.conftest import REPO_ROOT, cli

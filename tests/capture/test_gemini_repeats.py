@@ -22,7 +22,7 @@ from typing import Any
 
 from lessonloop.analyze.error_classes import classify_call
 from lessonloop.analyze.error_headline import error_headline
-from lessonloop.learn.signatures import error_signature
+from lessonloop.learning.engine.signatures import error_signature
 from tests.capture.test_gemini_adapter import call, gemini, jsonl, meta, user
 from tests.learning_helpers import Script
 

@@ -11,7 +11,7 @@ import pytest
 from lessonloop.apply.instruction_files import for_agent, instruction_files
 from lessonloop.capture.agents import agents
 from lessonloop.capture.aider import ADAPTER as AIDER
-from lessonloop.learn.exchange import BEGIN_MARKER, END_MARKER
+from lessonloop.learning.engine.exchange import BEGIN_MARKER, END_MARKER
 from lessonloop.store import open_store
 from tests.conftest import cli, store_with_active_lessons
 

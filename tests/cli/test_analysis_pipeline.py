@@ -262,7 +262,7 @@ def test_report_and_stats_cover_every_session(tmp_path: Path, db_path: Path) -> 
     # The two risky sessions have a blind edit and an unresolved push; the two others neither.
     assert blind["table"] == {"with_habit": {"bad": 2, "good": 0}, "without_habit": {"bad": 0, "good": 2}}
     # The risky sessions make more calls than the others: sessions of different sizes are not
-    # compared (learn/habit_stats.py, like with like), so no test is made.
+    # compared (learning/engine/habit_stats.py, like with like), so no test is made.
     assert (blind["strata"], blind["p_value"]) == (0, None)
     text = cli("analyze", "stats", "--db", db_path, "--no-bandit")
     assert text.exit_code == 0 and "blind edits" in text.output

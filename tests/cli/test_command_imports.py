@@ -140,7 +140,7 @@ NOT_FOR_FIGURES_JSON = (
     "rich",
     "lessonloop.analyze.pricing",
     "lessonloop.pipeline",
-    "lessonloop.learn.engine",
+    "lessonloop.learning.engine.engine",
     "lessonloop.apply.embeddings",
     "lessonloop.capture",
 )
@@ -176,7 +176,7 @@ NOT_FOR_SEARCH = (
     "dataclasses",
     "typing",
     "lessonloop.pipeline",
-    "lessonloop.learn",
+    "lessonloop.learning.engine",
     "lessonloop.apply",
     "lessonloop.capture",
     "lessonloop.cli.session_commands",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lessonloop.cli.lesson_commands import learn_run_text
-from lessonloop.pipeline.learning import LearnRun
+from lessonloop.learning.runs import LearnRun
 
 
 def test_one_lesson_is_one_lesson() -> None:

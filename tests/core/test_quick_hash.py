@@ -18,6 +18,6 @@ def test_the_digests_are_hashlibs() -> None:
 
 
 def test_no_openssl_is_loaded() -> None:
-    code = "import sys; from lessonloop.core.quick_hash import blake2b_hex, sha1_hex, sha256_hex; sha1_hex(b'x'); sha256_hex(b'x'); blake2b_hex(b'x', 10); import lessonloop.learn.signatures; print('hashlib' in sys.modules)"
+    code = "import sys; from lessonloop.core.quick_hash import blake2b_hex, sha1_hex, sha256_hex; sha1_hex(b'x'); sha256_hex(b'x'); blake2b_hex(b'x', 10); import lessonloop.learning.engine.signatures; print('hashlib' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

@@ -33,7 +33,7 @@ def test_a_quotation_is_one_line_cannot_be_closed_and_is_cut() -> None:
 
 
 def test_a_planted_error_line_reaches_the_agent_only_quoted_and_never_as_the_instruction(tmp_path: Path) -> None:
-    from lessonloop.learn.engine import Learner
+    from lessonloop.learning.engine.engine import Learner
     from lessonloop.store import open_store
     from lessonloop.store.lessons.writer import save_learned
     from tests.hook_helpers import HookSession, hook_env

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from lessonloop.learning.runs import learn_store
 from lessonloop.pipeline import analysis as analysis_pipeline
 from lessonloop.pipeline.analysis import analyze_store
-from lessonloop.pipeline.learning import learn_store
 from lessonloop.pipeline.live_ingest import ingest_transcripts
 from lessonloop.store import open_store
 from lessonloop.store.analysis.state import stored_fingerprints

@@ -1,6 +1,6 @@
 """What `lessonloop ingest` imports when nothing is new (issue 43, item 2: a refresh costs what is
 new). The transcripts were read and learned from by a first ingest; a second finds every file
-unchanged, so learning is skipped on its marks (pipeline/learning/run.py) and nothing is parsed,
+unchanged, so learning is skipped on its marks (learning/runs/run.py) and nothing is parsed,
 analyzed or learned: none of the learner, the analyzers, the parsers' records, the embedding
 model's code or the overview's classifier may be imported. The census is `-X importtime` of a
 real process, as tests/cli/test_command_imports.py takes it for the reading commands; a first ingest
@@ -15,12 +15,12 @@ from tests.import_census import command_imports
 from tests.transcript_builder import TranscriptBuilder
 
 NOT_FOR_NOTHING_NEW = (
-    "lessonloop.learn.engine",
-    "lessonloop.learn.learner_state",
-    "lessonloop.learn.correction_lessons",
-    "lessonloop.pipeline.learning.stream",
-    "lessonloop.pipeline.learning.batch",
-    "lessonloop.pipeline.learning.history",
+    "lessonloop.learning.engine.engine",
+    "lessonloop.learning.engine.learner_state",
+    "lessonloop.learning.engine.correction_lessons",
+    "lessonloop.learning.runs.stream",
+    "lessonloop.learning.runs.batch",
+    "lessonloop.learning.runs.loaded_history",
     "lessonloop.store.lessons.writer",
     "lessonloop.analyze.session_analysis",
     "lessonloop.analyze.error_classes",
@@ -51,7 +51,7 @@ def test_an_ingest_with_nothing_new_imports_no_learning_no_analysis(tmp_path: Pa
     env.pop("LESSONLOOP_EMBEDDINGS", None)  # as installed: learning must not load the model either way
     db = str(tmp_path / "s.db")
     first = _imported("--db", db, str(folder), env=env)
-    assert {"lessonloop.learn.engine", "lessonloop.analyze.session_analysis"} <= first  # it learned
+    assert {"lessonloop.learning.engine.engine", "lessonloop.analyze.session_analysis"} <= first  # it learned
     assert "lessonloop.apply.embeddings" not in first  # learning embeds nothing (recall does)
     again = _imported("--db", db, str(folder), env=env)
     assert _found(again) == []

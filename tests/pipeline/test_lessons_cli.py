@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from lessonloop.cli import main
+from lessonloop.learning.runs import learn_store
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.pipeline.analysis import analyze_store
-from lessonloop.pipeline.learning import learn_store
 from lessonloop.pipeline.session_projects import resolve_store_projects
 from lessonloop.settings.config import Config
 from lessonloop.store import open_store

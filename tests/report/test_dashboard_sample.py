@@ -83,8 +83,8 @@ def test_a_surviving_sample_is_left_out_of_every_dashboard(tmp_path: Path) -> No
         assert sample_only, "the sample taught no lesson of its own: nothing to leave out"
         assert figures["top_mistakes"] and not {m["id"] for m in figures["top_mistakes"]} & sample_only
 
-        from lessonloop.learn.replay import replay
-        from lessonloop.pipeline.learning import load_replay_history
+        from lessonloop.learning.engine.replay import replay
+        from lessonloop.learning.runs import load_replay_history
 
         history = load_replay_history(conn)
         kept = without_sample(history, scope)

@@ -16,8 +16,8 @@ import pytest
 
 from lessonloop.capture.claude_code import tools as claude_code_tools
 from lessonloop.core.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
-from lessonloop.learn.engine import lesson_signature
-from lessonloop.learn.signatures import digest
+from lessonloop.learning.engine.engine import lesson_signature
+from lessonloop.learning.engine.signatures import digest
 from lessonloop.lesson_model.triggers import LEGACY_TOOL_KINDS, Trigger
 from lessonloop.store import open_store
 from lessonloop.store.migrations import MIGRATIONS

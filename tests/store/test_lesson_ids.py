@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp
-from lessonloop.learn.engine import Learner
-from lessonloop.learn.exchange import normalize_record
+from lessonloop.learning.engine.engine import Learner
+from lessonloop.learning.engine.exchange import normalize_record
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.store import open_store
 from lessonloop.store.lessons.curation import archive, import_records, restore

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from lessonloop.learn.engine import Learner, Policy
+from lessonloop.learning.engine.engine import Learner, Policy
 from lessonloop.lesson_model.confidence import ACTIVE_BELOW, PRECISION_PRIOR, precision_bound, wilson_lower_bound
 from tests.learning_helpers import Script, no_upstream, play
 

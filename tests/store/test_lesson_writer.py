@@ -1,4 +1,4 @@
-"""Keeping learned lessons (store/lessons/writer.py via pipeline/learning.learn_store) in a real
+"""Keeping learned lessons (store/lessons/writer.py via learning/runs.learn_store) in a real
 SQLite store: the fingerprint skip, stable ids, people's edits and decisions, evidence, decay and
 archiving. The real-corpus store is built once with the CLI's own ingest and copied per test."""
 
@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from lessonloop.core.timestamps import days_between, format_timestamp, parse_timestamp
-from lessonloop.learn.engine import Learner
+from lessonloop.learning.engine.engine import Learner
+from lessonloop.learning.runs import learn_store
 from lessonloop.lesson_model import confidence as conf
-from lessonloop.pipeline.learning import learn_store
 from lessonloop.store import open_store
 from lessonloop.store.lessons.writer import save_learned
 from tests.conftest import CORPUS, REPO_ROOT

@@ -205,7 +205,7 @@ def test_a_trigger_that_cannot_be_read_does_not_silence_the_other_lessons_warnin
     fails open, gave no warning at all for the call."""
     from datetime import UTC, datetime, timedelta
 
-    from lessonloop.learn.engine import Learner
+    from lessonloop.learning.engine.engine import Learner
     from lessonloop.store import open_store
     from lessonloop.store.lessons.writer import save_learned
     from tests.hook_helpers import HookSession, hook_env, run_hook

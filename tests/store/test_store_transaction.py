@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from lessonloop.learn.exchange import normalize_record
+from lessonloop.learning.engine.exchange import normalize_record
 from lessonloop.runs.store.writer import record_run
 from lessonloop.store import open_store
 from lessonloop.store.lessons.curation import import_records

@@ -227,7 +227,7 @@ _BAD_REGEX = (
 )
 
 # Gemini CLI's shell tool refusing command substitution, in every version's wording (also read
-# by learn/general_lessons.py for the form the command used)
+# by learning/engine/general_lessons.py for the form the command used)
 REFUSED_SUBSTITUTION = r"Command substitution using [^\n]{0,80}? is not allowed"
 
 RULES: tuple[Rule, ...] = (
@@ -236,7 +236,7 @@ RULES: tuple[Rule, ...] = (
     # PreToolUse hook: REASON" (or "Tool call blocked ..." for a call with no command), Gemini CLI
     # "Tool execution blocked: REASON", Copilot CLI "Denied by preToolUse hook: REASON", OpenCode
     # the plugin's thrown REASON (lessonloop's own: "lessonloop stopped this call ..."). Not the
-    # agent's failure, nor a success: learning counts it for no lesson (learn/engine.py). Never a
+    # agent's failure, nor a success: learning counts it for no lesson (learning/engine/engine.py). Never a
     # call with an exit code: one that ran and printed those words is classed by what else it says.
     _r(
         "hook_stopped",

@@ -25,7 +25,7 @@ wrapped as a NativeCommandError, whose own error line is read as any other outpu
 The agents' envelopes (Codex's "Exit code: N", "Wall time: ...", "Total output lines: N",
 "Output:"; Gemini CLI's "Exit Code: N", "Process Group PGID: N", and the "Output: " label before
 the output's first line) are never a headline: a failure that printed nothing else has none (its signature is
-then the program's exit status, learn/signatures.py).
+then the program's exit status, learning/engine/signatures.py).
 """
 
 from __future__ import annotations

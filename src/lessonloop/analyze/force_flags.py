@@ -1,5 +1,5 @@
 """Options that force a command past a safety check or destroy what they touch: a lesson never
-teaches one from a single case (learn/instead.py, learn/episodes.py), since the fix that worked
+teaches one from a single case (learning/engine/instead.py, learning/engine/episodes.py), since the fix that worked
 once may have thrown work away (`git push --force-with-lease`, `rm -rf`, `git reset --hard`).
 
 Known by their general shape, not one tool's list:

@@ -1,7 +1,7 @@
 """Placeholders for what varies between occurrences of the same text: a branch name, UUIDs,
 hashes, paths (POSIX and Windows) and numbers become <branch>, <uuid>, <hash>, <path>, <n>.
 
-Error signatures (learn/signatures.py) and commands' normal forms (analyze/command_norm.py) are
+Error signatures (learning/engine/signatures.py) and commands' normal forms (analyze/command_norm.py) are
 made with it, so two failures, or two runs of one command, read the same.
 """
 

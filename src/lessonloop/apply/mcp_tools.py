@@ -21,8 +21,8 @@ from lessonloop.core import json_codec
 from lessonloop.core.arg_types import since_time, until_time
 from lessonloop.core.outside_text import as_data, one_line
 from lessonloop.core.timestamps import days_between, utc_now
-from lessonloop.learn.exchange import normalize_record
-from lessonloop.learn.signatures import digest
+from lessonloop.learning.engine.exchange import normalize_record
+from lessonloop.learning.engine.signatures import digest
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import OWN_ORIGINS, describe
 from lessonloop.lesson_model.quoting import lesson_texts

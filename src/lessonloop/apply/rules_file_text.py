@@ -1,4 +1,4 @@
-"""A rules file's new text: the marked lessons section (learn/exchange.py: provenance labels, tool
+"""A rules file's new text: the marked lessons section (learning/engine/exchange.py: provenance labels, tool
 output quoted, every text redacted again) in the form its agent reads (apply/instruction_files.py
 RulesForm: front matter, a size limit).
 
@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop.apply.instruction_files import RulesForm
-from lessonloop.learn.exchange import END_MARKER, markdown_section, newline_of, refresh_section, write_text_file
+from lessonloop.learning.engine.exchange import (
+    END_MARKER,
+    markdown_section,
+    newline_of,
+    refresh_section,
+    write_text_file,
+)
 
 
 class RulesFileError(ValueError):

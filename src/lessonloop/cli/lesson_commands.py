@@ -67,7 +67,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def learn_run_text(run: Any) -> str:
-    """A learning run in a line (pipeline/learning/run.py's LearnRun): `learn`'s output and a line of
+    """A learning run in a line (learning/runs/run.py's LearnRun): `learn`'s output and a line of
     `ingest`'s (cli/ingest_summary.py)."""
     if run.skipped:
         return f"Lessons: {run.lessons}, unchanged since the last run (nothing new to learn from)."

@@ -17,7 +17,7 @@ from lessonloop.apply import instruction_files
 from lessonloop.apply.rules_file_text import RulesFileError, read_existing, rules_text, write_rules_file
 from lessonloop.cli.background_notes import wait_for_lessons
 from lessonloop.cli.common import CommandError, UsageError, emit_json, open_cli_store, shown
-from lessonloop.learn import exchange
+from lessonloop.learning.engine import exchange
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.environment import folder_shells, holds_in
 from lessonloop.settings.config import privacy_settings

@@ -13,7 +13,7 @@ from rich.table import Table
 from lessonloop.cli.common import console
 from lessonloop.report.render import short_session
 
-# The steps of learn/replay_audit.py, in order (their names are the JSON's keys).
+# The steps of learning/engine/replay_audit.py, in order (their names are the JSON's keys).
 STEPS = ("warned", "not seen as a failure", "not seen as a repeat", "no lesson", "lesson silent")
 
 

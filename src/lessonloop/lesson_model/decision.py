@@ -1,7 +1,7 @@
 """The one decision: what lessonloop does about a call about to run.
 
 Every agent's PreToolUse hook (apply/hooks/pre_tool.py) and replay and learning
-(learn/engine.py `Learner.decide`) call `decide` and nothing else decides. They differ only in
+(learning/engine/engine.py `Learner.decide`) call `decide` and nothing else decides. They differ only in
 where the parts come from: the hook reads the candidate lessons, the session's calls and prompts
 from the store (lazily: most calls match nothing), the learner holds them in memory.
 
@@ -230,7 +230,7 @@ class PendingCall:
     the hooks, what the session showed of it for replay; None when not known; `file_has(needs)`:
     whether the file a trigger's `needs` names ("PATH|TEXT", under the call's folder) holds the
     text, asked only when such a lesson's shape matches: the file on disk for the hooks, what the
-    transcripts show of it for replay (learn/file_views.py); None when not known)."""
+    transcripts show of it for replay (learning/engine/file_views.py); None when not known)."""
 
     __slots__ = (
         "command",

@@ -84,7 +84,7 @@ def stand_in(program: str, shell: str | None) -> str:
 
 def is_stand_in(text: str | None) -> bool:
     """Whether a lesson's remedy is one `stand_in` wrote (a general one, which what the agent
-    itself did next in the session may replace: learn/instead.py)."""
+    itself did next in the session may replace: learning/engine/instead.py)."""
     if not text:
         return False
     return text.startswith(_NO_PROGRAM) or (text.startswith("`") and _NOT_INSTALLED in text)
@@ -108,7 +108,7 @@ def absent_remedy(path: str) -> str:
 
 def general_remedy(text: str | None) -> bool:
     """Whether a lesson's remedy is a general one of this module (a stand-in, the outside
-    prerequisite's, a missing path's): what worked next in the session (learn/instead.py) or a
+    prerequisite's, a missing path's): what worked next in the session (learning/engine/instead.py) or a
     remedy learned since (store/lessons/writer.py) replaces it."""
     if not text:
         return False

@@ -1,6 +1,6 @@
 """Failures of the moment, not of the call (issue 61, item 5): a timeout, the network, a server
 that was down or busy. Once is noise (`git status` timed out): such a failure teaches a lesson only
-when it comes back in another session (learn/general_lessons.teaches_now), and the same call sent
+when it comes back in another session (learning/engine/general_lessons.teaches_now), and the same call sent
 again after it is a retry, not a repeat (triggers.SessionState: no "failed moments ago" warning).
 
 Pure; the hooks import it (standard library only)."""

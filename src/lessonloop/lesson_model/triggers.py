@@ -372,7 +372,7 @@ class Trigger:
     file tool's target, relative to the session folder. unless: the prevention, done.
 
     Two optional fields name one particular command, for lessons made of a person's words
-    (learn/correction_lessons.py; absent from every other trigger, and then from its JSON and key):
+    (learning/engine/correction_lessons.py; absent from every other trigger, and then from its JSON and key):
     operands: the command's non-option words after `words` are exactly these (each relative to
     the session folder; a path also covers what is under it), in any order and whatever its
     options: a rejected `mkdir -p build/tmp` is `mkdir` on exactly build/tmp, not `mkdir other`.
@@ -401,7 +401,7 @@ class Trigger:
     `workflow.yaml`): a search naming another extension (`workflow.md`) names another file, which
     may exist, so it does not match (the name is matched whole, not its stem).
 
-    needs: for a failure that a file's missing declaration caused (learn/declared_lessons.py: a
+    needs: for a failure that a file's missing declaration caused (learning/engine/declared_lessons.py: a
     configuration key, a dependency the error names and the fix added), that file, relative to
     the call's folder, and the text it must hold, as "PATH|TEXT" (`config/test.exs|secret_key_base`),
     and the folder of what the failure showed on when the failing command named it, as
@@ -550,7 +550,7 @@ class Trigger:
 
     @property
     def until_worked(self) -> bool:
-        """A general lesson's trigger (learn/general_lessons.py): "unless it worked in this session
+        """A general lesson's trigger (learning/engine/general_lessons.py): "unless it worked in this session
         since it last failed here with the lesson's error"."""
         return self.unless is not None and self.unless.since == WORKED
 

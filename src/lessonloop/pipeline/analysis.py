@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from lessonloop import __version__
 from lessonloop.core.install_hints import extra_install
 from lessonloop.core.timestamps import utc_now
+from lessonloop.learning.store.reader import roots_of
 from lessonloop.pipeline.analysis_check import (
     ANALYZER_VERSION,
     ProjectRules,
@@ -37,7 +38,6 @@ from lessonloop.pipeline.analysis_check import (
 )
 from lessonloop.store import counts
 from lessonloop.store.analysis import state as analysis_state
-from lessonloop.store.learning.reader import roots_of
 from lessonloop.store.sessions.reader import load_sessions, session_fingerprints
 from lessonloop.store.transaction import transaction
 

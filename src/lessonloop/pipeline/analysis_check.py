@@ -16,8 +16,8 @@ import sqlite3
 
 from lessonloop import __version__
 from lessonloop.core.quick_hash import blake2b_hex
+from lessonloop.learning.store.changes import changes_seq
 from lessonloop.store.analysis import state as analysis_state
-from lessonloop.store.learning.changes import changes_seq
 from lessonloop.store.sessions.places import main_session_projects
 
 TYPE_CHECKING = False

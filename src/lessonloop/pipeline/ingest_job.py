@@ -31,10 +31,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from lessonloop.capture.discovery import SourceRef
+    from lessonloop.learning.runs import LearnRun
     from lessonloop.pipeline.analysis import AnalysisProgress, AnalysisRun
     from lessonloop.pipeline.findings_import import ImportResult
     from lessonloop.pipeline.ingest import IngestSummary, Progress
-    from lessonloop.pipeline.learning import LearnRun
     from lessonloop.pipeline.session_projects import ProjectResolution
     from lessonloop.settings.config import Config
 
@@ -191,7 +191,7 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
         return IngestReport(sample_refused=True)
     changes_before = 0
     if request.only_touched:
-        from lessonloop.store.learning.state import changes_seq
+        from lessonloop.learning.store.state import changes_seq
 
         changes_before = changes_seq(conn)
     if summary is not None:
@@ -236,7 +236,7 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
             touched = _touched_sessions(conn, read | given, changes_before)
         report.analysis = analyze_store(conn, bandit=request.bandit, session_ids=touched, progress=progress.analyzing)
         if request.learn:
-            from lessonloop.pipeline.learning import learn_store
+            from lessonloop.learning.runs import learn_store
 
             with progress.learning or nullcontext():
                 report.learning = learn_store(conn)
@@ -321,8 +321,8 @@ def _touched_sessions(conn: sqlite3.Connection, read: set[str], changes_after: i
     """The main sessions an ingest changed: those it read or its steps changed (given a runner's
     finding), and those whose place changed (the learn_changes the store's triggers logged
     meanwhile)."""
-    from lessonloop.store.learning.reader import roots_of
-    from lessonloop.store.learning.state import changed_sessions, changes_seq
+    from lessonloop.learning.store.reader import roots_of
+    from lessonloop.learning.store.state import changed_sessions, changes_seq
 
     ids = set(read) | changed_sessions(conn, changes_after, changes_seq(conn))
     roots, _gone = roots_of(conn, ids)

@@ -15,7 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lessonloop.learn.habit_stats import SessionFacts
+    from lessonloop.learning.engine.habit_stats import SessionFacts
 
 
 def session_analysis(conn: sqlite3.Connection, session_id: str) -> dict[str, Any] | None:
@@ -41,7 +41,7 @@ def session_facts(conn: sqlite3.Connection, project: str | None = None, agent: s
     for session_id, rule_id, status in conn.execute("SELECT session_id, rule_id, status FROM rule_results"):
         rules[session_id][rule_id] = status
     from lessonloop.core.wings import steps
-    from lessonloop.learn.habit_stats import SessionFacts
+    from lessonloop.learning.engine.habit_stats import SessionFacts
 
     rolled_back: dict[str, int] = {}  # sessions whose changes later commits undid (the history wing's)
     for undone in steps("UNDONE_SESSIONS"):
@@ -80,7 +80,7 @@ def outcome_counts(facts: list[SessionFacts]) -> dict[str, Any]:
     """How many sessions had each bad outcome; the changes rolled back by where it was seen
     (in the session's own calls, or a later commit undoing one of its commits: a session may be
     both, counted once in `sessions`)."""
-    from lessonloop.learn.habit_stats import OUTCOMES
+    from lessonloop.learning.engine.habit_stats import OUTCOMES
 
     counts: dict[str, Any] = {name: sum(1 for f in facts if f.outcome(name)) for name in OUTCOMES}
     counts["changes_rolled_back"] = {
@@ -95,7 +95,7 @@ def outcome_counts(facts: list[SessionFacts]) -> dict[str, Any]:
 def habit_figures(facts: list[SessionFacts]) -> dict[str, Any]:
     """`analyze stats --json` (and the dashboards' habits): how many sessions, their bad outcomes
     counted, and every habit tested against every outcome (Fisher's exact test)."""
-    from lessonloop.learn.habit_stats import habit_outcome_stats
+    from lessonloop.learning.engine.habit_stats import habit_outcome_stats
 
     return {
         "sessions": len(facts),

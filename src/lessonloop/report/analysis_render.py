@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from lessonloop.learn.habit_stats import Association
+    from lessonloop.learning.engine.habit_stats import Association
     from lessonloop.report.analysis_queries import Report
 
 

@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from lessonloop.learn.history import History
+from lessonloop.learning.engine.history import History
 
 
 def is_sample(alias: str = "s") -> str:

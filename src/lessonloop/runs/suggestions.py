@@ -1,5 +1,5 @@
 """Suggestions from the recorded runs of `lessonloop run`: read a command's history from the store
-and hand it to learn/command_timing.py (`lessonloop runs suggest`, `lessonloop runs patterns`, and
+and hand it to learning/engine/command_timing.py (`lessonloop runs suggest`, `lessonloop runs patterns`, and
 `lessonloop run --auto`)."""
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from typing import Any
 
 from lessonloop.core.timestamps import utc_now
 from lessonloop.core.wings import modules
-from lessonloop.store.learning.state import forget_state
+from lessonloop.learning.store.state import forget_state
 from lessonloop.store.location import CARRIED_FOLDER, FAILURE_LOG, SPOOL_FOLDER, beside
 from lessonloop.store.search.index_upkeep import optimize_index
 from lessonloop.store.sessions.ids import SessionNotFound

@@ -796,7 +796,7 @@ def _m018_trigger_key(label: str, trigger: dict[str, Any]) -> str:
 
 
 def _m018_digest(*parts: str) -> str:
-    """learn/signatures.py digest() (a lesson's signature) on m018's day."""
+    """learning/engine/signatures.py digest() (a lesson's signature) on m018's day."""
     import hashlib
 
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=10).hexdigest()
@@ -892,7 +892,7 @@ def m020_feedback(conn: sqlite3.Connection) -> None:
 def m024_learn_state(conn: sqlite3.Connection) -> None:
     """Learning that goes on from where it stopped (issue 15, item 1; docs/lessons.md, "How
     learning keeps up"). `learn_state`: the learner as it was after every call and correction
-    before `boundary` (learn/learner_state.py's JSON), the learner's and analyzer's versions it
+    before `boundary` (learning/engine/learner_state.py's JSON), the learner's and analyzer's versions it
     was learned with, and the highest rowid read of each table learning reads. `learn_sessions`:
     each main session with calls or corrections before the boundary, a digest of them and whether
     the learner had ended it. `learn_changes`: sessions whose calls, error classes, corrections,
@@ -1051,7 +1051,7 @@ def m030_cache_write_1h(conn: sqlite3.Connection) -> None:
 def m032_learn_checkpoints(conn: sqlite3.Connection) -> None:
     """Learning that goes on from before late data (issue 28, item 2; docs/lessons.md, "How
     learning keeps up"). `learn_checkpoints`: the learner as it was at a few boundaries before the
-    state's (learn/learner_state.py's JSON), spaced more widely the older they are, with the calls
+    state's (learning/engine/learner_state.py's JSON), spaced more widely the older they are, with the calls
     learned before each. `learn_session_parts` replaces `learn_sessions`: for each main session, at
     each boundary (the state's, a checkpoint's) with calls, corrections or prompts of it since the
     boundary before, the digest of all it held before that boundary and whether the learner had

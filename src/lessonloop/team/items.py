@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lessonloop.core import json_codec
-from lessonloop.learn.exchange import portable_record
+from lessonloop.learning.engine.exchange import portable_record
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.pii import scrub_pii as scrub_text
 from lessonloop.secrets.pii import scrub_pii_value

@@ -9,8 +9,8 @@ import sqlite3
 from typing import Any
 
 from lessonloop.core.json_codec import dumps
-from lessonloop.learn.replay import replay
-from lessonloop.pipeline.learning import load_replay_history
+from lessonloop.learning.engine.replay import replay
+from lessonloop.learning.runs import load_replay_history
 from lessonloop.report.dashboard_queries import dashboard
 from lessonloop.report.queries import stats
 from lessonloop.report.sample_queries import sample_scope, without_sample
@@ -28,7 +28,7 @@ def dashboard_json(state: WebState, project: str | None, agent: str | None) -> F
 
 
 def replay_json(state: WebState, project: str | None, agent: str | None) -> Figures:
-    """The online replay (learn/replay.py) as JSON; with no calls: evaluated_calls 0. `project`:
+    """The online replay (learning/engine/replay.py) as JSON; with no calls: evaluated_calls 0. `project`:
     a stored project's name (web/requests.py resolved ?project), as for the other figures. The
     bundled sample is left out as the dashboards leave it (report/sample_queries.py)."""
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from lessonloop.learn import exchange
+from lessonloop.learning.engine import exchange
 from lessonloop.lesson_model.confidence import TIERS
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.settings.config import privacy_settings

@@ -6,7 +6,7 @@ behind the live session), then learn from it:
   success after prevention for that lesson (lessons.prevented, an evidence row);
 - a success that fixes a learnable failure of this session (the same job done right), and a
   failure that teaches by itself, teach a lesson now, through the same extraction batch learning
-  uses, in the learning worker the hook starts (live_learning.py, learn_worker.py): the hook
+  uses, in the learning worker the hook starts (learning/live/in_session.py, learning/live/worker.py): the hook
   decides that there is something to learn and returns; the lesson is in the store a fraction of
   a second later;
 - a successful edit or write is handed to the wings' steps after an edit (core/wings.py's
@@ -115,8 +115,8 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         stored = record(conn, ctx.db, [("call", {**call, "project": project})], wait_ms(ctx))
         if stored and stored[0]:
             # What to learn is decided here, cheaply; the learning runs in the learning worker
-            # (live_learning.learn_later): the hook does not wait for the learner.
-            from lessonloop.apply.hooks.live_learning import at_once_wanted, fixes_open_failure, learn_later
+            # (in_session.learn_later): the hook does not wait for the learner.
+            from lessonloop.learning.live.in_session import at_once_wanted, fixes_open_failure, learn_later
 
             at_once = (failed or call["command"] is not None) and at_once_wanted(call, project)
             session = not failed and fixes_open_failure(conn, session_id)
@@ -227,7 +227,7 @@ def _credit_warnings(
 ) -> None:
     """A success after a warning: each lesson warned about earlier in the session (and not yet
     followed) whose prevention this call did counts one success after prevention. The same rule
-    as batch learning's (learn/engine.py Learner.warned), so relearning keeps the count."""
+    as batch learning's (learning/engine/engine.py Learner.warned), so relearning keeps the count."""
     rows = hook_tables.warnings_to_credit(conn, session_id, tool_use_id)
     if not rows:
         return

@@ -554,7 +554,7 @@ def _replay(
     from lessonloop.lesson_model.triggers import command_segments, file_forms
 
     if signed:
-        from lessonloop.learn.signatures import call_signature
+        from lessonloop.learning.engine.signatures import call_signature
 
     rows = list(ingested)
     rows += [

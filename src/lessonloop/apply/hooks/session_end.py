@@ -42,7 +42,7 @@ LOCK_FILE = "ingest.lock"
 WORKER_MODULE = "lessonloop.pipeline.live_ingest"  # run as its own process: the hooks never import the pipeline
 # Set (to 1) by the tests and by people who prefer it: a hook does its worker's work itself and
 # waits for it, instead of starting a process that outlives it (this module's ingest worker, and
-# PostToolUse's learning worker: live_learning.py).
+# PostToolUse's learning worker: learning/live/in_session.py).
 ENV_FOREGROUND = "LESSONLOOP_HOOK_FOREGROUND"
 
 
@@ -135,7 +135,7 @@ def _spawn_worker(db: str) -> None:
 
 
 # Starting a hook's background worker (the ingest worker here, the learning worker of PostToolUse:
-# live_learning.py): a process of its own that outlives the hook, so the agent never waits for it.
+# learning/live/in_session.py): a process of its own that outlives the hook, so the agent never waits for it.
 
 
 def foreground() -> bool:

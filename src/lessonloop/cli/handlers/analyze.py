@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from lessonloop.cli.common import UsageError, console, emit_json, known_agent, open_cli_store
 from lessonloop.cli.empty_results import no_sessions_text, session_filters
 from lessonloop.cli.handlers.analysis_first import analyze_unless_read_only
-from lessonloop.learn.habit_stats import habit_outcome_stats
+from lessonloop.learning.engine.habit_stats import habit_outcome_stats
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.report.analysis_queries import (
     build_report,

@@ -7,8 +7,8 @@ import sys
 
 from lessonloop.cli.common import emit_json, open_cli_store
 from lessonloop.cli.lesson_commands import learn_run_text
+from lessonloop.learning.runs import learn_store
 from lessonloop.pipeline.analysis import analyze_store
-from lessonloop.pipeline.learning import learn_store
 from lessonloop.report.progress import Busy
 
 

@@ -15,7 +15,7 @@ from lessonloop.cli.common import CommandError, UsageError, console, emit_json, 
 from lessonloop.cli.empty_results import no_lessons_text
 from lessonloop.cli.lessons_export import export
 from lessonloop.cli.review_commands import LESSONS_SHOWN, LIST_STATUSES
-from lessonloop.learn.exchange import read_import_file
+from lessonloop.learning.engine.exchange import read_import_file
 from lessonloop.report.render import one_line
 from lessonloop.store.lessons.curation import CurationError, change_status, edit, forget, import_records, refusal_of
 from lessonloop.store.lessons.reader import LessonNotFound, find_lesson, lesson_detail, list_lessons
@@ -25,7 +25,7 @@ from lessonloop.store.location import resolve_db_path_text
 if TYPE_CHECKING:
     import sqlite3
 
-    from lessonloop.learn.exchange import ParsedImport
+    from lessonloop.learning.engine.exchange import ParsedImport
     from lessonloop.store.lessons.curation import Outcome
     from lessonloop.store.lessons.reader import LessonRow
 

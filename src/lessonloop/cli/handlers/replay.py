@@ -11,12 +11,12 @@ from pathlib import Path
 
 from lessonloop.cli.common import CommandError, emit_json, known_agent, open_cli_store, project_named
 from lessonloop.cli.replay_output import print_replay
-from lessonloop.learn.replay import replay
-from lessonloop.learn.replay_labels import LabelError, read_labels, score_labels
+from lessonloop.learning.engine.replay import replay
+from lessonloop.learning.engine.replay_labels import LabelError, read_labels, score_labels
+from lessonloop.learning.runs import load_replay_history
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.ingest import discover
 from lessonloop.pipeline.ingest import ingest as run_ingest
-from lessonloop.pipeline.learning import load_replay_history
 from lessonloop.pipeline.session_projects import resolve_store_projects
 from lessonloop.report.progress import Stages
 from lessonloop.settings.config import load_config

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from lessonloop.cli.common import CommandError, emit_json, known_agent, open_cli_store, project_named
 from lessonloop.cli.handlers.analysis_first import analyze_unless_read_only
 from lessonloop.core.timestamps import utc_now
-from lessonloop.learn.replay import replay as run_replay
-from lessonloop.pipeline.learning import load_replay_history
+from lessonloop.learning.engine.replay import replay as run_replay
+from lessonloop.learning.runs import load_replay_history
 from lessonloop.report.dashboard_queries import dashboard
 from lessonloop.report.html.assets import missing_web_extra
 from lessonloop.report.html.static_report import ReportPage, render_report_html
@@ -72,7 +72,7 @@ def _review_order(lesson: LessonRow) -> tuple[int, float]:
 
 
 def _replay_json(conn: sqlite3.Connection, project: str | None, agent: str | None) -> dict[str, object] | None:
-    """The online replay of the history (learn/replay.py) as JSON, None when there is nothing to
+    """The online replay of the history (learning/engine/replay.py) as JSON, None when there is nothing to
     replay; the bundled sample left out as the dashboards leave it (report/sample_queries.py)."""
     history = without_sample(load_replay_history(conn, project_named(conn, project), agent), sample_scope(conn))
     if not history.events:

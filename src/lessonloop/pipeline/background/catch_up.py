@@ -17,8 +17,8 @@ from lessonloop.pipeline.ingest_job import IngestReport, IngestRequest
 from lessonloop.pipeline.texts_later import store_texts, texts_pending
 
 if TYPE_CHECKING:
+    from lessonloop.learning.runs import LearnRun
     from lessonloop.pipeline.analysis import AnalysisProgress, AnalysisRun
-    from lessonloop.pipeline.learning import LearnRun
 
 ROUNDS = 3  # a writer that keeps adding sessions meanwhile: the worker catches up again after this
 
@@ -70,7 +70,7 @@ def catch_up(
         analysis = analyze_store(conn, bandit=bandit, progress=analyzing)
         done.analysis = _merged(done.analysis, analysis)
         if learn:
-            from lessonloop.pipeline.learning import learn_store
+            from lessonloop.learning.runs import learn_store
 
             if phase is not None:
                 phase("learning")

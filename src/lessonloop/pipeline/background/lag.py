@@ -67,8 +67,8 @@ def lag_of(conn: sqlite3.Connection, *, learn: bool = True) -> Lag:
     learning = False
     learned_at = None
     if learn:
-        from lessonloop.pipeline.learning.run import learning_is_current
-        from lessonloop.store.learning.state import last_learned_at
+        from lessonloop.learning.runs.run import learning_is_current
+        from lessonloop.learning.store.state import last_learned_at
 
         learning = not learning_is_current(conn)
         learned_at = last_learned_at(conn)

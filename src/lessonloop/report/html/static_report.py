@@ -20,7 +20,7 @@ _CHART_VERSION = re.compile(r"Chart\.js v(\d+\.\d+\.\d+)")
 @dataclass(frozen=True, slots=True)
 class ReportPage:
     """What the report shows: the dashboards' figures (report/dashboard_queries.py), the replay
-    (learn/replay.py's JSON, or None when not computed), the lessons and the store's totals."""
+    (learning/engine/replay.py's JSON, or None when not computed), the lessons and the store's totals."""
 
     dashboard: dict[str, Any]
     replay: dict[str, Any] | None

@@ -1,6 +1,6 @@
 """A finished run as the store keeps it (RunRecord: a `runs` row) and one pattern a run watched for
 with how the run went (PatternUse): the one type the store reads runs back as
-(runs/store/reader.py) and the command-timing model reads them as (learn/command_timing.py).
+(runs/store/reader.py) and the command-timing model reads them as (learning/engine/command_timing.py).
 
 Here, below both, because the store and learning are independent of each other. The runner's
 own path (`lessonloop run`) never imports this module: its records are result.py's plain
@@ -66,7 +66,7 @@ RUN_COLUMNS = tuple(f.name for f in fields(RunRecord))
 @dataclass(frozen=True, slots=True)
 class PatternUse:
     """One pattern watched for by one run, with how that run went: the raw material of pattern
-    effectiveness (learn/command_timing.py computes the scores)."""
+    effectiveness (learning/engine/command_timing.py computes the scores)."""
 
     run_id: int
     command_norm: str
