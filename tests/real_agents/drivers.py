@@ -9,6 +9,7 @@ docs/agents/<agent>.md says the same for a person.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -292,6 +293,39 @@ class OpenCode(Driver):
         )
 
 
+class QwenCode(Driver):
+    command = "qwen"
+    agent = "qwen-code"
+    hooks_agent = "qwen"
+    hook_file = ".qwen/settings.json"
+    context_events = ("SessionStart", "UserPromptSubmit")
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        folder = ws.home / ".qwen"
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = {
+            "security": {"auth": {"selectedType": "openai"}},
+            "privacy": {"usageStatisticsEnabled": False},
+            "general": {"enableAutoUpdate": False},
+            "telemetry": {"enabled": False},
+        }
+        (folder / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "--yolo", "--auth-type", "openai", "-m", "harness-model", prompt]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        node = clis.node_22()
+        path = f"{node}{os.pathsep}{os.environ.get('PATH', '')}" if node else os.environ.get("PATH", "")
+        return ws.env(
+            PATH=path,
+            OPENAI_BASE_URL=f"{server.url}/v1",
+            OPENAI_API_KEY="harness-dummy-key",
+            OPENAI_MODEL="harness-model",
+            QWEN_CODE_SUPPRESS_YOLO_WARNING="1",
+        )
+
+
 DRIVERS: dict[str, Driver] = {
-    driver.command: driver for driver in (ClaudeCode(), Codex(), Copilot(), Gemini(), OpenCode())
+    driver.command: driver for driver in (ClaudeCode(), Codex(), Copilot(), Gemini(), OpenCode(), QwenCode())
 }

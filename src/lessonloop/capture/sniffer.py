@@ -44,6 +44,9 @@ class Format:
 
 CLAUDE_CODE = "claude-code"
 UNKNOWN = "unknown"  # records were read, and none looks like any agent's: not a transcript
+# Read as an agent's (its first records looked like that agent's), it held no session of it: its
+# records were none that agent writes, or no records at all (pipeline/ingest.py).
+NO_SESSION = "unknown-no-session"
 
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
 _SQLITE = b"SQLite format 3\x00"
@@ -146,7 +149,7 @@ def is_sqlite(head: bytes) -> bool:
 
 def label(name: str) -> str:
     """The format in a few words: "Codex CLI rollout", "no known format"."""
-    if name == UNKNOWN:
+    if name in (UNKNOWN, NO_SESSION):
         return "no known format"
     what = known_formats()[name].what
     return what.split(" ", 1)[1] if what.startswith(("a ", "an ")) else what
@@ -156,6 +159,11 @@ def describe(name: str) -> str:
     """Why a file of this format is not read, in words."""
     if name == UNKNOWN:
         return "not a transcript of any agent lessonloop knows (its first records match no known format)"
+    if name == NO_SESSION:
+        return (
+            "not a transcript of any agent lessonloop knows (its first records looked like a known"
+            " format, but read as it, it held no session: only records that agent does not write)"
+        )
     known = known_formats()[name]
     if not known.transcript:
         return f"looks like {known.what}: prompts only, no sessions to read"

@@ -95,7 +95,7 @@ class OtherFormat:
     """A file not read: another agent's format, or no transcript format lessonloop knows."""
 
     path: str
-    format: str  # a name in capture.sniffer.known_formats(), or sniffer.UNKNOWN
+    format: str  # a name in capture.sniffer.known_formats(), or sniffer.UNKNOWN / NO_SESSION
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,14 +192,14 @@ class IngestSummary:
 
     def other_format_groups(self) -> list[OtherFormatGroup]:
         """The files not read, one group per format."""
+        from lessonloop.capture.sniffer import NO_SESSION, describe
         from lessonloop.capture.sniffer import UNKNOWN as UNKNOWN_FORMAT
-        from lessonloop.capture.sniffer import describe
 
         by_format: dict[str, list[str]] = {}
         for other in self.other_formats:
             by_format.setdefault(other.format, []).append(other.path)
         groups = []
-        for name, paths in sorted(by_format.items(), key=lambda item: item[0] == UNKNOWN_FORMAT):
+        for name, paths in sorted(by_format.items(), key=lambda item: item[0] in (UNKNOWN_FORMAT, NO_SESSION)):
             where = paths[0] if len(paths) == 1 else f"{os.path.commonpath(paths)} ({len(paths)} files)"
             groups.append(OtherFormatGroup(name, where, describe(name), sorted(paths)))
         return groups
@@ -601,6 +601,17 @@ def _ingest_units(
         batch = _read_unit(unit, summary, progress)
         if batch is None:
             continue
+        if (
+            not _holds_a_session(batch)
+            and batch.records > 0
+            and _unknown_records(batch.problems)
+            and writer.file_state(conn, unit.path) is None
+        ):
+            # Read for the first time, it held nothing of the agent it was read as (see
+            # _store_parsed): not stored, named as not read.
+            summary.other_formats.append(OtherFormat(unit.path, _no_session_format()))
+            progress.advance(unit.size, unit.path)
+            continue
         screen.apply(batch, unit.path)
         group.append((unit, agent, fmt, batch))
         size += unit.size
@@ -905,6 +916,8 @@ def _store_parsed(
     reported_to = state.lines if not replace and damaged_read is None else 0
     merging = Merge(update=False) if damaged_read is not None else None  # its first chunk clears its old problems
     records_before, problems_before = summary.records, len(summary.problems)
+    notices_before = len(summary.notices)
+    held_a_session = False  # what the adapter made of it: a session's records (before the capture policy)
     end: FileEnd | None = None
     for item, last in _chunks_with_last(parsed):
         if isinstance(item, FileEnd):
@@ -939,6 +952,7 @@ def _store_parsed(
             if position == start_offset:
                 batch.problems.insert(0, damaged_read)
             batch.replaced_sessions.clear()  # nothing stored is deleted
+        held_a_session = held_a_session or _holds_a_session(batch)
         # The capture policy and forgotten sessions, before anything is written (records of a session
         # that has named no folder yet wait for the chunk that names one, or for the file's last).
         screen.apply(batch, ref.path, last=last)
@@ -979,6 +993,21 @@ def _store_parsed(
         progress.advance(item.end_offset - position, ref.path)
         summary.bytes_read += new_bytes
         position = item.end_offset
+    foreign = (end is not None and _unknown_records(end.notices)) or (
+        summary.records == records_before and len(summary.problems) > problems_before
+    )
+    if foreign and _first_whole_read(state, start_offset, damage, damaged_read) and not held_a_session:
+        # Read for the first time as an agent's, and nothing in it was a session of that agent:
+        # records of types it does not write, or not one line a record: another agent's file that
+        # looked like its own (issue 64). Not stored: named as not read, and sniffed again on the
+        # next run. A file of known records that hold no session (Claude Code's summaries only)
+        # stays read; so does a document of a known format cut short (a unit: its problem says so).
+        writer.forget_unread_file(conn, state)
+        del summary.problems[problems_before:]
+        del summary.notices[notices_before:]
+        summary.other_formats.append(OtherFormat(ref.path, _no_session_format()))
+        screen.end_file()
+        return
     summary.files_read += 1
     if (
         start_offset == 0
@@ -997,6 +1026,29 @@ def _store_parsed(
     remaining = info.st_size - position
     if remaining > 0:
         progress.advance(remaining, ref.path)
+
+
+def _holds_a_session(batch: Batch) -> bool:
+    """Whether a batch holds what a session is made of: a message, a call, a result, tokens."""
+    return bool(batch.messages or batch.tool_calls or batch.tool_results or batch.usage)
+
+
+def _unknown_records(problems: Iterable[Problem]) -> bool:
+    """Whether a read met records of a type its reader does not know."""
+    return any(p.code == "unknown-record-type" for p in problems)
+
+
+def _first_whole_read(
+    state: writer.FileState, start_offset: int, damage: Damage | None, damaged_read: Problem | None
+) -> bool:
+    """Whether this is the first read of a file, from its start (nothing of it stored before)."""
+    return start_offset == 0 and state.offset == 0 and damage is None and damaged_read is None
+
+
+def _no_session_format() -> str:
+    from lessonloop.capture.sniffer import NO_SESSION
+
+    return NO_SESSION
 
 
 def _chunks_with_last(

@@ -289,6 +289,15 @@ def clear_file_records(conn: sqlite3.Connection, file_id: int, *, cascade: bool 
     conn.execute("DROP TABLE temp._touched")
 
 
+def forget_unread_file(conn: sqlite3.Connection, state: FileState) -> None:
+    """Delete a file read for the first time that turned out to hold no session of the agent it
+    was read as (pipeline/ingest.py): its problems and its row, so that the next run sniffs it
+    again. It stored no session, message, call or token (those would have been a session)."""
+    with nullcontext() if conn.in_transaction else transaction(conn):
+        clear_file_records(conn, state.id, cascade=False)
+        conn.execute("DELETE FROM source_files WHERE id = ?", (state.id,))
+
+
 def clear_reread_mark(conn: sqlite3.Connection, path: str) -> None:
     """Keep a file's records as they are (it can no longer be read again)."""
     conn.execute("UPDATE source_files SET reread = 0 WHERE path = ?", (path,))
