@@ -1,8 +1,6 @@
 """No file of an agent lessonloop does not read is stored as another agent's session (issue 64,
 item 4). Real files the agents wrote against the harness's model server (tests/data/other_agents/):
 
-- Factory Droid 0.215.0's session JSONL (Claude-style content blocks, its own record types) was
-  read as a Codex rollout: 0 sessions, two notices, the file kept as read;
 - Continue CLI 1.5.47's session (an indented JSON document) was read line by line as Claude Code's:
   151 problems;
 - Cline 3.0.65's `<id>.messages.json` was read as a Gemini CLI chat: a session of 0 messages;
@@ -11,7 +9,9 @@ item 4). Real files the agents wrote against the harness's model server (tests/d
 Each is now named "not a transcript of any agent lessonloop knows", counted among the files not
 read, and nothing of it is stored, so a later lessonloop with its reader reads it. A file of an
 agent lessonloop reads that holds no session (Claude Code's summaries only) stays read, as
-before; so does a Qwen Code chat, which was taken for Claude Code's before its reader existed.
+before. Two agents' files were misread before their readers existed and are read as their own
+now: a Qwen Code chat (taken for Claude Code's) and a Factory Droid session (read as a Codex
+rollout: 0 sessions, two notices, the file kept as read).
 """
 
 from __future__ import annotations
@@ -30,13 +30,13 @@ from tests.capture.test_gemini_adapter import ingest
 
 OTHERS = Path(__file__).parent.parent / "data" / "other_agents"
 FILES = {
-    "droid-0.215.0.jsonl": "unknown-no-session",
     "continue-1.5.47.json": "unknown-no-session",
     "cline-3.0.65.messages.json": "unknown-no-session",
     "cline-3.0.65.json": "unknown-no-session",
     "kimi-code-2.1.0-wire.jsonl": "unknown",
 }
 QWEN = Path(__file__).parent.parent / "data" / "qwen_code_0_24_4" / "push.jsonl"
+DROID = next((Path(__file__).parent.parent / "data" / "droid_0_215_0").rglob("56c237b5-*.jsonl"))
 
 
 def _not_read(db: Path, path: Path) -> Any:
@@ -95,6 +95,14 @@ def test_a_qwen_code_chat_is_read_as_its_own(tmp_path: Path) -> None:
     report = ingest(db, QWEN)
     assert report["files"]["read"] == 1
     assert _count(db, "SELECT count(*) FROM sessions WHERE agent = 'qwen-code'") == 1
+    assert _count(db, "SELECT count(*) FROM tool_calls") == 2
+
+
+def test_a_droid_session_is_read_as_its_own(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    report = ingest(db, DROID)
+    assert report["files"]["read"] == 1
+    assert _count(db, "SELECT count(*) FROM sessions WHERE agent = 'droid'") == 1
     assert _count(db, "SELECT count(*) FROM tool_calls") == 2
 
 

@@ -30,6 +30,7 @@ COMMANDS = {
     "@github/copilot": "copilot",
     "opencode-ai": "opencode",
     "@qwen-code/qwen-code": "qwen",
+    "droid": "droid",
 }
 # Node.js 22 from npm (.ci/agents/package.json's optionalDependencies), for the CLIs that ask for
 # it (Qwen Code) where the machine's own node is older.

@@ -326,6 +326,39 @@ class QwenCode(Driver):
         )
 
 
+class Droid(Driver):
+    command = "droid"
+    agent = "droid"
+    hooks_agent = "droid"
+    hook_file = ".factory/settings.json"
+    context_events = ("SessionStart", "UserPromptSubmit")
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        """A custom model (Droid's bring-your-own-key): no Factory login."""
+        folder = ws.home / ".factory"
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = {
+            "customModels": [
+                {
+                    "model": "harness-model",
+                    "displayName": "Harness",
+                    "baseUrl": server.url,  # the Anthropic SDK adds /v1/messages
+                    "apiKey": "harness-dummy-key",
+                    "provider": "anthropic",
+                    "maxOutputTokens": 4096,
+                }
+            ]
+        }
+        (folder / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "exec", "--skip-permissions-unsafe", "-m", "custom:Harness-0", prompt]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        # Airgapped: none of Factory's cloud calls (feature flags, sync, billing) is tried.
+        return ws.env(FACTORY_DROID_AUTO_UPDATE_ENABLED="false", FACTORY_AIRGAP_ENABLED="1")
+
+
 DRIVERS: dict[str, Driver] = {
-    driver.command: driver for driver in (ClaudeCode(), Codex(), Copilot(), Gemini(), OpenCode(), QwenCode())
+    driver.command: driver for driver in (ClaudeCode(), Codex(), Copilot(), Gemini(), OpenCode(), QwenCode(), Droid())
 }

@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 # The shell tools of the agents, by the name each offers the model, most specific first.
-SHELL_TOOLS = ("Bash", "run_shell_command", "exec_command", "shell", "shell_command", "bash", "local_shell")
+SHELL_TOOLS = ("Bash", "Execute", "run_shell_command", "exec_command", "shell", "shell_command", "bash", "local_shell")
 FINAL_TEXT = "Done: the branch is pushed."
 SIDE_TEXT = "ok"
 

@@ -1,0 +1,43 @@
+"""Factory Droid sessions (~/.factory/sessions/<cwd-slug>/<id>.jsonl with <id>.settings.json):
+discovery and parsing. docs/agents/droid.md."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lessonloop.capture.adapters import Adapter, AgentPaths, FileFormat, Unit
+from lessonloop.core.records import Problem
+
+if TYPE_CHECKING:
+    from lessonloop.capture.sniffing import Sniffing
+
+AGENT = "droid"
+SESSION = "droid-session"
+
+
+class Droid(Adapter):
+    agent = AGENT
+    name = "Factory Droid"
+    # Read whole ("units"): a session's tokens are totals in the settings file beside its JSONL,
+    # which Droid rewrites after every turn.
+    file_formats = (FileFormat(SESSION, "a Factory Droid session (sessions/*/<id>.jsonl)", "units"),)
+    places = "~/.factory/sessions/*"
+    instructions = "AGENTS.md"
+
+    def paths(self) -> AgentPaths:
+        from lessonloop.capture.droid import paths
+
+        return paths
+
+    def sniffing(self) -> Sniffing:
+        from lessonloop.capture.droid import sniff
+
+        return sniff.SNIFFING
+
+    def units(self, format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
+        from lessonloop.capture.droid import parser
+
+        return parser.units(paths, problems)
+
+
+ADAPTER = Droid()
