@@ -4,14 +4,14 @@ item 4). Real files the agents wrote against the harness's model server (tests/d
 - Continue CLI 1.5.47's session (an indented JSON document) was read line by line as Claude Code's:
   151 problems;
 - Cline 3.0.65's `<id>.messages.json` was read as a Gemini CLI chat: a session of 0 messages;
-- Kimi Code 2.1.0's `wire.jsonl` was already told apart by sniffing.
 
 Each is now named "not a transcript of any agent lessonloop knows", counted among the files not
 read, and nothing of it is stored, so a later lessonloop with its reader reads it. A file of an
 agent lessonloop reads that holds no session (Claude Code's summaries only) stays read, as
 before. Two agents' files were misread before their readers existed and are read as their own
 now: a Qwen Code chat (taken for Claude Code's) and a Factory Droid session (read as a Codex
-rollout: 0 sessions, two notices, the file kept as read).
+rollout: 0 sessions, two notices, the file kept as read). Kimi Code's wire log was told apart by
+sniffing before its reader, and is read now (tests/capture/test_kimi_code_adapter.py).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ FILES = {
     "continue-1.5.47.json": "unknown-no-session",
     "cline-3.0.65.messages.json": "unknown-no-session",
     "cline-3.0.65.json": "unknown-no-session",
-    "kimi-code-2.1.0-wire.jsonl": "unknown",
 }
 QWEN = Path(__file__).parent.parent / "data" / "qwen_code_0_24_4" / "push.jsonl"
 DROID = next((Path(__file__).parent.parent / "data" / "droid_0_215_0").rglob("56c237b5-*.jsonl"))

@@ -31,6 +31,7 @@ COMMANDS = {
     "opencode-ai": "opencode",
     "@qwen-code/qwen-code": "qwen",
     "droid": "droid",
+    "@moonshot-ai/kimi-code": "kimi",
 }
 # Node.js 22 from npm (.ci/agents/package.json's optionalDependencies), for the CLIs that ask for
 # it (Qwen Code) where the machine's own node is older.
@@ -55,7 +56,9 @@ def _folders() -> list[Path]:
 @functools.cache
 def _version(path: str) -> str:
     try:
-        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=120, check=False)
+        done = subprocess.run(
+            [path, "--version"], capture_output=True, text=True, timeout=120, check=False, env=node_22_env()
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"? ({exc})"
     found = re.search(r"\d+\.\d+\.\d+", done.stdout + done.stderr)
@@ -76,6 +79,13 @@ def node_22() -> Path | None:
         if (folder / NODE_22 / "node").exists():
             return folder / NODE_22
     return None
+
+
+def node_22_env() -> dict[str, str]:
+    """This process's environment with Node.js 22 first on PATH, where it is installed."""
+    node = node_22()
+    path = os.environ.get("PATH", "")
+    return {**os.environ, "PATH": f"{node}{os.pathsep}{path}" if node else path}
 
 
 def require(command: str) -> Path:

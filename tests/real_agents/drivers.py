@@ -9,7 +9,6 @@ docs/agents/<agent>.md says the same for a person.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -315,10 +314,8 @@ class QwenCode(Driver):
         return [str(binary), "--yolo", "--auth-type", "openai", "-m", "harness-model", prompt]
 
     def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
-        node = clis.node_22()
-        path = f"{node}{os.pathsep}{os.environ.get('PATH', '')}" if node else os.environ.get("PATH", "")
         return ws.env(
-            PATH=path,
+            PATH=clis.node_22_env()["PATH"],
             OPENAI_BASE_URL=f"{server.url}/v1",
             OPENAI_API_KEY="harness-dummy-key",
             OPENAI_MODEL="harness-model",
@@ -359,6 +356,29 @@ class Droid(Driver):
         return ws.env(FACTORY_DROID_AUTO_UPDATE_ENABLED="false", FACTORY_AIRGAP_ENABLED="1")
 
 
+class KimiCode(Driver):
+    command = "kimi"
+    agent = "kimi-code"
+    hooks_agent = "kimi"
+    hook_file = ""  # [[hooks]] in ~/.kimi-code/config.toml (TOML)
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "-p", prompt]  # -p runs in auto permission mode (--auto with it is refused)
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        # A model from the environment (Kimi Code's KIMI_MODEL_*): no login, no config file.
+        return ws.env(
+            PATH=clis.node_22_env()["PATH"],
+            KIMI_MODEL_NAME="harness-model",
+            KIMI_MODEL_API_KEY="harness-dummy-key",
+            KIMI_MODEL_PROVIDER_TYPE="kimi",
+            KIMI_MODEL_BASE_URL=f"{server.url}/v1",
+            KIMI_DISABLE_TELEMETRY="1",
+            KIMI_CODE_NO_AUTO_UPDATE="1",
+        )
+
+
 DRIVERS: dict[str, Driver] = {
-    driver.command: driver for driver in (ClaudeCode(), Codex(), Copilot(), Gemini(), OpenCode(), QwenCode(), Droid())
+    driver.command: driver
+    for driver in (ClaudeCode(), Codex(), Copilot(), Gemini(), OpenCode(), QwenCode(), Droid(), KimiCode())
 }

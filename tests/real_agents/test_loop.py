@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from lessonloop.apply.hooks.agents import AGENTS
 from tests.real_agents import clis
 from tests.real_agents.drivers import DRIVERS, Driver
 from tests.real_agents.model_server import FINAL_TEXT, ModelServer, Request
@@ -78,6 +79,8 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
         assert lessons, ws.lessonloop("lessons", "list").stdout
         words = title_words(lessons[0])
 
+        if driver.hooks_agent not in AGENTS:
+            pytest.skip(f"read and learned from; lessonloop has no hooks for {driver.command} yet (issue 64)")
         ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
         if driver.needs_trust:
             assert _will_run(ws, driver) is False, "hooks status does not say that the agent skips untrusted hooks"

@@ -15,11 +15,12 @@ from lessonloop.capture.codex import ADAPTER as CODEX
 from lessonloop.capture.copilot import ADAPTER as COPILOT
 from lessonloop.capture.droid import ADAPTER as DROID
 from lessonloop.capture.gemini import ADAPTER as GEMINI
+from lessonloop.capture.kimi_code import ADAPTER as KIMI_CODE
 from lessonloop.capture.opencode import ADAPTER as OPENCODE
 from lessonloop.capture.qwen_code import ADAPTER as QWEN_CODE
 
 # In this order discovery searches their places (and lists them in ingest's summary).
-ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE, CODEX, GEMINI, AIDER, OPENCODE, COPILOT, QWEN_CODE, DROID)
+ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE, CODEX, GEMINI, AIDER, OPENCODE, COPILOT, QWEN_CODE, DROID, KIMI_CODE)
 
 _all: tuple[Adapter, ...] = ADAPTERS  # ADAPTERS and the ones `register` added
 _by_agent = {adapter.agent: adapter for adapter in _all}
