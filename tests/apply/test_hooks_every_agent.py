@@ -1,4 +1,4 @@
-"""Issue 40's "done when", for each of Claude Code, Codex, Gemini CLI, Cursor and Copilot CLI: in a
+"""Issue 40's "done when", for each of Claude Code, Codex, Gemini CLI, Cursor, Copilot CLI and Qwen Code: in a
 git project with an empty HOME, `lessonloop hooks install --agent A --block` writes that agent's
 own hook configuration; the pre-tool command written there, run through the shell as the agent
 runs it, given that agent's pre-tool payload for a `git push` that a lesson from earlier sessions
@@ -34,6 +34,7 @@ AGENTS = {
     "gemini": (".gemini/settings.json", "BeforeTool"),
     "cursor": (".cursor/hooks.json", "preToolUse"),
     "copilot": (".github/hooks/lessonloop.json", "preToolUse"),
+    "qwen": (".qwen/settings.json", "PreToolUse"),
 }
 
 
@@ -92,7 +93,7 @@ def model_reads(agent: str, event: str, stdout: str) -> str:
         out = cursor_accepted(event, stdout)
     else:
         out = json.loads(stdout)
-    if agent in ("claude", "codex"):
+    if agent in ("claude", "codex", "qwen"):
         inner = out["hookSpecificOutput"]
         assert inner["hookEventName"] == "PreToolUse" and inner["permissionDecision"] == "deny"
         return str(inner["permissionDecisionReason"])
@@ -166,8 +167,9 @@ def test_what_a_post_tool_handler_says_reaches_each_agents_model_with_the_result
     """The co-change reminder (PostToolUse's additionalContext, history/cochange_reminder.py: the
     history wing's step after an edit) goes into the field each agent gives the model after a
     call: Codex's PostToolUse (valid
-    against its schema) and Gemini's AfterTool additionalContext, Cursor's additional_context."""
-    from lessonloop.apply.hooks.agents import codex, cursor, gemini
+    against its schema) and Gemini's AfterTool additionalContext, Cursor's additional_context, Qwen
+    Code's PostToolUse and PostToolUseFailure additionalContext."""
+    from lessonloop.apply.hooks.agents import codex, cursor, gemini, qwen
 
     said: dict[str, object] = {
         "hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": "files that change with it"}
@@ -182,3 +184,8 @@ def test_what_a_post_tool_handler_says_reaches_each_agents_model_with_the_result
     text, code = cursor.answer("postToolUse", said)
     assert code == 0 and text is not None
     assert cursor_accepted("postToolUse", text) == {"additional_context": "files that change with it"}
+    for event in ("PostToolUse", "PostToolUseFailure"):
+        text, code = qwen.answer(event, said)
+        assert code == 0 and text is not None
+        inner = json.loads(text)["hookSpecificOutput"]
+        assert inner == {"hookEventName": event, "additionalContext": "files that change with it"}

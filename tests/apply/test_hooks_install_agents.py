@@ -35,6 +35,7 @@ FILES = {
         "project": ("project", ".github/hooks/lessonloop.json"),
         "user": ("home", ".copilot/hooks/lessonloop.json"),
     },
+    "qwen": {"project": ("project", ".qwen/settings.json"), "user": ("home", ".qwen/settings.json")},
     "opencode": {  # a JavaScript plugin of lessonloop's own: tests/apply/test_hooks_opencode.py reads it
         "project": ("project", ".opencode/plugin/lessonloop.js"),
         "user": ("home", ".config/opencode/plugin/lessonloop.js"),
@@ -68,6 +69,12 @@ EXISTING = {
         ".cursor/hooks.json",
         b'{"version":1,"hooks":{"afterFileEdit":[{"command":"./format.sh"}],"stop":[{"command":"./audit.sh"}]}}',
     ),
+    "qwen": (  # Qwen Code's own `$version`, and its hooks settings (`disabled`) beside the events
+        ".qwen/settings.json",
+        b'{\n    "$version": 4,\n    "model": {"name": "qwen3-coder-plus"},\n    "hooks": {\n        "disabled": ["audit"],\n'
+        b'        "PreToolUse": [{"matcher": "write_file", "hooks": [{"name": "audit", "type": "command", '
+        b'"command": "./audit.sh", "timeout": 5}]}]\n    }\n}\n',
+    ),
     "copilot": (
         ".github/hooks/security.json",
         b'{\n  "version": 1,\n  "hooks": {"preToolUse": [{"type": "command", "bash": "./scan.sh", "timeoutSec": 5}]}\n}\n',
@@ -89,7 +96,7 @@ def machine(tmp_path: Path) -> dict[str, Any]:
     project.mkdir()
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     db = tmp_path / "data" / "lessonloop.db"
-    env = {k: v for k, v in os.environ.items() if k not in ("CODEX_HOME", "COPILOT_HOME", "LESSONLOOP_DB")}
+    env = {k: v for k, v in os.environ.items() if k not in ("CODEX_HOME", "COPILOT_HOME", "QWEN_HOME", "LESSONLOOP_DB")}
     env.update(HOME=str(home), PATH=str(bin_dir), LESSONLOOP_DB=str(db))
     return {"home": home, "bin": bin_dir, "project": project, "env": env, "db": db}
 
@@ -145,6 +152,8 @@ def expected_hooks(agent: str) -> dict[str, Any]:
             entry: dict[str, Any] = {"type": "command", "command": line, "timeout": seconds}
             if agent == "gemini":  # milliseconds, and a name for `/hooks disable`
                 entry = {"name": f"lessonloop-{event}", **entry, "timeout": seconds * 1000}
+            if agent == "qwen":  # seconds, and a name (`/hooks` disables a hook by its name)
+                entry = {"name": f"lessonloop-{event}", **entry}
             group: dict[str, Any] = {"matcher": "*"} if handler in TOOL_HANDLERS else {}
             hooks[event] = [{**group, "hooks": [entry]}]
     return hooks
@@ -153,6 +162,8 @@ def expected_hooks(agent: str) -> dict[str, Any]:
 def expected_file(agent: str) -> dict[str, Any]:
     if agent in ("cursor", "copilot"):
         return {"version": 1, "hooks": expected_hooks(agent)}
+    if agent == "qwen":  # what Qwen Code writes into a settings file without it (it leaves the file alone then)
+        return {"$version": 4, "hooks": expected_hooks(agent)}
     return {"hooks": expected_hooks(agent)}
 
 
@@ -338,7 +349,7 @@ def test_a_scope_the_agent_does_not_have_is_an_error(machine: dict[str, Any]) ->
     assert not (machine["project"] / ".cursor").exists()
 
 
-@pytest.mark.parametrize("agent", ["codex", "gemini", "cursor", "copilot"])
+@pytest.mark.parametrize("agent", ["codex", "gemini", "cursor", "copilot", "qwen"])
 def test_invalid_json_is_an_error_naming_the_file(machine: dict[str, Any], agent: str) -> None:
     path = hook_file(machine, agent)
     path.parent.mkdir(parents=True)
@@ -360,3 +371,38 @@ def test_lessonloops_entries_under_events_no_longer_installed_are_taken_out(mach
     hooks = json.loads(path.read_bytes())["hooks"]
     assert hooks[gone] == [{"command": "./log.sh"}]
     assert {event: items for event, items in hooks.items() if event != gone} == expected_hooks("cursor")
+
+
+def test_qwen_hooks_turned_off_or_an_untrusted_folder_are_said(machine: dict[str, Any]) -> None:
+    """Qwen Code runs no hook with `disableAllHooks`, and with folder trust on reads a project's
+    .qwen/settings.json only in a trusted folder (~/.qwen/trustedFolders.json): install and status
+    say so; trusting the folder as Qwen Code does makes status say they run."""
+    project, home = machine["project"], machine["home"]
+    settings = project / ".qwen" / "settings.json"
+    settings.parent.mkdir()
+    settings.write_text('{"disableAllHooks": true}\n')
+    result = ok(machine, "hooks", "install", "--agent", "qwen", "--json")
+    assert any("disableAllHooks is true" in note for note in result["notes"])
+
+    def runs_them() -> dict[str, Any]:
+        status = ok(machine, "hooks", "status", "--agent", "qwen", "--json")
+        found: dict[str, Any] = next(s for s in status["agents"][0]["scopes"] if s["scope"] == "project")
+        return dict(found["agent_runs_them"])
+
+    said = runs_them()
+    assert said["will_run"] is False and any("disableAllHooks is true" in why for why in said["why"])
+    data = json.loads(settings.read_text())
+    del data["disableAllHooks"]
+    settings.write_text(json.dumps(data))
+    assert runs_them() == {"will_run": True, "why": [], "hooks": []}  # folder trust is off by default
+    (home / ".qwen").mkdir()
+    (home / ".qwen" / "settings.json").write_text('{"security": {"folderTrust": {"enabled": true}}}')
+    said = runs_them()
+    assert said["will_run"] is False and "is not trusted" in said["why"][0] and str(project) in said["why"][0]
+    trusted = home / ".qwen" / "trustedFolders.json"
+    trusted.write_text(json.dumps({str(project): "TRUST_FOLDER"}))
+    assert runs_them()["will_run"] is True
+    trusted.write_text(json.dumps({str(project.parent): "TRUST_FOLDER", str(project): "DO_NOT_TRUST"}))
+    assert runs_them()["will_run"] is False  # the deepest rule wins
+    trusted.write_text(json.dumps({str(project / "README.md"): "TRUST_PARENT"}))
+    assert runs_them()["will_run"] is True

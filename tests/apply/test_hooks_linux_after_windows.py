@@ -31,6 +31,7 @@ EVENTS = {
     "cursor": "preToolUse",
     "copilot": "preToolUse",
     "opencode": "tool.execute.before",
+    "qwen": "PreToolUse",
 }
 COMMANDS = (
     "mcp list",

@@ -301,16 +301,23 @@ def test_agent_all_writes_every_file_and_dry_run_writes_none(db: Path, project: 
     dry = cli("lessons", "export", "--db", db, "--agent", "all", "--dry-run")
     assert dry.exit_code == 0, dry.stderr
     assert [p.name for p in project.iterdir()] == [".git"]
-    assert dry.output.count("would be written") == 8
+    assert dry.output.count("would be written") == 9
     result = cli("lessons", "export", "--db", db, "--agent", "all", "--json")
     assert result.exit_code == 0, result.stderr
     files = [entry["to"] for entry in result.json()["files"]]
-    expected = ["CLAUDE.md", "AGENTS.md", "GEMINI.md", "CONVENTIONS.md", *(p for p, _ in AGENT_FILES.values())]
+    expected = [
+        "CLAUDE.md",
+        "AGENTS.md",
+        "GEMINI.md",
+        "CONVENTIONS.md",
+        "QWEN.md",
+        *(p for p, _ in AGENT_FILES.values()),
+    ]
     assert sorted(files) == sorted(expected)
     for name in files:
         _check_lessons(_front_matter((project / name).read_text(encoding="utf-8"))[1])
     unchanged = cli("lessons", "export", "--db", db, "--agent", "all", "--dry-run")
-    assert unchanged.output.count("unchanged, already up to date") == 8
+    assert unchanged.output.count("unchanged, already up to date") == 9
     refused = cli("lessons", "export", "--db", db, "--agent", "all", "--to", "x.md")
     assert refused.exit_code == 2 and "--to names one file" in refused.stderr
 

@@ -213,3 +213,37 @@ def test_a_truncated_last_line_waits(tmp_path: Path, cut: int) -> None:
     partial.write_bytes(data[: min(end + cut, len(data) - 1)])
     db = _store(tmp_path, partial)
     assert rows(db, "SELECT count(*) FROM tool_calls") == [(2,)]
+
+
+def test_a_call_a_hook_denied_never_ran_and_is_a_refusal() -> None:
+    """Qwen Code 0.24.4 writes a PreToolUse deny as the result of the call, its reason alone, with
+    errorType execution_denied: the call never ran (not a failure of the command to learn from)."""
+    call = {
+        "message": {
+            "role": "model",
+            "parts": [{"functionCall": {"id": "c1", "name": "run_shell_command", "args": {"command": "git push"}}}],
+        }
+    }
+    denied = {
+        "message": {
+            "role": "user",
+            "parts": [
+                {
+                    "functionResponse": {
+                        "id": "c1",
+                        "name": "run_shell_command",
+                        "response": {"error": "lessonloop: a lesson says ..."},
+                    }
+                }
+            ],
+        },
+        "toolCallResult": {
+            "callId": "c1",
+            "status": "error",
+            "errorType": "execution_denied",
+            "executionStatus": "not_started",
+        },
+    }
+    batch = QwenChatParser("c").parse([_record("assistant", **call), _record("tool_result", **denied)], 1)
+    [result] = batch.tool_results
+    assert (result.ok, result.status, result.exit_code) == (False, "rejected", None)

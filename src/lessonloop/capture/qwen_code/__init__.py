@@ -23,6 +23,7 @@ class QwenCode(Adapter):
     file_formats = (FileFormat(CHAT, "a Qwen Code chat (projects/*/chats/*.jsonl)", "lines"),)
     places = "~/.qwen/projects/*/chats"
     instructions = "QWEN.md"
+    hooks = "qwen"  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:
         from lessonloop.capture.qwen_code import paths

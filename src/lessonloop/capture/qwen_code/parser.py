@@ -7,7 +7,8 @@ What each record becomes:
   call; usageMetadata -> one token row keyed (record uuid, "").
 - tool_result: each functionResponse part -> the result of its call; the record's
   toolCallResult says how the call ended (status, a shell's exit code, the output as the tool
-  showed it).
+  showed it; `errorType: execution_denied`, `executionStatus: not_started`: a PreToolUse hook
+  denied it, a refusal).
 - system: the CLI's own bookkeeping; a ui_telemetry api_response names the auth type the
   tokens that follow were counted by.
 Other record types are counted notices.
@@ -310,6 +311,8 @@ class QwenChatParser:
                 shown = section.group(1).rstrip("\n")
             if exit_code not in (None, 0) and status == "success":
                 status = "error"
+        if outcome.get("errorType") == "execution_denied" or outcome.get("executionStatus") == "not_started":
+            status = "denied"  # a PreToolUse hook (or the person) refused it: it never ran
         if status == "success":
             result = ToolResultRecord(call_id, seq, ts, ok=True, status="ok", exit_code=exit_code)
             if shown:
@@ -320,7 +323,7 @@ class QwenChatParser:
                 result.lines_added, result.lines_removed = _counted(diff)
         else:
             why = error or shown or status
-            ended = "error"
+            ended = "rejected" if status == "denied" else "error"
             if status == "cancelled":
                 ended = "rejected" if any(word in why.lower() for word in _REFUSED) else "interrupted"
             result = ToolResultRecord(call_id, seq, ts, ok=False, status=ended, exit_code=exit_code)

@@ -22,9 +22,11 @@ ends a turn (Stop, with the events.jsonl to ingest). Cursor: a first table from 
 (docs/agents/cursor.md).
 OpenCode 1.18.33 has no command hooks: lessonloop's own plugin runs the command (agents/opencode.py);
 `session.start` is lessonloop's name for a session's first `chat.message`.
+Qwen Code 0.24.4 (a Gemini CLI fork) has Claude Code's events and payloads under its own tool names,
+checked end to end with the real CLI (agents/qwen.py): a headless run ends with Stop only.
 """
 
-AGENTS = ("claude", "codex", "gemini", "cursor", "copilot", "opencode")
+AGENTS = ("claude", "codex", "gemini", "cursor", "copilot", "opencode", "qwen")
 
 HOOK_EVENTS: dict[str, dict[str, str]] = {
     "claude": {
@@ -70,6 +72,15 @@ HOOK_EVENTS: dict[str, dict[str, str]] = {
         "postToolUseFailure": "PostToolUseFailure",
         "agentStop": "Stop",
         "sessionEnd": "SessionEnd",
+    },
+    "qwen": {
+        "SessionStart": "SessionStart",
+        "UserPromptSubmit": "UserPromptSubmit",
+        "PreToolUse": "PreToolUse",
+        "PostToolUse": "PostToolUse",
+        "PostToolUseFailure": "PostToolUseFailure",
+        "Stop": "Stop",
+        "SessionEnd": "SessionEnd",
     },
     "opencode": {  # lessonloop's plugin (install/opencode_plugin.js) calls these: agents/opencode.py
         "session.start": "SessionStart",
