@@ -1,8 +1,6 @@
 """No file of an agent lessonloop does not read is stored as another agent's session (issue 64,
 item 4). Real files the agents wrote against the harness's model server (tests/data/other_agents/):
 
-- Continue CLI 1.5.47's session (an indented JSON document) was read line by line as Claude Code's:
-  151 problems;
 - Cline 3.0.65's `<id>.messages.json` was read as a Gemini CLI chat: a session of 0 messages;
 
 Each is now named "not a transcript of any agent lessonloop knows", counted among the files not
@@ -11,7 +9,9 @@ agent lessonloop reads that holds no session (Claude Code's summaries only) stay
 before. Two agents' files were misread before their readers existed and are read as their own
 now: a Qwen Code chat (taken for Claude Code's) and a Factory Droid session (read as a Codex
 rollout: 0 sessions, two notices, the file kept as read). Kimi Code's wire log was told apart by
-sniffing before its reader, and is read now (tests/capture/test_kimi_code_adapter.py).
+sniffing before its reader, and is read now (tests/capture/test_kimi_code_adapter.py); a Continue
+CLI session (an indented JSON document), read line by line as Claude Code's before (151
+problems), is read by its own reader (tests/capture/test_continue_adapter.py).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from tests.capture.test_gemini_adapter import ingest
 
 OTHERS = Path(__file__).parent.parent / "data" / "other_agents"
 FILES = {
-    "continue-1.5.47.json": "unknown-no-session",
     "cline-3.0.65.messages.json": "unknown-no-session",
     "cline-3.0.65.json": "unknown-no-session",
 }

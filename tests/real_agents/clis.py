@@ -32,6 +32,7 @@ COMMANDS = {
     "@qwen-code/qwen-code": "qwen",
     "droid": "droid",
     "@moonshot-ai/kimi-code": "kimi",
+    "@continuedev/cli": "cn",
 }
 # Node.js 22 from npm (.ci/agents/package.json's optionalDependencies), for the CLIs that ask for
 # it (Qwen Code) where the machine's own node is older.

@@ -56,6 +56,8 @@ class Driver:
     # give the model context before it chooses a call (the session's start, the prompt).
     hook_file = ""
     context_events: tuple[str, ...] = ()
+    # The rules file the agent reads, for an agent that runs no hooks (`lessons export --agent`).
+    rules_agent = ""
 
     def trust(self, ws: Workspace) -> None:
         """The step the agent asks of a person before it runs the project's hooks (none here)."""
@@ -378,7 +380,42 @@ class KimiCode(Driver):
         )
 
 
+class ContinueCli(Driver):
+    command = "cn"
+    agent = "continue"
+    hooks_agent = ""  # Continue CLI 1.5.47 loads hooks but never runs them (docs/agents/continue.md)
+    rules_agent = "continue"  # it reads AGENTS.md
+
+    _config = Path()
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        path = self._config = ws.home / ".continue" / "config.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            "name: Harness\nversion: 1.0.0\nschema: v1\nmodels:\n  - name: Harness\n    provider: openai\n"
+            f"    model: harness-model\n    apiBase: {server.url}/v1\n    apiKey: harness-dummy-key\n"
+            "    roles:\n      - chat\n",
+            encoding="utf-8",
+        )
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "--config", str(self._config), "--auto", "-p", prompt]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        return ws.env(CONTINUE_METRICS_ENABLED="0", CONTINUE_CLI_ENABLE_TELEMETRY="0")
+
+
 DRIVERS: dict[str, Driver] = {
     driver.command: driver
-    for driver in (ClaudeCode(), Codex(), Copilot(), Gemini(), OpenCode(), QwenCode(), Droid(), KimiCode())
+    for driver in (
+        ClaudeCode(),
+        Codex(),
+        Copilot(),
+        Gemini(),
+        OpenCode(),
+        QwenCode(),
+        Droid(),
+        KimiCode(),
+        ContinueCli(),
+    )
 }

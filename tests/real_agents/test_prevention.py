@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from lessonloop.apply.hooks.agents import AGENTS
 from tests.real_agents import clis
 from tests.real_agents.drivers import DRIVERS, Driver
 from tests.real_agents.model_server import ModelServer, Script
@@ -45,6 +46,12 @@ def _learned_then_hooked(
     """Two sessions whose `git push` failed, read and learned from; lessonloop's hooks installed
     (only those around a call, with `call_hooks_only`) and trusted; git's runs logged from now on.
     Returns the lessons about `git push`."""
+    if not driver.hooks_agent:
+        pytest.skip(
+            f"{driver.command} runs no hooks: no call can be stopped (its lessons go by its rules file, test_loop)"
+        )
+    if driver.hooks_agent not in AGENTS:
+        pytest.skip(f"lessonloop has no hooks for {driver.command} yet (issue 64)")
     driver.setup(ws, server)
     for branch in ("cart", "checkout"):
         push_session(driver, ws, server, branch)

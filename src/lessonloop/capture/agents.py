@@ -12,6 +12,7 @@ from lessonloop.capture.adapters import Adapter
 from lessonloop.capture.aider import ADAPTER as AIDER
 from lessonloop.capture.claude_code import ADAPTER as CLAUDE_CODE
 from lessonloop.capture.codex import ADAPTER as CODEX
+from lessonloop.capture.continue_cli import ADAPTER as CONTINUE
 from lessonloop.capture.copilot import ADAPTER as COPILOT
 from lessonloop.capture.droid import ADAPTER as DROID
 from lessonloop.capture.gemini import ADAPTER as GEMINI
@@ -20,7 +21,18 @@ from lessonloop.capture.opencode import ADAPTER as OPENCODE
 from lessonloop.capture.qwen_code import ADAPTER as QWEN_CODE
 
 # In this order discovery searches their places (and lists them in ingest's summary).
-ADAPTERS: tuple[Adapter, ...] = (CLAUDE_CODE, CODEX, GEMINI, AIDER, OPENCODE, COPILOT, QWEN_CODE, DROID, KIMI_CODE)
+ADAPTERS: tuple[Adapter, ...] = (
+    CLAUDE_CODE,
+    CODEX,
+    GEMINI,
+    AIDER,
+    OPENCODE,
+    COPILOT,
+    QWEN_CODE,
+    DROID,
+    KIMI_CODE,
+    CONTINUE,
+)
 
 _all: tuple[Adapter, ...] = ADAPTERS  # ADAPTERS and the ones `register` added
 _by_agent = {adapter.agent: adapter for adapter in _all}
