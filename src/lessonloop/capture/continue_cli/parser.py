@@ -156,9 +156,10 @@ class _Reader:
         self.batch.messages.append(MessageRecord(self.sid, uuid, None, seq, self.started, role, kind, body))
 
     def _call(self, call: dict[str, Any], state: dict[str, Any] | None, uuid: str, seq: int) -> None:
-        function = call.get("function") if isinstance(call.get("function"), dict) else {}
-        name = function.get("name") if isinstance(function.get("name"), str) else "?"
-        call_id = call.get("id") if isinstance(call.get("id"), str) else f"{uuid}:{seq}"
+        given = call.get("function")
+        function: dict[str, Any] = given if isinstance(given, dict) else {}
+        name = _text(function.get("name")) or "?"
+        call_id = _text(call.get("id")) or f"{uuid}:{seq}"
         args: Any = state.get("parsedArgs") if state is not None else None
         if args is None and isinstance(function.get("arguments"), str):
             try:
@@ -214,7 +215,7 @@ class _Reader:
         output = token_count(usage.get("completion_tokens"))
         done = usage.get("completion_tokens_details")
         reasoning = token_count(done.get("reasoning_tokens")) if isinstance(done, dict) else 0
-        model = usage.get("model") if isinstance(usage.get("model"), str) and usage.get("model") else "unknown"
+        model = _text(usage.get("model")) or "unknown"
         self.model = self.model or (model if model != "unknown" else None)
         self.batch.usage[(uuid, "")] = TokenUsageRecord(
             message_id=uuid,
@@ -237,6 +238,10 @@ class _Reader:
             done = self.redacted[key] = redact(text, scope)
         self.batch.redactions += done[1]
         return done[0]
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _content_text(content: Any) -> str:
