@@ -343,11 +343,12 @@ def test_paths_name_their_agents_and_forms() -> None:
     assert for_agent("cursor") is for_path("proj/.cursor/rules/other.mdc") is for_path("x.mdc")
     # Copilot CLI is read (capture/copilot): its entry is built from the registry, equal each time.
     assert for_agent("copilot") == for_path(".github/copilot-instructions.md") == for_path("a/b.instructions.md")
-    assert for_agent("cline") is for_path(".clinerules") is for_path(".clinerules/more.md")
+    # Cline is read too (capture/cline), its entry built from the registry with Cline's form.
+    assert for_agent("cline") == for_path(".clinerules") == for_path(".clinerules/more.md")
     assert for_agent("windsurf") is for_path(".windsurf/rules/lessonloop.md")
     assert for_path("lessonloop.md") is None and for_path(".github/README.md") is None
     assert rules_form(".cursor/rules/lessonloop.mdc").kind == "cursor"
     assert rules_form("a/.windsurf/rules/x.md").kind == "windsurf" and rules_form(".clinerules/x.md").kind == "markdown"
-    delivery_only = [agent for agent in AGENT_FILES if agent != "copilot"]
+    delivery_only = [agent for agent in AGENT_FILES if agent not in ("copilot", "cline")]
     assert not any(for_agent(agent).reads_transcripts for agent in delivery_only)  # type: ignore[union-attr]
     assert for_agent("copilot").reads_transcripts  # type: ignore[union-attr]

@@ -78,6 +78,7 @@ def test_copilot_is_the_sixth_agent_read_and_qwen_code_the_seventh() -> None:
         "droid",
         "kimi-code",
         "continue",
+        "cline",
     ]
     assert agents.by_agent("copilot") is ADAPTER and agents.for_format("copilot-events") is ADAPTER
     assert ADAPTER.formats == {"copilot-events": "lines"}

@@ -1,17 +1,18 @@
 """No file of an agent lessonloop does not read is stored as another agent's session (issue 64,
-item 4). Real files the agents wrote against the harness's model server (tests/data/other_agents/):
+item 4). Each agent added in issue 64 had its real files misread before its reader existed:
 
-- Cline 3.0.65's `<id>.messages.json` was read as a Gemini CLI chat: a session of 0 messages;
+- a Qwen Code chat was taken for a Claude Code transcript (the same envelope): 0 prompts, 0 calls;
+- a Factory Droid session was read as a Codex rollout: 0 sessions, two notices, kept as read;
+- a Continue CLI session (an indented JSON document) was read line by line as Claude Code's:
+  151 problems;
+- a Cline session's messages were read as a Gemini CLI chat: a session of 0 messages;
+- a Kimi Code wire log was told apart by sniffing already.
 
-Each is now named "not a transcript of any agent lessonloop knows", counted among the files not
-read, and nothing of it is stored, so a later lessonloop with its reader reads it. A file of an
-agent lessonloop reads that holds no session (Claude Code's summaries only) stays read, as
-before. Two agents' files were misread before their readers existed and are read as their own
-now: a Qwen Code chat (taken for Claude Code's) and a Factory Droid session (read as a Codex
-rollout: 0 sessions, two notices, the file kept as read). Kimi Code's wire log was told apart by
-sniffing before its reader, and is read now (tests/capture/test_kimi_code_adapter.py); a Continue
-CLI session (an indented JSON document), read line by line as Claude Code's before (151
-problems), is read by its own reader (tests/capture/test_continue_adapter.py).
+Each is tested here as it was then (its reader taken out of the registry, in this process) and as
+it is now: then, it is named "not a transcript of any agent lessonloop knows", counted among the
+files not read, and nothing of it is stored, so that a later lessonloop with its reader reads it;
+now, its own reader reads it. A file of an agent lessonloop reads that holds no session (Claude
+Code's summaries only) stays read, as before.
 """
 
 from __future__ import annotations
@@ -19,35 +20,23 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.capture.test_gemini_adapter import ingest
+from lessonloop.capture import agents
+from tests.conftest import cli
 
-OTHERS = Path(__file__).parent.parent / "data" / "other_agents"
+DATA = Path(__file__).parent.parent / "data"
+# agent -> (a real file of it, what it was taken for before its reader: its format's name)
 FILES = {
-    "cline-3.0.65.messages.json": "unknown-no-session",
-    "cline-3.0.65.json": "unknown-no-session",
+    "qwen-code": (DATA / "qwen_code_0_24_4" / "push.jsonl", "unknown-no-session"),
+    "droid": (next(DATA.glob("droid_0_215_0/**/56c237b5-*.jsonl")), "unknown-no-session"),
+    "continue": (next(DATA.glob("continue_1_5_47/**/0001ce3e-*.json")), "unknown-no-session"),
+    "cline": (next(DATA.glob("cline_3_0_65/**/*.messages.json")), "unknown-no-session"),
+    "kimi-code": (next(DATA.glob("kimi_code_2_1_0/**/session_6a310958-*/agents/main/wire.jsonl")), "unknown"),
 }
-QWEN = Path(__file__).parent.parent / "data" / "qwen_code_0_24_4" / "push.jsonl"
-DROID = next((Path(__file__).parent.parent / "data" / "droid_0_215_0").rglob("56c237b5-*.jsonl"))
-
-
-def _not_read(db: Path, path: Path) -> Any:
-    """`ingest --json PATH` on a file it does not read: exit 1 (nothing could be read), the report."""
-    done = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "ingest", "--db", str(db), "--no-progress", "--json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 1, done.stderr
-    return json.loads(done.stdout)
 
 
 def _count(db: Path, sql: str) -> int:
@@ -58,24 +47,49 @@ def _count(db: Path, sql: str) -> int:
         conn.close()
 
 
-@pytest.mark.parametrize("name", sorted(FILES))
-def test_another_agents_file_is_named_and_not_stored(tmp_path: Path, name: str) -> None:
+def _ingest(db: Path, path: Path) -> tuple[int, Any]:
+    result = cli("ingest", "--db", db, "--no-progress", "--json", path)
+    return result.exit_code, json.loads(result.output)
+
+
+@pytest.fixture
+def alone(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """The agent's file copied alone into a folder of no agent's (sniffed, not claimed by its path)."""
+    source = FILES[request.param][0]
     folder = tmp_path / "files"
     folder.mkdir()
-    shutil.copy(OTHERS / name, folder / name)
-    db = tmp_path / "s.db"
-    report = _not_read(db, folder / name)
-    assert report["files"]["read"] == 0
-    assert report["files"]["other_format"] == 1
-    [other] = report["other_formats"]
-    assert other["format"] == FILES[name]
-    assert other["detail"].startswith("not a transcript of any agent lessonloop knows")
-    assert report["problems"] == [] and report["notices"] == []
-    for table in ("sessions", "messages", "tool_calls", "source_files", "ingest_problems"):
-        assert _count(db, f"SELECT count(*) FROM {table}") == 0, table
-    # sniffed again on the next run: still not read, still nothing stored
-    again = _not_read(db, folder / name)
-    assert again["files"]["other_format"] == 1 and _count(db, "SELECT count(*) FROM source_files") == 0
+    shutil.copy(source, folder / source.name)
+    return folder / source.name
+
+
+@pytest.mark.parametrize("alone", sorted(FILES), indirect=True)
+def test_before_its_reader_it_is_named_and_not_stored(
+    tmp_path: Path, alone: Path, request: pytest.FixtureRequest
+) -> None:
+    agent = request.node.callspec.params["alone"]
+    adapter = agents.by_agent(agent)
+    assert adapter is not None
+    agents.unregister(adapter)
+    try:
+        db = tmp_path / "s.db"
+        code, report = _ingest(db, alone)
+        assert code == 1  # nothing could be read
+        assert report["files"]["read"] == 0 and report["files"]["other_format"] == 1
+        [other] = report["other_formats"]
+        assert other["format"] == FILES[agent][1]
+        assert other["detail"].startswith("not a transcript of any agent lessonloop knows")
+        assert report["problems"] == [] and report["notices"] == []
+        for table in ("sessions", "messages", "tool_calls", "source_files", "ingest_problems"):
+            assert _count(db, f"SELECT count(*) FROM {table}") == 0, table
+        again = _ingest(db, alone)[1]  # sniffed again on the next run: still nothing stored
+        assert again["files"]["other_format"] == 1 and _count(db, "SELECT count(*) FROM source_files") == 0
+    finally:
+        agents._reset((*agents.adapters(), adapter))
+    # with its reader: read as its own
+    code, report = _ingest(db, alone)
+    assert code == 0 and report["files"]["read"] == 1
+    assert _count(db, f"SELECT count(*) FROM sessions WHERE agent = '{agent}'") == 1
+    assert _count(db, "SELECT count(*) FROM tool_calls") == 2
 
 
 def test_a_file_of_known_records_without_a_session_stays_read(tmp_path: Path) -> None:
@@ -83,36 +97,20 @@ def test_a_file_of_known_records_without_a_session_stays_read(tmp_path: Path) ->
     path = tmp_path / "summaries.jsonl"
     path.write_text(json.dumps({"type": "summary", "summary": "Fix the parser", "leafUuid": "u1"}) + "\n")
     db = tmp_path / "s.db"
-    report = ingest(db, path)
+    _, report = _ingest(db, path)
     assert report["files"]["read"] == 1 and report["files"]["other_format"] == 0
     assert _count(db, "SELECT count(*) FROM source_files") == 1
-
-
-def test_a_qwen_code_chat_is_read_as_its_own(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
-    report = ingest(db, QWEN)
-    assert report["files"]["read"] == 1
-    assert _count(db, "SELECT count(*) FROM sessions WHERE agent = 'qwen-code'") == 1
-    assert _count(db, "SELECT count(*) FROM tool_calls") == 2
-
-
-def test_a_droid_session_is_read_as_its_own(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
-    report = ingest(db, DROID)
-    assert report["files"]["read"] == 1
-    assert _count(db, "SELECT count(*) FROM sessions WHERE agent = 'droid'") == 1
-    assert _count(db, "SELECT count(*) FROM tool_calls") == 2
 
 
 def test_a_file_read_before_is_never_dropped(tmp_path: Path) -> None:
     """A transcript stored before keeps what it stored even when what is appended is all foreign."""
     path = tmp_path / "chat.jsonl"
-    shutil.copy(QWEN, path)
+    shutil.copy(FILES["qwen-code"][0], path)
     db = tmp_path / "s.db"
-    ingest(db, path)
+    _ingest(db, path)
     with path.open("a") as handle:
         handle.write('{"type": "checkpoint", "sessionId": "d557117b", "uuid": "x"}\n{"broken": \n')
-    report = ingest(db, path)
+    _, report = _ingest(db, path)
     assert report["files"]["other_format"] == 0
     assert _count(db, "SELECT count(*) FROM tool_calls") == 2
     assert _count(db, "SELECT count(*) FROM source_files") == 1

@@ -405,6 +405,47 @@ class ContinueCli(Driver):
         return ws.env(CONTINUE_METRICS_ENABLED="0", CONTINUE_CLI_ENABLE_TELEMETRY="0")
 
 
+class Cline(Driver):
+    command = "cline"
+    agent = "cline"
+    hooks_agent = ""  # its PreToolUse hook can cancel the whole task only (docs/agents/cline.md)
+    rules_agent = "cline"  # .clinerules/
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        """What `cline auth -p openai-compatible -b URL` writes, and no telemetry or updates."""
+        folder = ws.home / ".cline" / "data" / "settings"
+        folder.mkdir(parents=True, exist_ok=True)
+        provider = {
+            "provider": "openai-compatible",
+            "apiKey": "harness-dummy-key",
+            "model": "harness-model",
+            "baseUrl": f"{server.url}/v1",
+        }
+        providers = {
+            "version": 1,
+            "lastUsedProvider": "openai-compatible",
+            "modes": {},
+            "providers": {
+                "openai-compatible": {
+                    "settings": provider,
+                    "updatedAt": "2026-01-01T00:00:00.000Z",
+                    "tokenSource": "manual",
+                }
+            },
+        }
+        (folder / "providers.json").write_text(json.dumps(providers, indent=2), encoding="utf-8")
+        settings = {"telemetryOptOut": True, "autoUpdateEnabled": False}
+        (folder / "global-settings.json").write_text(json.dumps(settings), encoding="utf-8")
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "--auto-approve", "true", prompt]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        # local: the session runs in this process (the default starts a daemon on a fixed port
+        # that outlives the run and takes the next runs in)
+        return ws.env(CLINE_NO_AUTO_UPDATE="1", CLINE_SESSION_BACKEND_MODE="local")
+
+
 DRIVERS: dict[str, Driver] = {
     driver.command: driver
     for driver in (
@@ -417,5 +458,6 @@ DRIVERS: dict[str, Driver] = {
         Droid(),
         KimiCode(),
         ContinueCli(),
+        Cline(),
     )
 }

@@ -35,7 +35,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 # The shell tools of the agents, by the name each offers the model, most specific first.
-SHELL_TOOLS = ("Bash", "Execute", "run_shell_command", "exec_command", "shell", "shell_command", "bash", "local_shell")
+SHELL_TOOLS = (
+    "Bash", "Execute", "run_shell_command", "exec_command", "shell", "shell_command", "bash", "local_shell",
+    "run_commands",
+)  # fmt: skip
 FINAL_TEXT = "Done: the branch is pushed."
 SIDE_TEXT = "ok"
 
@@ -219,6 +222,8 @@ def shell_args(schema: dict[str, Any], command: str) -> dict[str, Any]:
     `command` or `cmd`, or an argv array), and a plain value for any other required parameter."""
     props = (schema or {}).get("properties") or {}
     args: dict[str, Any] = {}
+    if "commands" in props and "command" not in props:  # Cline's run_commands: a list of command lines
+        return {"commands": [command]}
     key = "command" if "command" in props else "cmd" if "cmd" in props else "command"
     kind = str((props.get(key) or {}).get("type", "string")).lower()
     args[key] = ["bash", "-lc", command] if kind == "array" else command

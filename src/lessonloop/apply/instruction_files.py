@@ -16,7 +16,7 @@ its path, so `--to` another path of the same kind (a Copilot `*.instructions.md`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from lessonloop.capture import agents
@@ -100,8 +100,15 @@ def instruction_files() -> tuple[InstructionFile, ...]:
         if adapter.instructions is not None:
             readers.setdefault(adapter.instructions, []).append(adapter.agent)
             hints[adapter.instructions] = hints.get(adapter.instructions) or adapter.instructions_hint
-    read = tuple(InstructionFile(tuple(agent_ids), name, hints[name]) for name, agent_ids in readers.items())
-    return read + DELIVERY_ONLY
+    # A rules file of DELIVERY_ONLY's whose agent lessonloop now reads too (Cline) keeps its form.
+    delivery = {file.name: file for file in DELIVERY_ONLY}
+    read = tuple(
+        replace(delivery[name], agents=tuple(agent_ids), hint=hints[name], reads_transcripts=True)
+        if name in delivery
+        else InstructionFile(tuple(agent_ids), name, hints[name])
+        for name, agent_ids in readers.items()
+    )
+    return read + tuple(file for file in DELIVERY_ONLY if file.name not in readers)
 
 
 def for_agent(agent: str) -> InstructionFile | None:

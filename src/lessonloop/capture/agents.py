@@ -11,6 +11,7 @@ from __future__ import annotations
 from lessonloop.capture.adapters import Adapter
 from lessonloop.capture.aider import ADAPTER as AIDER
 from lessonloop.capture.claude_code import ADAPTER as CLAUDE_CODE
+from lessonloop.capture.cline import ADAPTER as CLINE
 from lessonloop.capture.codex import ADAPTER as CODEX
 from lessonloop.capture.continue_cli import ADAPTER as CONTINUE
 from lessonloop.capture.copilot import ADAPTER as COPILOT
@@ -32,6 +33,7 @@ ADAPTERS: tuple[Adapter, ...] = (
     DROID,
     KIMI_CODE,
     CONTINUE,
+    CLINE,
 )
 
 _all: tuple[Adapter, ...] = ADAPTERS  # ADAPTERS and the ones `register` added

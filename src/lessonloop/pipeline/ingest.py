@@ -1029,8 +1029,11 @@ def _store_parsed(
 
 
 def _holds_a_session(batch: Batch) -> bool:
-    """Whether a batch holds what a session is made of: a message, a call, a result, tokens."""
-    return bool(batch.messages or batch.tool_calls or batch.tool_results or batch.usage)
+    """Whether a batch holds what a session is made of: a message (not the system's alone), a call,
+    a result, tokens."""
+    return bool(batch.tool_calls or batch.tool_results or batch.usage) or any(
+        message.role != "system" for message in batch.messages
+    )
 
 
 def _unknown_records(problems: Iterable[Problem]) -> bool:
