@@ -13,11 +13,18 @@ from lessonloop.core.quick_hash import blake2b_hex
 DISCOVERY_ENV = (
     "AIDER_CHAT_HISTORY_FILE",
     "CLAUDE_CONFIG_DIR",
+    "CLINE_DATA_DIR",
+    "CLINE_DIR",
+    "CLINE_SESSION_DATA_DIR",
     "CODEX_HOME",
+    "CONTINUE_GLOBAL_DIR",
     "COPILOT_HOME",
     "GEMINI_CLI_HOME",
     "HOME",
+    "KIMI_CODE_HOME",
     "OPENCODE_DB",
+    "QWEN_HOME",
+    "QWEN_RUNTIME_DIR",
     "XDG_DATA_HOME",
 )
 

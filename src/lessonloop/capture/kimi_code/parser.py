@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from lessonloop.capture.adapters import PendingCall
@@ -318,8 +319,6 @@ def _time(value: Any) -> str | None:
     """A wire record's `time` (milliseconds since the epoch) as a timestamp."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    from datetime import UTC, datetime
-
     try:
         return normalize_timestamp(datetime.fromtimestamp(value / 1000, UTC).isoformat())
     except (OverflowError, OSError, ValueError):

@@ -20,7 +20,8 @@ _NOT_CHATS = (".ledger.jsonl",)
 def runtime_folders(environ: Mapping[str, str], home: str) -> list[str]:
     """Qwen Code's runtime folder and, when a variable moves it, the default one too (chats
     written before the variable was set stay there)."""
-    folders = [os.path.expanduser(environ[name]) for name in ("QWEN_RUNTIME_DIR", "QWEN_HOME") if environ.get(name)]
+    given = (environ.get("QWEN_RUNTIME_DIR"), environ.get("QWEN_HOME"))
+    folders = [os.path.expanduser(folder) for folder in given if folder]
     folders.append(os.path.join(home, ".qwen"))
     return list(dict.fromkeys(os.path.abspath(folder) for folder in folders))
 
