@@ -1,6 +1,6 @@
-"""Issue 40's "done when", for each of Claude Code, Codex, Gemini CLI, Cursor, Copilot CLI and Qwen Code: in a
-git project with an empty HOME, `lessonloop hooks install --agent A --block` writes that agent's
-own hook configuration; the pre-tool command written there, run through the shell as the agent
+"""Issue 40's "done when", for each of Claude Code, Codex, Gemini CLI, Cursor, Copilot CLI, Qwen Code, Factory
+Droid and Kimi Code: in a git project with an empty HOME, `lessonloop hooks install --agent A --block` writes
+that agent's own hook configuration (Kimi Code's in HOME: it has no project file for hooks); the pre-tool command written there, run through the shell as the agent
 runs it, given that agent's pre-tool payload for a `git push` that a lesson from earlier sessions
 covers, exits 0 and prints what the agent accepts (Codex: valid against its published output
 schema), the lesson in the field that reaches the model (the reason of a deny); on a corrupt store
@@ -35,6 +35,8 @@ AGENTS = {
     "cursor": (".cursor/hooks.json", "preToolUse"),
     "copilot": (".github/hooks/lessonloop.json", "preToolUse"),
     "qwen": (".qwen/settings.json", "PreToolUse"),
+    "droid": (".factory/settings.json", "PreToolUse"),
+    "kimi": ("~/.kimi-code/config.toml", "PreToolUse"),  # in HOME (TOML)
 }
 
 
@@ -77,7 +79,12 @@ def installed_command(config: Path, event: str) -> str:
         elif isinstance(node, str) and MARKER in node and event in shlex.split(node)[-3:]:
             found.append(node)
 
-    walk(json.loads(config.read_text()))
+    if config.suffix == ".toml":
+        import tomllib
+
+        walk(tomllib.loads(config.read_text()))
+    else:
+        walk(json.loads(config.read_text()))
     assert len(found) == 1, (event, found)
     return found[0]
 
@@ -93,7 +100,7 @@ def model_reads(agent: str, event: str, stdout: str) -> str:
         out = cursor_accepted(event, stdout)
     else:
         out = json.loads(stdout)
-    if agent in ("claude", "codex", "qwen"):
+    if agent in ("claude", "codex", "qwen", "droid", "kimi"):
         inner = out["hookSpecificOutput"]
         assert inner["hookEventName"] == "PreToolUse" and inner["permissionDecision"] == "deny"
         return str(inner["permissionDecisionReason"])
@@ -136,9 +143,9 @@ def _installed_hook_answers(
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     file, event = AGENTS[agent]
-    config = project / file
+    config = home / file[2:] if file.startswith("~/") else project / file
     assert config.is_file(), (agent, sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()))
-    assert not any(home.iterdir()) or agent == "claude"  # a project's install leaves HOME alone
+    assert not any(home.iterdir()) or agent in ("claude", "kimi")  # a project's install leaves HOME alone
     command = installed_command(config, event)
 
     certain_push_lesson(project, db)  # lessons from earlier sessions cover `git push`
@@ -168,8 +175,9 @@ def test_what_a_post_tool_handler_says_reaches_each_agents_model_with_the_result
     history wing's step after an edit) goes into the field each agent gives the model after a
     call: Codex's PostToolUse (valid
     against its schema) and Gemini's AfterTool additionalContext, Cursor's additional_context, Qwen
-    Code's PostToolUse and PostToolUseFailure additionalContext."""
-    from lessonloop.apply.hooks.agents import codex, cursor, gemini, qwen
+    Code's PostToolUse and PostToolUseFailure additionalContext, Droid's PostToolUse additionalContext
+    (Kimi Code reads no answer after a call)."""
+    from lessonloop.apply.hooks.agents import codex, cursor, droid, gemini, kimi, qwen
 
     said: dict[str, object] = {
         "hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": "files that change with it"}
@@ -189,3 +197,10 @@ def test_what_a_post_tool_handler_says_reaches_each_agents_model_with_the_result
         assert code == 0 and text is not None
         inner = json.loads(text)["hookSpecificOutput"]
         assert inner == {"hookEventName": event, "additionalContext": "files that change with it"}
+    text, code = droid.answer("PostToolUse", said)
+    assert code == 0 and text is not None
+    assert json.loads(text)["hookSpecificOutput"] == {
+        "hookEventName": "PostToolUse",
+        "additionalContext": "files that change with it",
+    }
+    assert kimi.answer("PostToolUse", said) == (None, 0)

@@ -36,13 +36,17 @@ FILES = {
         "user": ("home", ".copilot/hooks/lessonloop.json"),
     },
     "qwen": {"project": ("project", ".qwen/settings.json"), "user": ("home", ".qwen/settings.json")},
+    "droid": {"project": ("project", ".factory/settings.json"), "user": ("home", ".factory/settings.json")},
+    "kimi": {"user": ("home", ".kimi-code/config.toml")},  # TOML, the user's only: test_kimi_* below
     "opencode": {  # a JavaScript plugin of lessonloop's own: tests/apply/test_hooks_opencode.py reads it
         "project": ("project", ".opencode/plugin/lessonloop.js"),
         "user": ("home", ".config/opencode/plugin/lessonloop.js"),
     },
 }
-# The agents whose hook file is JSON (OpenCode's is a plugin: tests/apply/test_hooks_opencode.py).
-JSON_AGENTS = tuple(agent for agent in AGENTS if agent != "opencode")
+# The agents whose hook file is JSON (OpenCode's is a plugin: tests/apply/test_hooks_opencode.py;
+# Kimi Code's a config.toml in HOME: the test_kimi_* tests here).
+JSON_AGENTS = tuple(agent for agent in AGENTS if agent not in ("opencode", "kimi"))
+PROJECT_AGENTS = tuple(agent for agent in AGENTS if agent != "kimi")
 
 # A file of the agent's that another tool wrote first, in an unusual style, with hooks of its own.
 EXISTING = {
@@ -75,6 +79,11 @@ EXISTING = {
         b'        "PreToolUse": [{"matcher": "write_file", "hooks": [{"name": "audit", "type": "command", '
         b'"command": "./audit.sh", "timeout": 5}]}]\n    }\n}\n',
     ),
+    "droid": (  # Droid's own `hooksDisabled` beside the events, its other settings
+        ".factory/settings.json",
+        b'{\n  "model": "custom:Harness-0",\n  "hooks": {\n    "hooksDisabled": false,\n    "PostToolUse": [{"matcher": '
+        b'"Create|Edit", "hooks": [{"type": "command", "command": "./format.sh", "timeout": 5}]}]\n  }\n}\n',
+    ),
     "copilot": (
         ".github/hooks/security.json",
         b'{\n  "version": 1,\n  "hooks": {"preToolUse": [{"type": "command", "bash": "./scan.sh", "timeoutSec": 5}]}\n}\n',
@@ -96,7 +105,12 @@ def machine(tmp_path: Path) -> dict[str, Any]:
     project.mkdir()
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     db = tmp_path / "data" / "lessonloop.db"
-    env = {k: v for k, v in os.environ.items() if k not in ("CODEX_HOME", "COPILOT_HOME", "QWEN_HOME", "LESSONLOOP_DB")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in ("CODEX_HOME", "COPILOT_HOME", "QWEN_HOME", "KIMI_CODE_HOME", "FACTORY_HOME_OVERRIDE", "LESSONLOOP_DB")
+    }
     env.update(HOME=str(home), PATH=str(bin_dir), LESSONLOOP_DB=str(db))
     return {"home": home, "bin": bin_dir, "project": project, "env": env, "db": db}
 
@@ -121,7 +135,7 @@ def ok(machine: dict[str, Any], *args: str) -> Any:
 
 
 def hook_file(machine: dict[str, Any], agent: str, scope: str = "project") -> Path:
-    where, inside = FILES[agent][scope]
+    where, inside = FILES[agent].get(scope) or next(iter(FILES[agent].values()))  # Kimi Code: the user's only
     base: Path = machine["project"] if where == "project" else machine["home"]
     return base / inside
 
@@ -226,7 +240,10 @@ def test_install_again_changes_nothing_and_uninstall_gives_every_byte_back(machi
         first = json.loads(original)
         assert list(data)[: len(first)] == list(first)
         for event, items in first["hooks"].items():
-            assert data["hooks"][event][: len(items)] == items
+            if isinstance(items, list):  # (Droid's hooksDisabled beside the events)
+                assert data["hooks"][event][: len(items)] == items
+            else:
+                assert data["hooks"][event] == items
         assert existing.with_name(existing.name + ".lessonloop-backup").read_bytes() == original
     else:  # Copilot CLI: lessonloop's own file beside the other tool's, which is left alone
         assert existing.read_bytes() == original and data == expected_file(agent)
@@ -288,7 +305,7 @@ def test_without_agent_every_agent_found_is_installed_and_named(machine: dict[st
     assert not (machine["project"] / ".codex").exists() and not (machine["project"] / ".gemini").exists()
 
 
-@pytest.mark.parametrize("agent", AGENTS)
+@pytest.mark.parametrize("agent", PROJECT_AGENTS)
 def test_status_json_shows_each_agents_hooks(machine: dict[str, Any], agent: str) -> None:
     make_store(machine["db"])
     ok(machine, "hooks", "install", "--agent", agent, "--ask")
@@ -349,7 +366,7 @@ def test_a_scope_the_agent_does_not_have_is_an_error(machine: dict[str, Any]) ->
     assert not (machine["project"] / ".cursor").exists()
 
 
-@pytest.mark.parametrize("agent", ["codex", "gemini", "cursor", "copilot", "qwen"])
+@pytest.mark.parametrize("agent", ["codex", "gemini", "cursor", "copilot", "qwen", "droid"])
 def test_invalid_json_is_an_error_naming_the_file(machine: dict[str, Any], agent: str) -> None:
     path = hook_file(machine, agent)
     path.parent.mkdir(parents=True)
@@ -406,3 +423,104 @@ def test_qwen_hooks_turned_off_or_an_untrusted_folder_are_said(machine: dict[str
     assert runs_them()["will_run"] is False  # the deepest rule wins
     trusted.write_text(json.dumps({str(project / "README.md"): "TRUST_PARENT"}))
     assert runs_them()["will_run"] is True
+
+
+def test_droid_hooks_turned_off_are_said(machine: dict[str, Any]) -> None:
+    """Droid runs no hook with `hooks.hooksDisabled` (in the project's settings or the user's):
+    install and status say so."""
+    settings = machine["project"] / ".factory" / "settings.json"
+    settings.parent.mkdir()
+    settings.write_text('{"hooks": {"hooksDisabled": true}}\n')
+    result = ok(machine, "hooks", "install", "--agent", "droid", "--json")
+    assert any("hooks.hooksDisabled is true" in note for note in result["notes"])
+    assert json.loads(settings.read_text())["hooks"]["hooksDisabled"] is True  # lessonloop changes it not
+
+    def runs_them() -> dict[str, Any]:
+        status = ok(machine, "hooks", "status", "--agent", "droid", "--json")
+        found: dict[str, Any] = next(s for s in status["agents"][0]["scopes"] if s["scope"] == "project")
+        return dict(found["agent_runs_them"])
+
+    said = runs_them()
+    assert said["will_run"] is False and "hooks.hooksDisabled is true" in said["why"][0]
+    settings.write_text(json.dumps({"hooks": {**json.loads(settings.read_text())["hooks"], "hooksDisabled": False}}))
+    assert runs_them() == {"will_run": True, "why": [], "hooks": []}
+    user = machine["home"] / ".factory" / "settings.json"
+    user.parent.mkdir()
+    user.write_text('{"hooks": {"hooksDisabled": true}, "customModels": []}')
+    assert runs_them()["will_run"] is False
+
+
+KIMI_CONFIG = (
+    b'# Kimi Code\ndefault_model = "kimi-k2"\n\n[[hooks]]\nevent = "PreToolUse"\nmatcher = "Bash"\n'
+    b'command = "./audit.sh"  # the team\'s\ntimeout = 5\n\n[loop_control]\nmax_steps_per_turn = 80\n'
+)
+
+
+def kimi_expected() -> list[dict[str, Any]]:
+    """lessonloop's `[[hooks]]` tables, in Kimi Code's HookDefSchema (event, command, timeout; no
+    matcher: every call)."""
+    return [
+        {"event": event, "command": command("kimi", event), "timeout": 60 if event in LONG_HANDLERS else 10}
+        for event in INSTALLED["kimi"]
+    ]
+
+
+def test_kimi_hooks_go_to_the_users_config_toml_every_other_setting_kept(machine: dict[str, Any]) -> None:
+    import tomllib
+
+    make_store(machine["db"])
+    config = hook_file(machine, "kimi", "user")
+    config.parent.mkdir()
+    config.write_bytes(KIMI_CONFIG)
+    result = ok(machine, "hooks", "install", "--agent", "kimi-code", "--ask", "--json")
+    assert result["file"] == str(config) and result["scope"] == "user" and result["events"] == list(INSTALLED["kimi"])
+    text = config.read_text()
+    assert text.startswith(KIMI_CONFIG.decode().split("[loop_control]")[0])  # comments and order kept
+    data = tomllib.loads(text)
+    assert data["default_model"] == "kimi-k2" and data["loop_control"] == {"max_steps_per_turn": 80}
+    theirs = {"event": "PreToolUse", "matcher": "Bash", "command": "./audit.sh", "timeout": 5}
+    ours = [{**h, "command": h["command"]} for h in data["hooks"][1:]]
+    assert data["hooks"][0] == theirs
+    assert [{k: v for k, v in h.items() if k != "command"} for h in ours] == [
+        {k: v for k, v in h.items() if k != "command"} for h in kimi_expected()
+    ]
+    pre = next(h for h in ours if h["event"] == "PreToolUse")
+    assert pre["command"] == command("kimi", "PreToolUse") + " --ask"
+    for hook in ours:
+        done = subprocess.run(
+            [*shlex.split(hook["command"]), "--check"], env=machine["env"], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0 and json.loads(done.stdout)["ok"] is True, done.stdout + done.stderr
+    assert not hook_file(machine, "droid").exists() and not (machine["project"] / ".kimi-code").exists()
+
+    status = ok(machine, "hooks", "status", "--agent", "kimi", "--json")
+    (user,) = status["agents"][0]["scopes"]
+    assert user["scope"] == "user" and sorted(h["event"] for h in user["events"]) == sorted(INSTALLED["kimi"])
+    assert user["other_hooks"] == 1
+    installed = config.read_bytes()
+    again = ok(machine, "hooks", "install", "--agent", "kimi", "--ask", "--json")
+    assert again["changed"] is False and config.read_bytes() == installed
+    ok(machine, "hooks", "uninstall", "--agent", "kimi")
+    assert config.read_bytes() == KIMI_CONFIG and not config.with_name("config.toml.lessonloop-backup").exists()
+
+
+def test_kimi_install_creates_the_file_and_uninstall_removes_it(machine: dict[str, Any]) -> None:
+    import tomllib
+
+    config = hook_file(machine, "kimi", "user")
+    assert lessonloop(machine, "hooks", "install", "--agent", "kimi", "--scope", "project").returncode != 0
+    ok(machine, "hooks", "install", "--agent", "kimi")
+    assert tomllib.loads(config.read_text()) == {"hooks": kimi_expected()}
+    config.write_text(config.read_text() + "\n[thinking]\nenabled = true\n")  # changed since install
+    ok(machine, "hooks", "uninstall", "--agent", "kimi")
+    assert tomllib.loads(config.read_text()) == {"thinking": {"enabled": True}}
+    config.unlink()
+    config.parent.rmdir()
+    ok(machine, "hooks", "install", "--agent", "kimi")
+    ok(machine, "hooks", "uninstall", "--agent", "kimi")
+    assert list(machine["home"].iterdir()) == []  # the file and the folder install made for it
+    config.parent.mkdir()
+    config.write_text("hooks = 3\n")
+    broken = lessonloop(machine, "hooks", "install", "--agent", "kimi")
+    assert broken.returncode != 0 and str(config) in broken.stdout + broken.stderr
+    assert config.read_text() == "hooks = 3\n"

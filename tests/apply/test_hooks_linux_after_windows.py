@@ -32,6 +32,8 @@ EVENTS = {
     "copilot": "preToolUse",
     "opencode": "tool.execute.before",
     "qwen": "PreToolUse",
+    "droid": "PreToolUse",
+    "kimi": "PreToolUse",
 }
 COMMANDS = (
     "mcp list",

@@ -2,7 +2,7 @@
 (tests/data/kimi_code_2_1_0/home/.kimi-code/: `git push` failing with exit 128, then `git push
 --set-upstream origin feature`; the server, OpenAI-compatible, reported input 1017/1034/1051,
 cached 64/128/0, output 23/26/29). In the second session a PreToolUse hook denied the first push:
-the log holds only its result (the hook's reason, an error), as the hook left it.
+the log holds only its result (the hook's reason, an error that never ran: a refusal).
 
 Before its reader existed, a wire log was named "not a transcript of any agent lessonloop knows"."""
 
@@ -43,10 +43,11 @@ def test_ingest_with_no_path_reads_each_session_exactly(tmp_path: Path) -> None:
         "session_6a310958-a073-4e3d-b369-c217e7436f07",
     ) == [(1017, 64, 23), (1034, 128, 26), (1051, 0, 29)]
     failed = rows(db, "SELECT command, status, exit_code, error_text FROM tool_calls WHERE ok = 0 ORDER BY session_id")
+    # the deny: an error with no exit code that never ran (durationMs 0), a refusal
     assert failed[0][:3] == ("git push", "error", 128)
     assert failed[0][3].startswith("fatal: The current branch feature has no upstream branch.")
     assert "Command failed" not in failed[0][3]
-    assert failed[1] == ("git push", "error", None, "LESSON: always use --set-upstream")
+    assert failed[1] == ("git push", "rejected", None, "LESSON: always use --set-upstream")
 
 
 def test_it_is_sniffed_and_found_as_kimi_codes() -> None:

@@ -362,7 +362,21 @@ class KimiCode(Driver):
     command = "kimi"
     agent = "kimi-code"
     hooks_agent = "kimi"
-    hook_file = ""  # [[hooks]] in ~/.kimi-code/config.toml (TOML)
+    hook_file = ""  # [[hooks]] in ~/.kimi-code/config.toml (TOML): drop_context_hooks below
+
+    def drop_context_hooks(self, ws: Workspace) -> None:
+        """Take the session-start and prompt hooks out of Kimi Code's config.toml (its hooks are
+        the user's: Kimi Code has no project hook file)."""
+        import tomlkit
+
+        path = ws.home / ".kimi-code" / "config.toml"
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        hooks = document["hooks"]
+        assert isinstance(hooks, list)
+        for index in reversed(range(len(hooks))):
+            if hooks[index]["event"] in ("SessionStart", "UserPromptSubmit"):
+                del hooks[index]
+        path.write_text(tomlkit.dumps(document), encoding="utf-8")
 
     def argv(self, binary: Path, prompt: str) -> list[str]:
         return [str(binary), "-p", prompt]  # -p runs in auto permission mode (--auto with it is refused)

@@ -1,5 +1,6 @@
 """The parsers of `lessonloop hooks install|uninstall|status`: lessonloop's hooks in each agent's hook
-file (Claude Code, Codex CLI, Gemini CLI, Cursor, Copilot CLI, Qwen Code) or plugin (OpenCode); `hook EVENT`, the command they run
+file (Claude Code, Codex CLI, Gemini CLI, Cursor, Copilot CLI, Qwen Code, Factory Droid, Kimi Code) or plugin
+(OpenCode); `hook EVENT`, the command they run
 (their handlers: handlers/hooks.py, hooks_status.py, hook.py)."""
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ _SCOPE_HELP = (
     "Claude Code: local (default: <DIR>/.claude/settings.local.json, yours only, not committed), project "
     "(<DIR>/.claude/settings.json) or user (~/.claude/settings.json). The other agents: project (default: "
     "<DIR>/.codex/hooks.json, <DIR>/.gemini/settings.json, <DIR>/.cursor/hooks.json, "
-    "<DIR>/.github/hooks/lessonloop.json, <DIR>/.opencode/plugin/lessonloop.js, <DIR>/.qwen/settings.json) or user "
-    "(~/.codex/, ~/.gemini/, ~/.cursor/, ~/.copilot/hooks/, ~/.config/opencode/plugin/, ~/.qwen/: every project). A project's file is usually committed: its hook command names this machine's Python"
+    "<DIR>/.github/hooks/lessonloop.json, <DIR>/.opencode/plugin/lessonloop.js, <DIR>/.qwen/settings.json, "
+    "<DIR>/.factory/settings.json) or user (~/.codex/, ~/.gemini/, ~/.cursor/, ~/.copilot/hooks/, "
+    "~/.config/opencode/plugin/, ~/.qwen/, ~/.factory/: every project). Kimi Code: user only (~/.kimi-code/config.toml). "
+    "A project's file is usually committed: its hook command names this machine's Python"
 )
 _UNINSTALL_SCOPE_HELP = (
     "the scope to remove them from (default: wherever lessonloop's hooks are: local, project, then user)"
@@ -62,7 +65,8 @@ def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None
 
 _AGENT_HELP = (
     "the agent: claude (Claude Code; claude-code, its name in the store, works too), codex (Codex CLI), gemini (Gemini CLI), cursor (Cursor), copilot "
-    "(Copilot CLI), opencode (OpenCode, a plugin) or qwen (Qwen Code; qwen-code works too); default: every agent found on this machine (its folder in your home or its command on "
+    "(Copilot CLI), opencode (OpenCode, a plugin), qwen (Qwen Code; qwen-code works too), droid (Factory Droid) or kimi "
+    "(Kimi Code; kimi-code works too); default: every agent found on this machine (its folder in your home or its command on "
     "PATH), Claude Code when none is"
 )
 _UNINSTALL_AGENT_HELP = (
@@ -75,7 +79,7 @@ def _hooks_command(commands: Commands) -> None:
     hooks = commands.add_parser(
         "hooks",
         help="install, uninstall or check lessonloop's hooks in Claude Code, Codex, Gemini CLI, Cursor, Copilot CLI, OpenCode, "
-        "Qwen Code",
+        "Qwen Code, Factory Droid, Kimi Code",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "lessonloop's hooks give the lessons back to the agent while it works.\n"
@@ -104,7 +108,8 @@ def _hooks_command(commands: Commands) -> None:
         description=(
             "Add lessonloop's hook for every event it handles to an agent's hook file: Claude Code's settings "
             "(default scope local), Codex CLI's hooks.json, Gemini CLI's settings.json, Cursor's hooks.json, "
-            "Copilot CLI's hooks folder, Qwen Code's settings.json, OpenCode's plugin folder (a plugin of lessonloop's own, with the "
+            "Copilot CLI's hooks folder, Qwen Code's settings.json, Factory Droid's settings.json, Kimi Code's config.toml "
+            "(user scope only), OpenCode's plugin folder (a plugin of lessonloop's own, with the "
             "node_modules/ and package-lock.json that spare OpenCode an npm install at start) (default scope project). Without --agent: every agent found on this "
             "machine, each named (Claude Code alone when none is found, as before). Other tools' hooks and "
             "every other setting are kept, in their order; lessonloop's own entries are replaced where they "

@@ -23,6 +23,7 @@ class Droid(Adapter):
     file_formats = (FileFormat(SESSION, "a Factory Droid session (sessions/*/<id>.jsonl)", "units"),)
     places = "~/.factory/sessions/*"
     instructions = "AGENTS.md"
+    hooks = "droid"  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:
         from lessonloop.capture.droid import paths

@@ -20,6 +20,7 @@ class KimiCode(Adapter):
     file_formats = (FileFormat(WIRE, "a Kimi Code session's wire log (agents/*/wire.jsonl)", "lines"),)
     places = "~/.kimi-code/sessions/*/*/agents/*"
     instructions = "AGENTS.md"
+    hooks = "kimi"  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:
         from lessonloop.capture.kimi_code import paths

@@ -4,10 +4,12 @@ A wire log is an agent's event log. What is read:
 - `turn.prompt`: what the person typed (`origin.kind` user) -> a "prompt"; another origin (a
   sub-agent's task, a scheduled prompt) -> "task_prompt".
 - `context.append_message` of a user message whose origin is an injection (the date, the
-  permission mode, a hook's context) -> "instructions".
+  permission mode) or a hook's result (`hook_result`: what a UserPromptSubmit hook said) ->
+  "instructions".
 - `context.append_loop_event`: `tool.call` -> a call (`toolCallId`, `name`, `args`, the folder its
   display names); `tool.result` -> its result (`result.output`, `result.isError`: present on
-  failures only); `content.part` text -> "assistant"; `step.end` -> one token row per model call
+  failures only; an error with no exit code that never ran, `durationMs` 0, is a PreToolUse
+  hook's deny: a refusal); `content.part` text -> "assistant"; `step.end` -> one token row per model call
   (`usage`: inputOther is input not read from a cache, inputCacheRead and inputCacheCreation the
   cached input, output all output), keyed by the step's `messageId`.
 - `llm.request`: the model the next calls were made with (`model`; `usage.record`'s model is an
@@ -179,7 +181,7 @@ class WireParser:
         if not isinstance(message, dict) or message.get("role") != "user":
             return
         origin = message.get("origin")
-        if not isinstance(origin, dict) or origin.get("kind") != "injection":
+        if not isinstance(origin, dict) or origin.get("kind") not in ("injection", "hook_result"):
             return  # the person's prompt: its turn.prompt was read
         text = _parts_text(message.get("content"))
         if text.strip():
@@ -251,7 +253,13 @@ class WireParser:
             exit_code = int(found.group(1))
             text = text[: found.start()]
         failed = result.get("isError") is True or exit_code not in (None, 0)
-        if failed:
+        # A call a PreToolUse hook denied is only its result: an error whose text is the hook's
+        # reason, never started (durationMs 0) and with no exit code of a command.
+        denied = failed and exit_code is None and result.get("durationMs") == 0
+        if denied:
+            record = ToolResultRecord(call_id, seq, ts, ok=False, status="rejected")
+            record.error_text = self._redact(text.strip("\n") or "denied", ERROR_TEXT_CHARS, "output")
+        elif failed:
             record = ToolResultRecord(call_id, seq, ts, ok=False, status="error", exit_code=exit_code)
             record.error_text = self._redact(text.strip("\n") or "error", ERROR_TEXT_CHARS, "output")
         else:

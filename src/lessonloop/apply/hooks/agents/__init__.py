@@ -24,9 +24,14 @@ OpenCode 1.18.33 has no command hooks: lessonloop's own plugin runs the command 
 `session.start` is lessonloop's name for a session's first `chat.message`.
 Qwen Code 0.24.4 (a Gemini CLI fork) has Claude Code's events and payloads under its own tool names,
 checked end to end with the real CLI (agents/qwen.py): a headless run ends with Stop only.
+Factory Droid 0.215.0 has Claude Code's events and answers under its own tool names (agents/droid.py):
+no PostToolUseFailure (a failed call has no post-call hook), no UserPromptSubmit in `droid exec`.
+Kimi Code 2.1.0 (agents/kimi.py) has Claude Code's event names in `[[hooks]]` of its config.toml, but
+reads a context only from UserPromptSubmit and a deny from PreToolUse; its PostToolUseFailure's
+`error` is the failed call's text.
 """
 
-AGENTS = ("claude", "codex", "gemini", "cursor", "copilot", "opencode", "qwen")
+AGENTS = ("claude", "codex", "gemini", "cursor", "copilot", "opencode", "qwen", "droid", "kimi")
 
 HOOK_EVENTS: dict[str, dict[str, str]] = {
     "claude": {
@@ -74,6 +79,23 @@ HOOK_EVENTS: dict[str, dict[str, str]] = {
         "sessionEnd": "SessionEnd",
     },
     "qwen": {
+        "SessionStart": "SessionStart",
+        "UserPromptSubmit": "UserPromptSubmit",
+        "PreToolUse": "PreToolUse",
+        "PostToolUse": "PostToolUse",
+        "PostToolUseFailure": "PostToolUseFailure",
+        "Stop": "Stop",
+        "SessionEnd": "SessionEnd",
+    },
+    "droid": {
+        "SessionStart": "SessionStart",
+        "UserPromptSubmit": "UserPromptSubmit",
+        "PreToolUse": "PreToolUse",
+        "PostToolUse": "PostToolUse",
+        "Stop": "Stop",
+        "SessionEnd": "SessionEnd",
+    },
+    "kimi": {
         "SessionStart": "SessionStart",
         "UserPromptSubmit": "UserPromptSubmit",
         "PreToolUse": "PreToolUse",
