@@ -48,7 +48,8 @@ def _learned_then_hooked(
     Returns the lessons about `git push`."""
     if not driver.hooks_agent:
         pytest.skip(
-            f"{driver.command} runs no hooks: no call can be stopped (its lessons go by its rules file, test_loop)"
+            f"lessonloop installs no hooks in {driver.command}: no call can be stopped; its lessons go by its"
+            " rules file (test_loop)"
         )
     if driver.hooks_agent not in AGENTS:
         pytest.skip(f"lessonloop has no hooks for {driver.command} yet (issue 64)")
