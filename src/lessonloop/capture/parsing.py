@@ -1,6 +1,7 @@
 """What every adapter's parser does alike: how much of a text is stored, token counts as
 SQLite can hold them, a JSON line the reader rejected, a value nested too deep, the diff of a
-text replaced by another.
+text replaced by another, a call's arguments redacted, texts redacted once a batch, a time in
+milliseconds.
 
 Not an adapter: each adapter under capture/ may import it (they may not import each other).
 """
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from lessonloop.core import json_codec, json_depth
-from lessonloop.core.records import Problem
-from lessonloop.secrets.redaction import Scope, redact
+from lessonloop.core.records import Batch, Problem
+from lessonloop.core.timestamps import normalize_timestamp
+from lessonloop.secrets.redaction import Scope, redact, redact_tool_input, redact_value
 
 RESULT_EXCERPT_CHARS = 2_000  # the start of a successful result
 ERROR_TEXT_CHARS = 20_000
@@ -167,3 +170,75 @@ def diff_edits(edits: Any, old_key: str, new_key: str) -> tuple[str, int, int] |
     if not parts:
         return None
     return "\n".join(part for part in parts if part), added, removed
+
+
+def text_or_none(value: Any) -> str | None:
+    """A non-empty string as it is, else None."""
+    return value if isinstance(value, str) and value else None
+
+
+def epoch_millis(value: Any) -> str | None:
+    """A time given in milliseconds since the epoch as a timestamp, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return normalize_timestamp(datetime.fromtimestamp(value / 1000, UTC).isoformat())
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def tool_input(args: Any, batch: Batch) -> tuple[Any, str | None]:
+    """A call's arguments redacted (each value in the scope its name says) and as stored JSON,
+    the redactions counted in `batch`; (None, None) without arguments."""
+    if args is None:
+        return None, None
+    cleaned, count = redact_tool_input(args) if isinstance(args, dict) else redact_value(args, "prose")
+    batch.redactions += count
+    return cleaned, json_codec.dumps(cleaned)
+
+
+class BatchRedactor:
+    """Stores texts for one batch: clipped at a limit, secrets redacted in a scope, each (text,
+    scope) once (a transcript repeats texts: a result in its response and its display), the
+    redactions counted in the batch."""
+
+    def __init__(self, batch: Batch) -> None:
+        self.batch = batch
+        self.done: dict[tuple[str, Scope], tuple[str, int]] = {}
+
+    def __call__(self, text: str, limit: int, scope: Scope = "prose") -> str:
+        text = clipped(text, limit)
+        key = (text, scope)
+        done = self.done.get(key)
+        if done is None:
+            done = self.done[key] = redact(text, scope)
+        self.batch.redactions += done[1]
+        return done[0]
+
+
+def not_understood(path: str, lineno: int | None, record: dict[str, Any], exc: Exception) -> Problem:
+    """The problem of a record whose shape the parser did not foresee (it raised reading it)."""
+    kind = record.get("type")
+    name = kind if isinstance(kind, str) else type(kind).__name__
+    return Problem(
+        path, lineno, "malformed-record", f"{name} record not understood ({type(exc).__name__}: {exc})"[:300]
+    )
+
+
+class UnknownTypes:
+    """Record types a parser does not know, each with its first line and count: format drift,
+    reported as notices."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[int, int]] = {}
+
+    def saw(self, kind: Any, lineno: int) -> None:
+        name = kind if isinstance(kind, str) else repr(kind)[:40]
+        first, count = self.seen.get(name, (lineno, 0))
+        self.seen[name] = (first, count + 1)
+
+    def notices(self, path: str) -> list[Problem]:
+        return [
+            Problem(path, first, "unknown-record-type", f"record type {name!r} ({count} lines) skipped", "notice")
+            for name, (first, count) in sorted(self.seen.items())
+        ]

@@ -16,16 +16,24 @@ the model, the session's start and end.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.cline import AGENT
 from lessonloop.capture.cline.paths import summary_of
-from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, clipped, token_count
+from lessonloop.capture.file_units import file_units
+from lessonloop.capture.parsing import (
+    ERROR_TEXT_CHARS,
+    MESSAGE_TEXT_CHARS,
+    RESULT_EXCERPT_CHARS,
+    BatchRedactor,
+    epoch_millis,
+    token_count,
+    tool_input,
+)
+from lessonloop.capture.parsing import text_or_none as _text
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.core import json_codec
 from lessonloop.core.records import (
@@ -39,7 +47,7 @@ from lessonloop.core.records import (
     ToolResultRecord,
 )
 from lessonloop.core.timestamps import normalize_timestamp
-from lessonloop.secrets.redaction import Scope, redact, redact_tool_input, redact_value
+from lessonloop.secrets.redaction import redact
 
 MAX_BYTES = 200_000_000
 SHELL_TOOL = "run_commands"
@@ -57,21 +65,8 @@ _EXIT_LINE = re.compile(r"^\[Command exited with code -?\d+\]\n*")
 
 
 def units(paths: list[str], problems: list[Problem]) -> list[Unit]:
-    found: list[Unit] = []
-    for path in paths:
-        try:
-            info = os.stat(path)
-        except OSError as exc:
-            problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
-            continue
-        size, mtime = info.st_size, info.st_mtime_ns
-        try:
-            extra = os.stat(summary_of(path))
-            size, mtime = size + extra.st_size, max(mtime, extra.st_mtime_ns)
-        except OSError:
-            pass
-        found.append(Unit(path, size, mtime, functools.partial(read_session, path)))
-    return found
+    """One unit per session: its stamp is its messages' and its summary's together."""
+    return file_units(paths, problems, read_session, summary_of)
 
 
 def read_session(path: str) -> Batch:
@@ -122,7 +117,7 @@ class _Reader:
         git = metadata.get("git") if isinstance(metadata, dict) else None
         self.branch = _text(git.get("branch")) if isinstance(git, dict) else None
         self.pending: dict[str, list[str]] = {}  # call id -> the ids of its command lines
-        self.redacted: dict[tuple[str, Scope], tuple[str, int]] = {}
+        self._redact = BatchRedactor(batch)
 
     def read(self, messages: list[Any]) -> None:
         for index, message in enumerate(messages):
@@ -146,7 +141,7 @@ class _Reader:
         )
 
     def _message(self, message: dict[str, Any], index: int) -> None:
-        ts = _millis(message.get("ts")) or self.started
+        ts = epoch_millis(message.get("ts")) or self.started
         if ts is not None:
             self.started = self.started if self.started and self.started <= ts else ts
             self.ended = self.ended if self.ended and self.ended >= ts else ts
@@ -207,11 +202,7 @@ class _Reader:
                 ids.append(one)
             self.pending[call_id] = ids
             return
-        input_json = None
-        if args is not None:
-            cleaned, count = redact_tool_input(args) if isinstance(args, dict) else redact_value(args, "prose")
-            self.batch.redactions += count
-            input_json = json_codec.dumps(cleaned)
+        _, input_json = tool_input(args, self.batch)
         path = None
         if isinstance(args, dict):
             path = next((args[k] for k in ("path", "file_path") if isinstance(args.get(k), str) and args[k]), None)
@@ -275,15 +266,6 @@ class _Reader:
             cache_read_tokens=read,
         )
 
-    def _redact(self, text: str, limit: int, scope: Scope = "prose") -> str:
-        text = clipped(text, limit)
-        key = (text, scope)
-        done = self.redacted.get(key)
-        if done is None:
-            done = self.redacted[key] = redact(text, scope)
-        self.batch.redactions += done[1]
-        return done[0]
-
 
 def _stderr_first(text: str) -> str:
     """A failed command's text with its stderr first (what the failure said), then its stdout."""
@@ -291,16 +273,3 @@ def _stderr_first(text: str) -> str:
     if not marker:
         return text.strip("\n")
     return "\n".join(part for part in (err.strip("\n"), out.strip("\n")) if part)
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _millis(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        return normalize_timestamp(datetime.fromtimestamp(value / 1000, UTC).isoformat())
-    except (OverflowError, OSError, ValueError):
-        return None

@@ -16,7 +16,6 @@ N): ...`), left out of the text stored; a success's stderr follows its stdout af
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from datetime import UTC, datetime
@@ -24,7 +23,17 @@ from typing import Any
 
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.continue_cli import AGENT
-from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, clipped, token_count
+from lessonloop.capture.file_units import file_units
+from lessonloop.capture.parsing import (
+    ERROR_TEXT_CHARS,
+    MESSAGE_TEXT_CHARS,
+    RESULT_EXCERPT_CHARS,
+    BatchRedactor,
+    epoch_millis,
+    token_count,
+    tool_input,
+)
+from lessonloop.capture.parsing import text_or_none as _text
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.core import json_codec
 from lessonloop.core.records import (
@@ -38,7 +47,6 @@ from lessonloop.core.records import (
     ToolResultRecord,
 )
 from lessonloop.core.timestamps import normalize_timestamp
-from lessonloop.secrets.redaction import Scope, redact, redact_tool_input, redact_value
 
 MAX_BYTES = 200_000_000
 _FAILED = re.compile(r"^Error executing tool \S+: (?:Error \(exit code (-?\d+)\): )?")
@@ -57,15 +65,7 @@ KINDS = {
 
 
 def units(paths: list[str], problems: list[Problem]) -> list[Unit]:
-    found: list[Unit] = []
-    for path in paths:
-        try:
-            info = os.stat(path)
-        except OSError as exc:
-            problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
-            continue
-        found.append(Unit(path, info.st_size, info.st_mtime_ns, functools.partial(read_session, path)))
-    return found
+    return file_units(paths, problems, read_session)
 
 
 def read_session(path: str) -> Batch:
@@ -104,7 +104,7 @@ class _Reader:
         self.ended = normalize_timestamp(datetime.fromtimestamp(changed, UTC).isoformat())
         self.started = _created(os.path.join(os.path.dirname(path), "sessions.json"), self.sid) or self.ended
         self.model: str | None = None
-        self.redacted: dict[tuple[str, Scope], tuple[str, int]] = {}
+        self._redact = BatchRedactor(batch)
 
     def read(self) -> None:
         for index, item in enumerate(self.document["history"]):
@@ -166,12 +166,8 @@ class _Reader:
                 args = json_codec.loads(function["arguments"])
             except json_codec.JSONDecodeError:
                 args = function["arguments"]
-        input_json = command = None
-        cleaned: Any = None
-        if args is not None:
-            cleaned, count = redact_tool_input(args) if isinstance(args, dict) else redact_value(args, "prose")
-            self.batch.redactions += count
-            input_json = json_codec.dumps(cleaned)
+        command = None
+        cleaned, input_json = tool_input(args, self.batch)
         kind = KINDS.get(name, "other")
         if kind == SHELL and isinstance(cleaned, dict) and isinstance(cleaned.get("command"), str):
             command = cleaned["command"]
@@ -230,19 +226,6 @@ class _Reader:
             reasoning_tokens=min(reasoning, output),
         )
 
-    def _redact(self, text: str, limit: int, scope: Scope = "prose") -> str:
-        text = clipped(text, limit)
-        key = (text, scope)
-        done = self.redacted.get(key)
-        if done is None:
-            done = self.redacted[key] = redact(text, scope)
-        self.batch.redactions += done[1]
-        return done[0]
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
 
 def _content_text(content: Any) -> str:
     if isinstance(content, str):
@@ -262,8 +245,7 @@ def _created(index_path: str, sid: str) -> str | None:
     for entry in listed if isinstance(listed, list) else []:
         if isinstance(entry, dict) and entry.get("sessionId") == sid:
             try:
-                millis = float(entry.get("dateCreated"))  # type: ignore[arg-type]
-                return normalize_timestamp(datetime.fromtimestamp(millis / 1000, UTC).isoformat())
-            except (TypeError, ValueError, OverflowError, OSError):
+                return epoch_millis(float(entry.get("dateCreated")))  # type: ignore[arg-type]
+            except (TypeError, ValueError):
                 return None
     return None

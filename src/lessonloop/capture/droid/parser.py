@@ -22,7 +22,6 @@ stored.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from dataclasses import replace
@@ -32,14 +31,19 @@ from lessonloop.capture.adapters import Unit
 from lessonloop.capture.droid import AGENT
 from lessonloop.capture.droid.paths import settings_of
 from lessonloop.capture.droid.tools import kind_of
+from lessonloop.capture.file_units import file_units
 from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
     MESSAGE_TEXT_CHARS,
     RESULT_EXCERPT_CHARS,
-    clipped,
+    BatchRedactor,
+    UnknownTypes,
     json_objects,
+    not_understood,
     token_count,
+    tool_input,
 )
+from lessonloop.capture.parsing import text_or_none as _text
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.core import json_codec
 from lessonloop.core.records import (
@@ -52,7 +56,6 @@ from lessonloop.core.records import (
     ToolResultRecord,
 )
 from lessonloop.core.timestamps import normalize_timestamp
-from lessonloop.secrets.redaction import Scope, redact, redact_tool_input, redact_value
 
 KNOWN_TYPES = frozenset({"session_start", "message", "agent_turn_outcome", "session_end", "compaction_summary"})
 PER_LINE = 1000  # a record's blocks take seq lineno * PER_LINE + their position
@@ -63,21 +66,7 @@ _FAILED = re.compile(r"^Error: Command failed \(exit code: (-?\d+)\)\n?")
 
 def units(paths: list[str], problems: list[Problem]) -> list[Unit]:
     """One unit per session: its stamp is the JSONL's and the settings file's together."""
-    found: list[Unit] = []
-    for path in paths:
-        try:
-            info = os.stat(path)
-        except OSError as exc:
-            problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
-            continue
-        size, mtime = info.st_size, info.st_mtime_ns
-        try:
-            extra = os.stat(settings_of(path))
-            size, mtime = size + extra.st_size, max(mtime, extra.st_mtime_ns)
-        except OSError:
-            pass  # no settings file (yet): the session's records without tokens
-        found.append(Unit(path, size, mtime, functools.partial(read_session, path)))
-    return found
+    return file_units(paths, problems, read_session, settings_of)
 
 
 def read_session(path: str) -> Batch:
@@ -95,10 +84,7 @@ def read_session(path: str) -> Batch:
         try:
             reader.record(record, lineno)
         except Exception as exc:  # a record of shapes not foreseen: reported, the rest read
-            kind = record.get("type")
-            name = kind if isinstance(kind, str) else type(kind).__name__
-            detail = f"{name} record not understood ({type(exc).__name__}: {exc})"
-            batch.problems.append(Problem(path, lineno, "malformed-record", detail[:300]))
+            batch.problems.append(not_understood(path, lineno, record, exc))
     reader.finish()
     return batch
 
@@ -112,15 +98,13 @@ class _SessionReader:
             id=name[: -len(".jsonl")] if name.endswith(".jsonl") else name, agent=AGENT, kind="main"
         )
         self.denied: dict[str, str] = {}  # call id -> the reason a PreToolUse hook denied it
-        self.unknown: dict[str, tuple[int, int]] = {}
-        self.redacted: dict[tuple[str, Scope], tuple[str, int]] = {}
+        self.unknown = UnknownTypes()
+        self._redact = BatchRedactor(batch)
 
     def record(self, record: dict[str, Any], lineno: int) -> None:
         kind = record.get("type")
         if not isinstance(kind, str) or kind not in KNOWN_TYPES:
-            name = kind if isinstance(kind, str) else repr(kind)[:40]
-            first, count = self.unknown.get(name, (lineno, 0))
-            self.unknown[name] = (first, count + 1)
+            self.unknown.saw(kind, lineno)
             return
         if kind == "session_start":
             self._start(record)
@@ -202,12 +186,8 @@ class _SessionReader:
         name = _text(block.get("name")) or "?"
         call_id = _text(block.get("id")) or f"{uuid}:{seq % PER_LINE}"
         args = block.get("input")
-        input_json = command = None
-        cleaned: Any = None
-        if args is not None:
-            cleaned, count = redact_tool_input(args) if isinstance(args, dict) else redact_value(args, "prose")
-            self.batch.redactions += count
-            input_json = json_codec.dumps(cleaned)
+        command = None
+        cleaned, input_json = tool_input(args, self.batch)
         kind = kind_of(name)
         if kind == "shell" and isinstance(cleaned, dict) and isinstance(cleaned.get("command"), str):
             command = cleaned["command"]
@@ -292,21 +272,7 @@ class _SessionReader:
                 batch.usage[key] = replace(usage, model=self.session.model)
         if batch.messages or batch.tool_calls or batch.usage or self.session.cwd:
             batch.sessions[self.session.id] = self.session
-        for name, (first, count) in sorted(self.unknown.items()):
-            batch.problems.append(
-                Problem(
-                    self.path, first, "unknown-record-type", f"record type {name!r} ({count} lines) skipped", "notice"
-                )
-            )
-
-    def _redact(self, text: str, limit: int, scope: Scope = "prose") -> str:
-        text = clipped(text, limit)
-        key = (text, scope)
-        done = self.redacted.get(key)
-        if done is None:
-            done = self.redacted[key] = redact(text, scope)
-        self.batch.redactions += done[1]
-        return done[0]
+        batch.problems.extend(self.unknown.notices(self.path))
 
 
 def _settings(path: str, problems: list[Problem]) -> dict[str, Any]:
@@ -342,7 +308,3 @@ def _custom_model(path: str, model: str) -> str:
         entry = custom[index]
     named = entry.get("model") if isinstance(entry, dict) else None
     return named if isinstance(named, str) and named else model
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

@@ -27,7 +27,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from lessonloop.capture.adapters import PendingCall
@@ -37,10 +36,15 @@ from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
     MESSAGE_TEXT_CHARS,
     RESULT_EXCERPT_CHARS,
-    clipped,
+    BatchRedactor,
+    UnknownTypes,
+    epoch_millis,
     json_objects,
+    not_understood,
     token_count,
+    tool_input,
 )
+from lessonloop.capture.parsing import text_or_none as _text
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.core import json_codec
 from lessonloop.core.records import (
@@ -53,8 +57,6 @@ from lessonloop.core.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
-from lessonloop.core.timestamps import normalize_timestamp
-from lessonloop.secrets.redaction import Scope, redact, redact_tool_input, redact_value
 
 PER_LINE = 1000
 STATE_BYTES = 1_000_000
@@ -106,9 +108,9 @@ class WireParser:
         self._first_model = _text(st.get("first_model"))
         self._started = _text(st.get("started"))
         self._ended = _text(st.get("ended"))
-        self._unknown: dict[str, tuple[int, int]] = {}
+        self._unknown = UnknownTypes()
         self._batch = Batch()
-        self._redacted: dict[tuple[str, Scope], tuple[str, int]] = {}
+        self._redact = BatchRedactor(self._batch)
 
     def state(self) -> dict[str, Any]:
         return {
@@ -120,23 +122,17 @@ class WireParser:
         }
 
     def notices(self) -> list[Problem]:
-        return [
-            Problem(self.path, first, "unknown-record-type", f"record type {kind!r} ({count} lines) skipped", "notice")
-            for kind, (first, count) in sorted(self._unknown.items())
-        ]
+        return self._unknown.notices(self.path)
 
     def parse(self, lines: Sequence[bytes], first_lineno: int) -> Batch:
         batch = self._batch = Batch()
-        self._redacted = {}
+        self._redact = BatchRedactor(batch)
         for lineno, record in json_objects(lines, first_lineno, self.path, batch.problems):
             batch.records += 1
             try:
                 self._record(record, lineno)
             except Exception as exc:  # a record of shapes not foreseen: reported, the rest read
-                kind = record.get("type")
-                name = kind if isinstance(kind, str) else type(kind).__name__
-                detail = f"{name} record not understood ({type(exc).__name__}: {exc})"
-                batch.problems.append(Problem(self.path, lineno, "malformed-record", detail[:300]))
+                batch.problems.append(not_understood(self.path, lineno, record, exc))
         if batch.messages or batch.tool_calls or batch.tool_results or batch.usage:
             batch.sessions[self._sid] = self._session()
         return batch
@@ -144,11 +140,9 @@ class WireParser:
     def _record(self, record: dict[str, Any], lineno: int) -> None:
         kind = record.get("type")
         if not isinstance(kind, str) or kind not in KNOWN_TYPES:
-            name = kind if isinstance(kind, str) else repr(kind)[:40]
-            first, count = self._unknown.get(name, (lineno, 0))
-            self._unknown[name] = (first, count + 1)
+            self._unknown.saw(kind, lineno)
             return
-        ts = _time(record.get("time"))
+        ts = epoch_millis(record.get("time"))
         if ts is not None:
             self._started = self._started or ts
             self._ended = max(self._ended or ts, ts)
@@ -209,12 +203,8 @@ class WireParser:
         name = _text(event.get("name")) or "?"
         call_id = _text(event.get("toolCallId")) or _text(event.get("uuid")) or f"{self._sid}:{seq}"
         args = event.get("args")
-        input_json = command = None
-        cleaned: Any = None
-        if args is not None:
-            cleaned, count = redact_tool_input(args) if isinstance(args, dict) else redact_value(args, "prose")
-            self._batch.redactions += count
-            input_json = json_codec.dumps(cleaned)
+        command = None
+        cleaned, input_json = tool_input(args, self._batch)
         kind = KINDS.get(name, "other")
         if kind == SHELL and isinstance(cleaned, dict) and isinstance(cleaned.get("command"), str):
             command = cleaned["command"]
@@ -301,19 +291,6 @@ class WireParser:
             ended_at=self._ended,
         )
 
-    def _redact(self, text: str, limit: int, scope: Scope = "prose") -> str:
-        text = clipped(text, limit)
-        key = (text, scope)
-        done = self._redacted.get(key)
-        if done is None:
-            done = self._redacted[key] = redact(text, scope)
-        self._batch.redactions += done[1]
-        return done[0]
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
 
 def _parts_text(value: Any) -> str:
     if isinstance(value, str):
@@ -321,16 +298,6 @@ def _parts_text(value: Any) -> str:
     if not isinstance(value, list):
         return ""
     return "".join(p["text"] for p in value if isinstance(p, dict) and isinstance(p.get("text"), str))
-
-
-def _time(value: Any) -> str | None:
-    """A wire record's `time` (milliseconds since the epoch) as a timestamp."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        return normalize_timestamp(datetime.fromtimestamp(value / 1000, UTC).isoformat())
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 def _state_cwd(path: str) -> str | None:

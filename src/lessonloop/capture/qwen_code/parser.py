@@ -32,10 +32,14 @@ from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
     MESSAGE_TEXT_CHARS,
     RESULT_EXCERPT_CHARS,
-    clipped,
+    BatchRedactor,
+    UnknownTypes,
     json_objects,
+    not_understood,
     token_count,
+    tool_input,
 )
+from lessonloop.capture.parsing import text_or_none as _text
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.capture.qwen_code import AGENT
 from lessonloop.capture.qwen_code.tools import SHELL_TOOL, kind_of
@@ -50,7 +54,6 @@ from lessonloop.core.records import (
     ToolResultRecord,
 )
 from lessonloop.core.timestamps import normalize_timestamp
-from lessonloop.secrets.redaction import Scope, redact, redact_tool_input, redact_value
 
 UNKNOWN_MODEL = "unknown"
 KNOWN_TYPES = frozenset({"user", "assistant", "tool_result", "system"})
@@ -80,10 +83,10 @@ class QwenChatParser:
         self._started = _text(st.get("started"))
         self._ended = _text(st.get("ended"))
         self._auth = _text(st.get("auth"))
-        self._unknown: dict[str, tuple[int, int]] = {}
+        self._unknown = UnknownTypes()
         self._batch = Batch()
         # A chat repeats texts (a result in its response and in its display): each redacted once a chunk.
-        self._redacted: dict[tuple[str, Scope], tuple[str, int]] = {}
+        self._redact = BatchRedactor(self._batch)
 
     def state(self) -> dict[str, Any]:
         """What the next read of this file needs (ids, names, times; no free text)."""
@@ -99,24 +102,18 @@ class QwenChatParser:
         }
 
     def notices(self) -> list[Problem]:
-        return [
-            Problem(self.path, first, "unknown-record-type", f"record type {kind!r} ({count} lines) skipped", "notice")
-            for kind, (first, count) in sorted(self._unknown.items())
-        ]
+        return self._unknown.notices(self.path)
 
     def parse(self, lines: Sequence[bytes], first_lineno: int) -> Batch:
         """Parse complete lines (without their newline); line numbers start at `first_lineno`."""
         batch = self._batch = Batch()
-        self._redacted = {}
+        self._redact = BatchRedactor(batch)
         for lineno, record in json_objects(lines, first_lineno, self.path, batch.problems):
             batch.records += 1
             try:
                 self._record(record, lineno)
             except Exception as exc:  # a record of shapes not foreseen: reported, the rest read
-                kind = record.get("type")
-                name = kind if isinstance(kind, str) else type(kind).__name__
-                detail = f"{name} record not understood ({type(exc).__name__}: {exc})"
-                batch.problems.append(Problem(self.path, lineno, "malformed-record", detail[:300]))
+                batch.problems.append(not_understood(self.path, lineno, record, exc))
         if self._sid is not None and (batch.messages or batch.tool_calls or batch.tool_results or batch.usage):
             batch.sessions[self._sid] = self._session()
         return batch
@@ -126,9 +123,7 @@ class QwenChatParser:
     def _record(self, record: dict[str, Any], lineno: int) -> None:
         kind = record.get("type")
         if not isinstance(kind, str) or kind not in KNOWN_TYPES:
-            name = kind if isinstance(kind, str) else repr(kind)[:40]
-            first, count = self._unknown.get(name, (lineno, 0))
-            self._unknown[name] = (first, count + 1)
+            self._unknown.saw(kind, lineno)
             return
         self._envelope(record)
         if kind == "system":
@@ -236,12 +231,8 @@ class QwenChatParser:
         name = _text(call.get("name")) or "?"
         call_id = _text(call.get("id")) or f"{uuid}:{seq % PER_LINE}"
         args = call.get("args")
-        input_json = command = None
-        cleaned: Any = None
-        if args is not None:
-            cleaned, count = redact_tool_input(args) if isinstance(args, dict) else redact_value(args, "prose")
-            self._batch.redactions += count
-            input_json = json_codec.dumps(cleaned)
+        command = None
+        cleaned, input_json = tool_input(args, self._batch)
         kind = kind_of(name)
         if kind == "shell" and isinstance(cleaned, dict) and isinstance(cleaned.get("command"), str):
             command = cleaned["command"]
@@ -346,19 +337,6 @@ class QwenChatParser:
             started_at=self._started,
             ended_at=self._ended,
         )
-
-    def _redact(self, text: str, limit: int, scope: Scope = "prose") -> str:
-        text = clipped(text, limit)
-        key = (text, scope)
-        done = self._redacted.get(key)
-        if done is None:
-            done = self._redacted[key] = redact(text, scope)
-        self._batch.redactions += done[1]
-        return done[0]
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def _parts_text(parts: list[Any]) -> str | None:
