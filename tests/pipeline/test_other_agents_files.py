@@ -79,6 +79,7 @@ def test_before_its_reader_it_is_named_and_not_stored(
         assert other["format"] == FILES[agent][1]
         assert other["detail"].startswith("not a transcript of any agent lessonloop knows")
         assert report["problems"] == [] and report["notices"] == []
+        assert (report["sessions"], report["messages"], report["tool_calls"]) == (0, 0, 0)  # nothing counted
         for table in ("sessions", "messages", "tool_calls", "source_files", "ingest_problems"):
             assert _count(db, f"SELECT count(*) FROM {table}") == 0, table
         again = _ingest(db, alone)[1]  # sniffed again on the next run: still nothing stored

@@ -917,6 +917,7 @@ def _store_parsed(
     merging = Merge(update=False) if damaged_read is not None else None  # its first chunk clears its old problems
     records_before, problems_before = summary.records, len(summary.problems)
     notices_before = len(summary.notices)
+    counted_before = _counts(summary)  # put back when the file turns out to be none of this agent's
     held_a_session = False  # what the adapter made of it: a session's records (before the capture policy)
     end: FileEnd | None = None
     for item, last in _chunks_with_last(parsed):
@@ -1005,6 +1006,7 @@ def _store_parsed(
         writer.forget_unread_file(conn, state)
         del summary.problems[problems_before:]
         del summary.notices[notices_before:]
+        _restore_counts(summary, counted_before)
         summary.other_formats.append(OtherFormat(ref.path, _no_session_format()))
         screen.end_file()
         return
@@ -1026,6 +1028,32 @@ def _store_parsed(
     remaining = info.st_size - position
     if remaining > 0:
         progress.advance(remaining, ref.path)
+
+
+def _counts(summary: IngestSummary) -> tuple[set[str], set[str], int, int, int, int, int]:
+    """What _count adds up of a file's records, as it stands now."""
+    return (
+        set(summary.main_sessions),
+        set(summary.subagent_sessions),
+        summary.messages,
+        summary.prompts,
+        summary.tool_calls,
+        summary.tool_results,
+        summary.tool_errors,
+    )
+
+
+def _restore_counts(summary: IngestSummary, counts: tuple[set[str], set[str], int, int, int, int, int]) -> None:
+    """Put back what _count had added up before a file that was not stored."""
+    (
+        summary.main_sessions,
+        summary.subagent_sessions,
+        summary.messages,
+        summary.prompts,
+        summary.tool_calls,
+        summary.tool_results,
+        summary.tool_errors,
+    ) = counts
 
 
 def _holds_a_session(batch: Batch) -> bool:

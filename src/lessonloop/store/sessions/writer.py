@@ -291,8 +291,8 @@ def clear_file_records(conn: sqlite3.Connection, file_id: int, *, cascade: bool 
 
 def forget_unread_file(conn: sqlite3.Connection, state: FileState) -> None:
     """Delete a file read for the first time that turned out to hold no session of the agent it
-    was read as (pipeline/ingest.py): its problems and its row, so that the next run sniffs it
-    again. It stored no session, message, call or token (those would have been a session)."""
+    was read as (pipeline/ingest.py): what it stored (its problems; at most a session of the
+    system's messages, no call, no token) and its row, so that the next run sniffs it again."""
     with nullcontext() if conn.in_transaction else transaction(conn):
         clear_file_records(conn, state.id, cascade=False)
         conn.execute("DELETE FROM source_files WHERE id = ?", (state.id,))
