@@ -7,7 +7,7 @@ src/lessonloop/ and fails on SQL outside the places allowed to hold it:
   store/ (core/wings.py: team/store/, ...);
 - report/ query modules (named `*queries.py`): the read-only queries behind tables, pages and exports,
   and a wing's (dataset/quality_queries.py);
-- databases that are not the store: OpenCode's own database (capture/opencode/, read only) and the
+- databases that are not the store: OpenCode's own database (capture/opencode_format/, read only) and the
   team's PostgreSQL server (team/server.py, its own schema).
 
 SQL is a call of `execute`, `executemany` or `executescript`, or a string that starts with an SQL
@@ -26,7 +26,7 @@ from lessonloop.core.wings import DEFAULT_WINGS
 SRC = Path(__file__).resolve().parent.parent / "src" / "lessonloop"
 
 # the store, learning's part of it, OpenCode's own database
-ALLOWED_FOLDERS = ("store/", "learning/store/", "capture/opencode/")
+ALLOWED_FOLDERS = ("store/", "learning/store/", "capture/opencode_format/")
 WING_STORE = re.compile(r"^\w+/store/")  # a wing's part of the store (team/store/)
 WING_QUERIES = re.compile(r"^\w+/(.*/)?\w*queries\.py$")  # a wing's read-only queries (dataset/quality_queries.py)
 ALLOWED_FILES = {  # databases that are not the store

@@ -444,7 +444,7 @@ def test_wal_database_with_an_open_writer_is_read_and_never_written(tmp_path: Pa
 
 
 def test_database_copy_fallback_reads_the_wal(tmp_path: Path) -> None:
-    from lessonloop.capture.opencode import database
+    from lessonloop.capture.opencode_format import database
 
     db = tmp_path / "opencode.db"
     write_db(db, [main_session()], wal=True)

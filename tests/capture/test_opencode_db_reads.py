@@ -1,4 +1,4 @@
-"""OpenCode's opencode.db read several sessions to a query (capture/opencode/database.py): read in
+"""OpenCode's opencode.db read several sessions to a query (capture/opencode_format/database.py): read in
 the order they were listed, sessions are read ahead in growing windows; in any other order (an
 ingest reading a few changed sessions) each is read alone. Every session gets exactly its own
 rows either way."""
@@ -9,8 +9,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from lessonloop.capture.opencode import database
-from lessonloop.capture.opencode.parser import RawSession
+from lessonloop.capture.opencode_format import database
+from lessonloop.capture.opencode_format.parser import RawSession
 from lessonloop.core.records import Batch, Problem
 from tests.corpus_copies import write_opencode_db
 

@@ -38,8 +38,8 @@ import orjson
 import pytest
 
 from lessonloop.capture.discovery import SourceRef
-from lessonloop.capture.opencode.parser import PART_TYPES, units
-from lessonloop.capture.opencode.paths import DATABASE, STORAGE
+from lessonloop.capture.opencode.paths import DATABASE
+from lessonloop.capture.opencode_format.parser import PART_TYPES, units
 from lessonloop.core.json_depth import MAX_DEPTH
 from lessonloop.core.records import Problem
 from lessonloop.pipeline.ingest import IngestSummary, discover, ingest
@@ -572,7 +572,7 @@ def test_units_never_raise_and_report_every_bad_file_and_row(fuzz_input: FuzzInp
     problems: list[Problem] = []
     storage_files = [str(p) for p in (fuzz_input.folder / "storage").rglob("*.json")]
     databases = [str(fuzz_input.folder / "db" / "opencode.db"), *fuzz_input.broken_databases]
-    found = units(STORAGE, storage_files, problems) + units(DATABASE, databases, problems)
+    found = units("storage", storage_files, problems, "opencode") + units("database", databases, problems, "opencode")
     failures: list[str] = []
     for unit in found:
         try:

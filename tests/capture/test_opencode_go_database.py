@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lessonloop.capture.opencode.go_database import is_go_database, project_folder
+from lessonloop.capture.opencode_format.go_database import is_go_database, project_folder
 from tests.conftest import run_ingest
 
 GO_SCHEMA = """

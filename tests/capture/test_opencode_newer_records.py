@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from lessonloop.capture.opencode import database
-from lessonloop.capture.opencode.parser import RawSession
-from lessonloop.capture.opencode.tools import kind_of
+from lessonloop.capture.opencode_format import database
+from lessonloop.capture.opencode_format.parser import RawSession
+from lessonloop.capture.opencode_format.tools import kind_of
 from lessonloop.core.records import Batch, Problem
 from tests.corpus_copies import write_opencode_db
 

@@ -34,6 +34,7 @@ COMMANDS = {
     "@moonshot-ai/kimi-code": "kimi",
     "@continuedev/cli": "cn",
     "cline": "cline",
+    "@kilocode/cli": "kilo",
 }
 # Node.js 22 from npm (.ci/agents/package.json's optionalDependencies), for the CLIs that ask for
 # it (Qwen Code) where the machine's own node is older.

@@ -460,6 +460,59 @@ class Cline(Driver):
         return ws.env(CLINE_NO_AUTO_UPDATE="1", CLINE_SESSION_BACKEND_MODE="local")
 
 
+class Kilo(Driver):
+    command = "kilo"
+    agent = "kilo"
+    hooks_agent = ""  # its plugins are OpenCode's kind; lessonloop installs none in Kilo yet
+    rules_agent = "kilo"  # AGENTS.md
+    # `kilo run "a b"` stores the words quoted ("a b"), as OpenCode does; piped, as they are
+    prompt_on_stdin = True
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        folder = ws.home / ".config" / "kilo"
+        folder.mkdir(parents=True, exist_ok=True)
+        config = {
+            "$schema": "https://app.kilo.ai/config.json",
+            "model": "harness/harness-model",
+            "small_model": "harness/harness-model",
+            "autoupdate": False,
+            "share": "disabled",
+            "permission": {"bash": "allow", "edit": "allow", "external_directory": "allow"},
+            "provider": {
+                "harness": {
+                    "npm": "@ai-sdk/openai-compatible",  # bundled in the binary: nothing is downloaded
+                    "name": "Harness",
+                    "options": {"baseURL": f"{server.url}/v1", "apiKey": "harness-dummy-key"},
+                    "models": {
+                        "harness-model": {
+                            "name": "Harness",
+                            "tool_call": True,
+                            "limit": {"context": 200000, "output": 8192},
+                        }
+                    },
+                }
+            },
+        }
+        (folder / "kilo.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "run", "--auto"]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        return ws.env(
+            XDG_CONFIG_HOME=str(ws.home / ".config"),
+            XDG_DATA_HOME=str(ws.home / ".local" / "share"),
+            XDG_STATE_HOME=str(ws.home / ".local" / "state"),
+            XDG_CACHE_HOME=str(ws.home / ".cache"),
+            KILO_DISABLE_AUTOUPDATE="1",
+            KILO_DISABLE_MODELS_FETCH="1",
+            KILO_DISABLE_LSP_DOWNLOAD="1",
+            KILO_TELEMETRY_LEVEL="off",
+            KILO_DISABLE_SHARE="1",
+            KILO_NO_DAEMON="1",
+        )
+
+
 DRIVERS: dict[str, Driver] = {
     driver.command: driver
     for driver in (
@@ -473,5 +526,6 @@ DRIVERS: dict[str, Driver] = {
         KimiCode(),
         ContinueCli(),
         Cline(),
+        Kilo(),
     )
 }

@@ -17,6 +17,7 @@ from lessonloop.capture.continue_cli import ADAPTER as CONTINUE
 from lessonloop.capture.copilot import ADAPTER as COPILOT
 from lessonloop.capture.droid import ADAPTER as DROID
 from lessonloop.capture.gemini import ADAPTER as GEMINI
+from lessonloop.capture.kilo import ADAPTER as KILO
 from lessonloop.capture.kimi_code import ADAPTER as KIMI_CODE
 from lessonloop.capture.opencode import ADAPTER as OPENCODE
 from lessonloop.capture.qwen_code import ADAPTER as QWEN_CODE
@@ -34,6 +35,7 @@ ADAPTERS: tuple[Adapter, ...] = (
     KIMI_CODE,
     CONTINUE,
     CLINE,
+    KILO,
 )
 
 _all: tuple[Adapter, ...] = ADAPTERS  # ADAPTERS and the ones `register` added

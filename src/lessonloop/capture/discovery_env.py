@@ -21,6 +21,7 @@ DISCOVERY_ENV = (
     "COPILOT_HOME",
     "GEMINI_CLI_HOME",
     "HOME",
+    "KILO_DB",
     "KIMI_CODE_HOME",
     "OPENCODE_DB",
     "QWEN_HOME",

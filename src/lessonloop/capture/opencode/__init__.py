@@ -1,4 +1,5 @@
-"""OpenCode sessions: its SQLite file (opencode.db) and the legacy storage/ JSON tree."""
+"""OpenCode sessions: its SQLite file (opencode.db) and the legacy storage/ JSON tree, read by
+capture/opencode_format/ (which Kilo Code's adapter shares)."""
 
 from __future__ import annotations
 
@@ -38,9 +39,9 @@ class OpenCode(Adapter):
         return sniff.SNIFFING
 
     def units(self, format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
-        from lessonloop.capture.opencode import parser
+        from lessonloop.capture.opencode_format import parser
 
-        return parser.units(format, paths, problems)
+        return parser.units("storage" if format == "opencode-storage" else "database", paths, problems, AGENT)
 
 
 ADAPTER = OpenCode()

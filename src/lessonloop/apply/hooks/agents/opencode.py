@@ -19,7 +19,7 @@ Its events (EVENT on the command line) are OpenCode's hook names, and one of les
   OpenCode's database (`$OPENCODE_DB`, else `$XDG_DATA_HOME/opencode/opencode.db`) as the
   transcript to ingest: `lessonloop ingest` reads it, only what is new.
 
-Tools become Claude Code's (capture/opencode/tools.py names OpenCode's): bash -> Bash/command,
+Tools become Claude Code's (capture/opencode_format/tools.py names OpenCode's): bash -> Bash/command,
 read -> Read, write -> Write/content, edit -> Edit/old_string/new_string (filePath, oldString,
 newString), multiedit -> Edit of its file, grep -> Grep, glob -> Glob, list -> LS, webfetch ->
 WebFetch, todowrite -> TodoWrite, task -> Task; any other tool (MCP tools) keeps its name. A call
@@ -51,7 +51,7 @@ ASK_NOTE = (
     "\nlessonloop stopped this call once because the person asked to be consulted on such calls "
     "(--ask): ask them whether to run it; if they agree, send the same call again and it will run."
 )
-# OpenCode's tools (packages/opencode/src/tool/; capture/opencode/tools.py) -> Claude Code's
+# OpenCode's tools (packages/opencode/src/tool/; capture/opencode_format/tools.py) -> Claude Code's
 TOOLS: dict[str, str] = {
     "bash": "Bash",
     "read": "Read",

@@ -1,4 +1,5 @@
-"""OpenCode sessions -> normalized records.
+"""OpenCode's sessions -> normalized records: OpenCode's and its forks' (Kilo Code keeps the same
+schema in its own kilo.db).
 
 Both formats hold the same records (storage/ JSON files; opencode.db rows whose `data` column is
 the same JSON without its ids): a session, its messages (role user or assistant) and each
@@ -11,16 +12,16 @@ OpenCode writes (shapes.py) is a problem naming it, and is skipped.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.field_types import wrong_field
-from lessonloop.capture.opencode import AGENT, shapes
-from lessonloop.capture.opencode.diffs import applied_diff
-from lessonloop.capture.opencode.paths import DATABASE, STORAGE
-from lessonloop.capture.opencode.tools import kind_of, patch_paths, target_paths
+from lessonloop.capture.opencode_format import shapes
+from lessonloop.capture.opencode_format.diffs import applied_diff
+from lessonloop.capture.opencode_format.tools import kind_of, patch_paths, target_paths
 from lessonloop.capture.parsing import ERROR_TEXT_CHARS, MESSAGE_TEXT_CHARS, RESULT_EXCERPT_CHARS, redacted, token_count
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.core import json_codec
@@ -37,6 +38,7 @@ from lessonloop.core.records import (
 from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.secrets.redaction import Scope, redact_tool_input
 
+OPENCODE = "opencode"  # the agent whose files these are when none is named
 # The part types OpenCode writes; any other is a notice (format drift).
 PART_TYPES = frozenset(
     {
@@ -69,22 +71,26 @@ class RawSession:
     problems: list[Problem] = field(default_factory=list)
 
 
-def units(format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
-    """One unit per session, in OpenCode's storage files or databases among `paths`."""
-    if format == STORAGE:
-        from lessonloop.capture.opencode import storage
+def units(kind: Literal["storage", "database"], paths: list[str], problems: list[Problem], agent: str) -> list[Unit]:
+    """One unit per session, in the storage files or databases among `paths` of OpenCode or a
+    fork of it (`agent`: the store's name for the agent whose files they are)."""
+    to_batch = functools.partial(session_batch, agent=agent)
+    # (both import this module: imported when called)
+    if kind == "storage":
+        from lessonloop.capture.opencode_format import storage
 
-        return storage.units(paths, problems, session_batch)
-    if format == DATABASE:
-        from lessonloop.capture.opencode import database
+        return storage.units(paths, problems, to_batch)
+    else:
+        from lessonloop.capture.opencode_format import database
 
-        return database.units(paths, problems, session_batch)
-    return []
+        return database.units(paths, problems, to_batch)
 
 
-def session_batch(raw: RawSession, project_of: Callable[[str], str] = project_for_cwd) -> Batch:
+def session_batch(
+    raw: RawSession, project_of: Callable[[str], str] = project_for_cwd, *, agent: str = OPENCODE
+) -> Batch:
     """Every record of one session. Never raises for bad shapes: they become problems."""
-    return _SessionReader(raw, project_of).read()
+    return _SessionReader(raw, project_of, agent).read()
 
 
 def _text(value: Any) -> str | None:
@@ -103,9 +109,10 @@ def _sort_key(item: tuple[dict[str, Any], list[dict[str, Any]]]) -> tuple[float,
 
 
 class _SessionReader:
-    def __init__(self, raw: RawSession, project_of: Callable[[str], str]) -> None:
+    def __init__(self, raw: RawSession, project_of: Callable[[str], str], agent: str) -> None:
         self.raw = raw
         self.project_of = project_of
+        self.agent = agent
         self.batch = Batch()
         self.seq = 0
         self.unknown_parts: dict[str, int] = {}
@@ -155,7 +162,7 @@ class _SessionReader:
         times = _dict(info.get("time"))
         return SessionRecord(
             id=session_id,
-            agent=AGENT,
+            agent=self.agent,
             kind="subagent" if parent else "main",
             parent_id=parent,
             cwd=cwd,

@@ -40,9 +40,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from lessonloop.capture.adapters import Unit
-from lessonloop.capture.opencode import foreign_files
-from lessonloop.capture.opencode.parser import RawSession
-from lessonloop.capture.opencode.session_units import session_units
+from lessonloop.capture.opencode_format import foreign_files
+from lessonloop.capture.opencode_format.parser import RawSession
+from lessonloop.capture.opencode_format.session_units import session_units
 from lessonloop.core import json_codec
 from lessonloop.core.records import Batch, Problem
 

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.capture.adapters import Unit
-from lessonloop.capture.opencode import foreign_files, go_database
-from lessonloop.capture.opencode.parser import RawSession
-from lessonloop.capture.opencode.session_units import session_units
-from lessonloop.capture.opencode.storage import load_object
+from lessonloop.capture.opencode_format import foreign_files, go_database
+from lessonloop.capture.opencode_format.parser import RawSession
+from lessonloop.capture.opencode_format.session_units import session_units
+from lessonloop.capture.opencode_format.storage import load_object
 from lessonloop.core.records import Batch, Problem
 
 _STAMP_MASK = (1 << 62) - 1

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.capture.adapters import Unit
-from lessonloop.capture.opencode.parser import RawSession
-from lessonloop.capture.opencode.paths import MESSAGE, PART, SESSION, storage_place
+from lessonloop.capture.opencode_format.parser import RawSession
+from lessonloop.capture.opencode_format.storage_places import MESSAGE, PART, SESSION, storage_place
 from lessonloop.core import json_codec, json_depth
 from lessonloop.core.records import Batch, Problem
 
