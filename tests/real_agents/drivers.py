@@ -225,6 +225,43 @@ class Gemini(Driver):
         return ws.env(GEMINI_API_KEY="harness-dummy-key", GOOGLE_GEMINI_BASE_URL=server.url)
 
 
+def opencode_config(server: ModelServer, schema: str) -> dict[str, object]:
+    """OpenCode's config (and its fork Kilo's, under Kilo's schema): the model server as an
+    OpenAI-compatible provider, every call allowed, no updates, no sharing."""
+    return {
+        "$schema": schema,
+        "model": "harness/harness-model",
+        "small_model": "harness/harness-model",
+        "autoupdate": False,
+        "share": "disabled",
+        "permission": {"bash": "allow", "edit": "allow", "external_directory": "allow"},
+        "provider": {
+            "harness": {
+                "npm": "@ai-sdk/openai-compatible",  # bundled in the binary: nothing is downloaded
+                "name": "Harness",
+                "options": {"baseURL": f"{server.url}/v1", "apiKey": "harness-dummy-key"},
+                "models": {
+                    "harness-model": {
+                        "name": "Harness",
+                        "tool_call": True,
+                        "limit": {"context": 200000, "output": 8192},
+                    }
+                },
+            }
+        },
+    }
+
+
+def xdg_folders(ws: Workspace) -> dict[str, str]:
+    """The XDG folders in the workspace's HOME (OpenCode and Kilo keep config, data and state there)."""
+    return {
+        "XDG_CONFIG_HOME": str(ws.home / ".config"),
+        "XDG_DATA_HOME": str(ws.home / ".local" / "share"),
+        "XDG_STATE_HOME": str(ws.home / ".local" / "state"),
+        "XDG_CACHE_HOME": str(ws.home / ".cache"),
+    }
+
+
 class OpenCode(Driver):
     command = "opencode"
     agent = "opencode"
@@ -235,28 +272,7 @@ class OpenCode(Driver):
     def setup(self, ws: Workspace, server: ModelServer) -> None:
         folder = ws.home / ".config" / "opencode"
         folder.mkdir(parents=True, exist_ok=True)
-        config = {
-            "$schema": "https://opencode.ai/config.json",
-            "model": "harness/harness-model",
-            "small_model": "harness/harness-model",
-            "autoupdate": False,
-            "share": "disabled",
-            "permission": {"bash": "allow", "edit": "allow", "external_directory": "allow"},
-            "provider": {
-                "harness": {
-                    "npm": "@ai-sdk/openai-compatible",  # bundled in the binary: nothing is downloaded
-                    "name": "Harness",
-                    "options": {"baseURL": f"{server.url}/v1", "apiKey": "harness-dummy-key"},
-                    "models": {
-                        "harness-model": {
-                            "name": "Harness",
-                            "tool_call": True,
-                            "limit": {"context": 200000, "output": 8192},
-                        }
-                    },
-                }
-            },
-        }
+        config = opencode_config(server, "https://opencode.ai/config.json")
         (folder / "opencode.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
         # OpenCode installs @opencode-ai/plugin from npm in each config folder at start; it skips
         # that where node_modules/ exists and the lock names the package (no registry needed).
@@ -284,10 +300,7 @@ class OpenCode(Driver):
 
     def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
         return ws.env(
-            XDG_CONFIG_HOME=str(ws.home / ".config"),
-            XDG_DATA_HOME=str(ws.home / ".local" / "share"),
-            XDG_STATE_HOME=str(ws.home / ".local" / "state"),
-            XDG_CACHE_HOME=str(ws.home / ".cache"),
+            **xdg_folders(ws),
             OPENCODE_DISABLE_AUTOUPDATE="1",
             OPENCODE_DISABLE_MODELS_FETCH="1",
             OPENCODE_DISABLE_LSP_DOWNLOAD="1",
@@ -471,28 +484,7 @@ class Kilo(Driver):
     def setup(self, ws: Workspace, server: ModelServer) -> None:
         folder = ws.home / ".config" / "kilo"
         folder.mkdir(parents=True, exist_ok=True)
-        config = {
-            "$schema": "https://app.kilo.ai/config.json",
-            "model": "harness/harness-model",
-            "small_model": "harness/harness-model",
-            "autoupdate": False,
-            "share": "disabled",
-            "permission": {"bash": "allow", "edit": "allow", "external_directory": "allow"},
-            "provider": {
-                "harness": {
-                    "npm": "@ai-sdk/openai-compatible",  # bundled in the binary: nothing is downloaded
-                    "name": "Harness",
-                    "options": {"baseURL": f"{server.url}/v1", "apiKey": "harness-dummy-key"},
-                    "models": {
-                        "harness-model": {
-                            "name": "Harness",
-                            "tool_call": True,
-                            "limit": {"context": 200000, "output": 8192},
-                        }
-                    },
-                }
-            },
-        }
+        config = opencode_config(server, "https://app.kilo.ai/config.json")  # OpenCode's shape
         (folder / "kilo.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
 
     def argv(self, binary: Path, prompt: str) -> list[str]:
@@ -500,10 +492,7 @@ class Kilo(Driver):
 
     def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
         return ws.env(
-            XDG_CONFIG_HOME=str(ws.home / ".config"),
-            XDG_DATA_HOME=str(ws.home / ".local" / "share"),
-            XDG_STATE_HOME=str(ws.home / ".local" / "state"),
-            XDG_CACHE_HOME=str(ws.home / ".cache"),
+            **xdg_folders(ws),
             KILO_DISABLE_AUTOUPDATE="1",
             KILO_DISABLE_MODELS_FETCH="1",
             KILO_DISABLE_LSP_DOWNLOAD="1",
