@@ -37,6 +37,7 @@ AGENTS = {
     "qwen": (".qwen/settings.json", "PreToolUse"),
     "droid": (".factory/settings.json", "PreToolUse"),
     "kimi": ("~/.kimi-code/config.toml", "PreToolUse"),  # in HOME (TOML)
+    "vibe": (".vibe/hooks.toml", "pre_tool"),  # TOML
 }
 
 
@@ -104,7 +105,7 @@ def model_reads(agent: str, event: str, stdout: str) -> str:
         inner = out["hookSpecificOutput"]
         assert inner["hookEventName"] == "PreToolUse" and inner["permissionDecision"] == "deny"
         return str(inner["permissionDecisionReason"])
-    if agent == "gemini":
+    if agent in ("gemini", "vibe"):
         assert out["decision"] == "deny"
         return str(out["reason"])
     if agent == "cursor":
@@ -176,8 +177,8 @@ def test_what_a_post_tool_handler_says_reaches_each_agents_model_with_the_result
     call: Codex's PostToolUse (valid
     against its schema) and Gemini's AfterTool additionalContext, Cursor's additional_context, Qwen
     Code's PostToolUse and PostToolUseFailure additionalContext, Droid's PostToolUse additionalContext
-    (Kimi Code reads no answer after a call)."""
-    from lessonloop.apply.hooks.agents import codex, cursor, droid, gemini, kimi, qwen
+    (Kimi Code reads no answer after a call), Mistral Vibe's post_tool additional_context."""
+    from lessonloop.apply.hooks.agents import codex, cursor, droid, gemini, kimi, qwen, vibe
 
     said: dict[str, object] = {
         "hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": "files that change with it"}
@@ -204,3 +205,6 @@ def test_what_a_post_tool_handler_says_reaches_each_agents_model_with_the_result
         "additionalContext": "files that change with it",
     }
     assert kimi.answer("PostToolUse", said) == (None, 0)
+    text, code = vibe.answer("post_tool", said)
+    assert code == 0 and text is not None
+    assert json.loads(text) == {"hook_specific_output": {"additional_context": "files that change with it"}}

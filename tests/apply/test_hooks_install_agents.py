@@ -38,14 +38,15 @@ FILES = {
     "qwen": {"project": ("project", ".qwen/settings.json"), "user": ("home", ".qwen/settings.json")},
     "droid": {"project": ("project", ".factory/settings.json"), "user": ("home", ".factory/settings.json")},
     "kimi": {"user": ("home", ".kimi-code/config.toml")},  # TOML, the user's only: test_kimi_* below
+    "vibe": {"project": ("project", ".vibe/hooks.toml"), "user": ("home", ".vibe/hooks.toml")},  # TOML: test_vibe_*
     "opencode": {  # a JavaScript plugin of lessonloop's own: tests/apply/test_hooks_opencode.py reads it
         "project": ("project", ".opencode/plugin/lessonloop.js"),
         "user": ("home", ".config/opencode/plugin/lessonloop.js"),
     },
 }
 # The agents whose hook file is JSON (OpenCode's is a plugin: tests/apply/test_hooks_opencode.py;
-# Kimi Code's a config.toml in HOME: the test_kimi_* tests here).
-JSON_AGENTS = tuple(agent for agent in AGENTS if agent not in ("opencode", "kimi"))
+# Kimi Code's a config.toml in HOME, Mistral Vibe's a hooks.toml: the test_kimi_* and test_vibe_* tests here).
+JSON_AGENTS = tuple(agent for agent in AGENTS if agent not in ("opencode", "kimi", "vibe"))
 PROJECT_AGENTS = tuple(agent for agent in AGENTS if agent != "kimi")
 
 # A file of the agent's that another tool wrote first, in an unusual style, with hooks of its own.
@@ -524,3 +525,91 @@ def test_kimi_install_creates_the_file_and_uninstall_removes_it(machine: dict[st
     broken = lessonloop(machine, "hooks", "install", "--agent", "kimi")
     assert broken.returncode != 0 and str(config) in broken.stdout + broken.stderr
     assert config.read_text() == "hooks = 3\n"
+
+
+VIBE_HOOKS = (
+    b'# the team\'s hooks\n[[hooks]]\nname = "audit"\ntype = "pre_tool"\ncommand = "./audit.sh"\nmatch = "bash"\n'
+    b"timeout = 5.0\n"
+)
+
+
+def vibe_expected() -> list[dict[str, Any]]:
+    """lessonloop's `[[hooks]]` tables, in Vibe's HookConfig (name, type, command, timeout; no
+    match: every tool)."""
+    return [
+        {
+            "name": f"lessonloop-{event}",
+            "type": event,
+            "command": command("vibe", event),
+            "timeout": 60 if event == "post_agent" else 10,
+        }
+        for event in INSTALLED["vibe"]
+    ]
+
+
+def test_vibe_hooks_go_to_the_projects_hooks_toml_and_run_once_the_folder_is_trusted(machine: dict[str, Any]) -> None:
+    import tomllib
+
+    make_store(machine["db"])
+    hooks = hook_file(machine, "vibe")
+    hooks.parent.mkdir()
+    hooks.write_bytes(VIBE_HOOKS)
+    result = ok(machine, "hooks", "install", "--agent", "mistral-vibe", "--json")
+    assert result["file"] == str(hooks) and result["scope"] == "project" and result["events"] == list(INSTALLED["vibe"])
+    text = hooks.read_text()
+    assert text.startswith(VIBE_HOOKS.decode())  # the team's hook and comment first, as they were
+    data = tomllib.loads(text)
+    assert data["hooks"][0] == {
+        "name": "audit",
+        "type": "pre_tool",
+        "command": "./audit.sh",
+        "match": "bash",
+        "timeout": 5.0,
+    }
+    assert data["hooks"][1:] == vibe_expected()
+    for hook in data["hooks"][1:]:
+        done = subprocess.run(
+            [*shlex.split(hook["command"]), "--check"], env=machine["env"], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0 and json.loads(done.stdout)["ok"] is True, done.stdout + done.stderr
+
+    def project_scope() -> dict[str, Any]:
+        status = ok(machine, "hooks", "status", "--agent", "vibe", "--json")
+        found: dict[str, Any] = next(s for s in status["agents"][0]["scopes"] if s["scope"] == "project")
+        return found
+
+    # Vibe reads a project's hooks.toml only in a trusted folder: status says so, then sees the trust
+    scope = project_scope()
+    assert sorted(h["event"] for h in scope["events"]) == sorted(INSTALLED["vibe"]) and scope["other_hooks"] == 1
+    assert scope["agent_runs_them"]["will_run"] is False and "not trusted" in scope["agent_runs_them"]["why"][0]
+    trust = machine["home"] / ".vibe" / "trusted_folders.toml"
+    trust.parent.mkdir()
+    trust.write_text(f'trusted = ["{machine["project"].parent}"]\nuntrusted = []\n')
+    assert project_scope()["agent_runs_them"]["will_run"] is True
+    trust.write_text(f'trusted = ["{machine["project"].parent}"]\nuntrusted = ["{machine["project"]}"]\n')
+    assert project_scope()["agent_runs_them"]["will_run"] is False  # the closest decision wins
+
+    installed = hooks.read_bytes()
+    assert ok(machine, "hooks", "install", "--agent", "vibe", "--json")["changed"] is False
+    assert hooks.read_bytes() == installed
+    ok(machine, "hooks", "uninstall", "--agent", "vibe")
+    assert hooks.read_bytes() == VIBE_HOOKS and not hooks.with_name("hooks.toml.lessonloop-backup").exists()
+
+
+def test_vibe_user_hooks_and_a_broken_file(machine: dict[str, Any]) -> None:
+    import tomllib
+
+    hooks = hook_file(machine, "vibe", "user")
+    ok(machine, "hooks", "install", "--agent", "vibe", "--scope", "user")
+    assert tomllib.loads(hooks.read_text()) == {"hooks": vibe_expected()}
+    status = ok(machine, "hooks", "status", "--agent", "vibe", "--json")
+    user = next(s for s in status["agents"][0]["scopes"] if s["scope"] == "user")
+    assert "agent_runs_them" not in user  # no trust asked of the user's file
+    ok(machine, "hooks", "uninstall", "--agent", "vibe")
+    assert not hooks.exists()
+    project = hook_file(machine, "vibe")
+    project.parent.mkdir()
+    project.write_text("hooks = 3\n")
+    broken = lessonloop(machine, "hooks", "install", "--agent", "vibe")
+    assert broken.returncode != 0 and str(project) in broken.stdout + broken.stderr
+    assert project.read_text() == "hooks = 3\n"

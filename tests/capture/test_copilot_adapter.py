@@ -80,6 +80,7 @@ def test_copilot_is_the_sixth_agent_read_and_qwen_code_the_seventh() -> None:
         "continue",
         "cline",
         "kilo",
+        "mistral-vibe",
     ]
     assert agents.by_agent("copilot") is ADAPTER and agents.for_format("copilot-events") is ADAPTER
     assert ADAPTER.formats == {"copilot-events": "lines"}

@@ -20,8 +20,8 @@ _SCOPE_HELP = (
     "(<DIR>/.claude/settings.json) or user (~/.claude/settings.json). The other agents: project (default: "
     "<DIR>/.codex/hooks.json, <DIR>/.gemini/settings.json, <DIR>/.cursor/hooks.json, "
     "<DIR>/.github/hooks/lessonloop.json, <DIR>/.opencode/plugin/lessonloop.js, <DIR>/.qwen/settings.json, "
-    "<DIR>/.factory/settings.json) or user (~/.codex/, ~/.gemini/, ~/.cursor/, ~/.copilot/hooks/, "
-    "~/.config/opencode/plugin/, ~/.qwen/, ~/.factory/: every project). Kimi Code: user only (~/.kimi-code/config.toml). "
+    "<DIR>/.factory/settings.json, <DIR>/.vibe/hooks.toml) or user (~/.codex/, ~/.gemini/, ~/.cursor/, ~/.copilot/hooks/, "
+    "~/.config/opencode/plugin/, ~/.qwen/, ~/.factory/, ~/.vibe/: every project). Kimi Code: user only (~/.kimi-code/config.toml). "
     "A project's file is usually committed: its hook command names this machine's Python"
 )
 _UNINSTALL_SCOPE_HELP = (
@@ -65,8 +65,8 @@ def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None
 
 _AGENT_HELP = (
     "the agent: claude (Claude Code; claude-code, its name in the store, works too), codex (Codex CLI), gemini (Gemini CLI), cursor (Cursor), copilot "
-    "(Copilot CLI), opencode (OpenCode, a plugin), qwen (Qwen Code; qwen-code works too), droid (Factory Droid) or kimi "
-    "(Kimi Code; kimi-code works too); default: every agent found on this machine (its folder in your home or its command on "
+    "(Copilot CLI), opencode (OpenCode, a plugin), qwen (Qwen Code; qwen-code works too), droid (Factory Droid), kimi "
+    "(Kimi Code; kimi-code works too) or vibe (Mistral Vibe; mistral-vibe works too); default: every agent found on this machine (its folder in your home or its command on "
     "PATH), Claude Code when none is"
 )
 _UNINSTALL_AGENT_HELP = (

@@ -229,7 +229,9 @@ class _Reader:
         cwd = _text(environment.get("working_directory")) if isinstance(environment, dict) else None
         cwd = cwd or _text(meta.get("origin_directory"))
         config = meta.get("config")
-        model = (_text(config.get("model_name")) or _text(config.get("active_model"))) if isinstance(config, dict) else None
+        model = (
+            (_text(config.get("model_name")) or _text(config.get("active_model"))) if isinstance(config, dict) else None
+        )
         self._redact = BatchRedactor(batch)
         title = _text(meta.get("title"))
         self.session = SessionRecord(
@@ -304,8 +306,10 @@ class _Reader:
         self.batch.messages.append(MessageRecord(self.session.id, uuid, None, index, ts, str(role), kind, body))
 
     def _effect(self, entry: dict[str, Any], index: int, ts: str | None) -> None:
-        detail = entry.get("detail") if isinstance(entry.get("detail"), dict) else {}
-        state = entry.get("state") if isinstance(entry.get("state"), dict) else {}
+        found = entry.get("detail")
+        detail: dict[str, Any] = found if isinstance(found, dict) else {}
+        found = entry.get("state")
+        state: dict[str, Any] = found if isinstance(found, dict) else {}
         status = _text(state.get("status"))
         runtime = _text(detail.get("toolName")) or _text(entry.get("title")) or "?"
         args = detail.get("input")
@@ -371,7 +375,9 @@ class _Reader:
             error = output.get("error")
             code = _text(error.get("code")) if isinstance(error, dict) else None
             message = _text(error.get("message")) if isinstance(error, dict) else None
-            result = ToolResultRecord(call_id, seq, ts, ok=False, status="rejected" if code == "tool_denied" else "error")
+            result = ToolResultRecord(
+                call_id, seq, ts, ok=False, status="rejected" if code == "tool_denied" else "error"
+            )
             text = message or _joined(output.get("content")) or code or "failed"
             result.error_text = self._redact(text, ERROR_TEXT_CHARS, "output")
             return result

@@ -69,7 +69,7 @@ def claims(path: str) -> str | None:
         return SESSION
     if len(parts) >= 4 and parts[-2] == "journal" and parts[-4] == "unified" and parts[-1].endswith(".jsonl"):
         return JOURNAL
-    if len(parts) >= 2 and parts[-1] == "messages.jsonl" and parts[-2].startswith("session_"):
-        if os.path.isfile(os.path.join(os.path.dirname(path), "meta.json")):
-            return LEGACY
+    legacy = len(parts) >= 2 and parts[-1] == "messages.jsonl" and parts[-2].startswith("session_")
+    if legacy and os.path.isfile(os.path.join(os.path.dirname(path), "meta.json")):
+        return LEGACY
     return None

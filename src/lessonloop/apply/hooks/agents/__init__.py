@@ -29,9 +29,11 @@ no PostToolUseFailure (a failed call has no post-call hook), no UserPromptSubmit
 Kimi Code 2.1.0 (agents/kimi.py) has Claude Code's event names in `[[hooks]]` of its config.toml, but
 reads a context only from UserPromptSubmit and a deny from PreToolUse; its PostToolUseFailure's
 `error` is the failed call's text.
+Mistral Vibe 3.0.2 (agents/vibe.py) has three events in its hooks.toml: pre_tool, post_tool (a failed
+call's too) and post_agent (a turn's end); none at a session's start or a prompt.
 """
 
-AGENTS = ("claude", "codex", "gemini", "cursor", "copilot", "opencode", "qwen", "droid", "kimi")
+AGENTS = ("claude", "codex", "gemini", "cursor", "copilot", "opencode", "qwen", "droid", "kimi", "vibe")
 
 HOOK_EVENTS: dict[str, dict[str, str]] = {
     "claude": {
@@ -103,6 +105,11 @@ HOOK_EVENTS: dict[str, dict[str, str]] = {
         "PostToolUseFailure": "PostToolUseFailure",
         "Stop": "Stop",
         "SessionEnd": "SessionEnd",
+    },
+    "vibe": {
+        "pre_tool": "PreToolUse",
+        "post_tool": "PostToolUse",
+        "post_agent": "Stop",
     },
     "opencode": {  # lessonloop's plugin (install/opencode_plugin.js) calls these: agents/opencode.py
         "session.start": "SessionStart",
