@@ -502,6 +502,43 @@ class Kilo(Driver):
         )
 
 
+class MistralVibe(Driver):
+    command = "vibe"
+    agent = "mistral-vibe"
+    hooks_agent = "vibe"
+    needs_trust = True  # a project's .vibe/hooks.toml runs only in a folder trusted in trusted_folders.toml
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        """A provider and model of the server's in ~/.vibe/config.toml (Vibe's own keys), the key from
+        an environment variable it names, nothing sent elsewhere."""
+        path = ws.home / ".vibe" / "config.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            'active_model = "harness"\nenable_telemetry = false\nenable_update_checks = false\n'
+            "enable_auto_update = false\nenable_connectors = false\n\n[experiments]\nenable = false\n\n"
+            f'[[providers]]\nname = "harness"\napi_base = "{server.url}/v1"\napi_key_env_var = "HARNESS_API_KEY"\n'
+            'backend = "generic"\napi_style = "openai"\n\n'
+            '[[models]]\nname = "harness-model"\nprovider = "harness"\nalias = "harness"\n',
+            encoding="utf-8",
+        )
+
+    def trust(self, ws: Workspace) -> None:
+        """What answering yes to Vibe's "trust this folder?" writes (the interactive UI asks; `vibe -p`
+        never does)."""
+        path = ws.home / ".vibe" / "trusted_folders.toml"
+        path.write_text(f"trusted = [{json.dumps(str(ws.project.resolve()))}]\nuntrusted = []\n", encoding="utf-8")
+
+    def drop_context_hooks(self, ws: Workspace) -> None:
+        """Nothing to take out: Vibe has no hook at a session's start or a prompt (its three are
+        around a call and at a turn's end)."""
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "-p", prompt, "--auto-approve"]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        return ws.env(HARNESS_API_KEY="harness-dummy-key")
+
+
 DRIVERS: dict[str, Driver] = {
     driver.command: driver
     for driver in (
@@ -516,5 +553,6 @@ DRIVERS: dict[str, Driver] = {
         ContinueCli(),
         Cline(),
         Kilo(),
+        MistralVibe(),
     )
 }
