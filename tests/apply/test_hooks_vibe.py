@@ -128,7 +128,7 @@ def test_vibe_payloads_in_claude_codes_terms() -> None:
     failed, text = vibe.result(load_payload("vibe", "post_tool_failure"))
     assert failed and text.startswith("Exit code 128\nfatal: The current branch feature has no upstream branch.")
     assert vibe.result(load_payload("vibe", "post_tool"))[0] is False
-    refused = {"tool_status": "failure", "tool_error": "Tool execution denied by approval callback"}
+    refused: dict[str, object] = {"tool_status": "failure", "tool_error": "Tool execution denied by approval callback"}
     assert vibe.result(refused) == (True, "Tool execution denied by approval callback")
     turn = vibe.payload("post_agent", load_payload("vibe", "post_agent"))
     assert turn is not None and str(turn["transcript_path"]).endswith(f"/unified/{turn['session_id']}/meta.json")

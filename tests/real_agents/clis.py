@@ -23,7 +23,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PINS_FILE = REPO_ROOT / ".ci" / "agents" / "package.json"
 PYPI_PINS_FILE = REPO_ROOT / ".ci" / "agents" / "pypi.txt"
 INSTALL = "npm install --no-package-lock --prefix .ci/agents (what .ci/run does), or LESSONLOOP_AGENT_CLIS=<a folder with them installed>"
-PYPI_INSTALL = "bash .ci/agents/install-python-agents (what .ci/run does), or LESSONLOOP_AGENT_CLIS=<a folder with python/bin>"
+PYPI_INSTALL = (
+    "bash .ci/agents/install-python-agents (what .ci/run does), or LESSONLOOP_AGENT_CLIS=<a folder with python/bin>"
+)
 
 # The command each package installs, by the package's name.
 COMMANDS = {

@@ -30,8 +30,7 @@ class MistralVibe(Adapter):
         FileFormat(LEGACY, "a Mistral Vibe session of before 3.0 (logs/session/session_*/), not read yet", None),
     )
     places = "~/.vibe/logs/session/unified/*"
-    instructions = "AGENTS.md"
-    instructions_hint = "Vibe reads a project's AGENTS.md only in a folder the person trusted (trusted_folders.toml)"
+    instructions = "AGENTS.md"  # read in a folder the person trusted (docs/agents/mistral-vibe.md)
     hooks = "vibe"  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:
