@@ -45,7 +45,7 @@ def _installed_items(agent: str) -> dict[str, object]:
 
 
 def test_the_json_examples_are_what_install_writes() -> None:
-    """Every agent's example (JSON; Kimi Code's TOML) is what install writes."""
+    """Every agent's example (JSON; Kimi Code's and Mistral Vibe's TOML) is what install writes."""
     blocks = re.findall(r"```json\n(.*?)\n```", DOC.read_text(encoding="utf-8"), re.S)
     examples = [json.loads(block) for block in blocks if MARKER in block]
     shown = set()
@@ -62,10 +62,12 @@ def test_the_json_examples_are_what_install_writes() -> None:
     for block in re.findall(r"```toml\n(.*?)\n```", DOC.read_text(encoding="utf-8"), re.S):
         if MARKER not in block:
             continue
-        (table,) = tomllib.loads(block)["hooks"]  # Kimi Code's [[hooks]] table: its event beside the entry
+        # a [[hooks]] table, its event beside the entry: Kimi Code's `event`, Mistral Vibe's `type`
+        (table,) = tomllib.loads(block)["hooks"]
         agent = next(w.split("=", 1)[1] for w in table["command"].split() if w.startswith("--agent="))
-        example = {key: value for key, value in table.items() if key != "event"}
-        assert example == _installed_items(agent)[table["event"]], f"docs/hooks.md shows {table} ({agent})"
+        key = "type" if agent == "vibe" else "event"
+        example = {name: value for name, value in table.items() if name != key}
+        assert example == _installed_items(agent)[table[key]], f"docs/hooks.md shows {table} ({agent})"
         shown.add(agent)
     assert shown == set(AGENTS), f"docs/hooks.md shows no installed hook of {set(AGENTS) - shown}"
 
