@@ -200,3 +200,34 @@ def test_a_session_without_a_store_yet_and_unknown_entries(tmp_path: Path) -> No
     batch = read_session(str(folder / "meta.json"))
     assert len(batch.tool_calls) == 2
     assert [(p.code, p.severity) for p in batch.problems] == [("unknown-record-type", "notice")]
+
+
+def test_a_session_of_vibes_former_layout_is_named_not_taken_for_a_new_one(tmp_path: Path) -> None:
+    folder = tmp_path / "logs" / "session" / "session_20260401_120000_abcd1234"
+    folder.mkdir(parents=True)
+    (folder / "meta.json").write_text(json.dumps({"session_id": "abcd1234", "environment": {}, "child_sessions": []}))
+    (folder / "messages.jsonl").write_text(json.dumps({"role": "user", "content": "hi"}) + "\n")
+    assert paths.claims(str(folder / "meta.json")) == "mistral-vibe-legacy-session"
+    assert paths.claims(str(folder / "messages.jsonl")) == "mistral-vibe-legacy-session"
+    report = _ingest_in_process(tmp_path / "s.db", tmp_path / "logs")
+    assert report["sessions"] == 0 and report["files"]["read"] == 0
+    assert {o["format"] for o in report["other_formats"]} == {"mistral-vibe-legacy-session"}
+
+
+def test_a_call_whose_arguments_the_store_renamed_keeps_the_models_id(tmp_path: Path) -> None:
+    """The store keeps an edit's arguments under other names than the model sent: the call is
+    still found by its name; a run that failed with no output is an error."""
+    folder = tmp_path / "unified" / DENIED.name
+    shutil.copytree(DENIED, folder)
+    current = json.loads((folder / "CURRENT").read_text())
+    manifest = json.loads((folder / "generations" / current["generation"] / "manifest.json").read_text())
+    chunk = folder / "chunks" / (manifest["projection_state"]["chunks"][0] + ".json")
+    entries = json.loads(chunk.read_text())
+    last = next(e for e in reversed(entries) if e["type"] == "effect")
+    last["detail"]["input"] = {"command": "git push --set-upstream origin feature", "timeout": 120}
+    last["state"] = {"status": "failed", "reason": "the process server went away"}
+    chunk.write_text(json.dumps(entries))
+    batch = read_session(str(folder / "meta.json"))
+    assert [c.id for c in batch.tool_calls] == ["call_b5970647000004", "call_b5970647000005"]
+    failed = batch.tool_results[-1]
+    assert (failed.ok, failed.status, failed.error_text) == (False, "error", "the process server went away")

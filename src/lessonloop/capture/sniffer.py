@@ -167,6 +167,9 @@ def describe(name: str) -> str:
     known = known_formats()[name]
     if not known.transcript:
         return f"looks like {known.what}: prompts only, no sessions to read"
+    adapter = agents.by_agent(known.agent)
+    if adapter is not None and adapter.formats and name not in adapter.formats:  # its others are (Vibe's < 3.0)
+        return f"looks like {known.what}; lessonloop does not read this kind of {known.agent_name} file yet"
     return f"looks like {known.what}; lessonloop does not read {known.agent_name} transcripts yet"
 
 

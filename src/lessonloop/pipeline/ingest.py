@@ -520,6 +520,11 @@ def _format_of(ref: SourceRef, state: writer.FileState | None, summary: IngestSu
     for adapter in adapters():
         claimed = adapter.claims(ref.path)
         if claimed is not None:
+            if for_format(claimed) is None and sniffer.known_formats()[claimed].transcript:
+                # an agent's transcript where it keeps them, of a format not read (Vibe's before 3.0)
+                summary.other_formats.append(OtherFormat(ref.path, claimed))
+                summary.files_found += 1 if ref.sniff_only else 0
+                return None
             return claimed
     try:
         with open(ref.path, "rb") as handle:

@@ -27,7 +27,7 @@ class MistralVibe(Adapter):
         FileFormat(
             JOURNAL, "a Mistral Vibe session's recovery journal (read through its meta.json)", None, transcript=False
         ),
-        FileFormat(LEGACY, "a Mistral Vibe session of before 3.0 (logs/session/session_*/), not read yet", None),
+        FileFormat(LEGACY, "a Mistral Vibe session of before 3.0 (logs/session/session_*/)", None),
     )
     places = "~/.vibe/logs/session/unified/*"
     instructions = "AGENTS.md"  # read in a folder the person trusted (docs/agents/mistral-vibe.md)

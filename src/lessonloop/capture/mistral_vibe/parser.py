@@ -345,16 +345,18 @@ class _Reader:
             self.batch.tool_results.append(result)
 
     def _match(self, runtime: str, args: Any, status: str | None, reason: str | None) -> _ContextCall | None:
-        """The model's call an effect ran: the first not yet taken with its name and arguments; for
-        a call a hook denied (no name, no arguments kept), the first refused with its reason."""
+        """The model's call an effect ran: the first not yet taken with its name and arguments (else
+        with its name); for a call a hook denied (no name, no arguments kept), the first refused with
+        its reason."""
         free = [call for call in self.calls if not call.used]
         if args is None:
             refused = [call for call in free if call.outcome == "failure"]
             found = next((call for call in refused if reason and call.text == reason), None)
             found = found or (refused[0] if status == "skipped" and refused else None)
-        else:
+        else:  # its arguments as sent; else the first of its name (an edit's are renamed in the store)
             name = model_name(runtime)
-            found = next((call for call in free if call.name == name and call.args == args), None)
+            named = [call for call in free if call.name == name]
+            found = next((call for call in named if call.args == args), named[0] if named else None)
         if found is not None:
             found.used = True
         return found
@@ -369,6 +371,10 @@ class _Reader:
         if status in _INTERRUPTED:
             return ToolResultRecord(call_id, seq, ts, ok=False, status="interrupted")
         output = state.get("output")
+        if status == "failed" and not isinstance(output, dict):
+            result = ToolResultRecord(call_id, seq, ts, ok=False, status="error")
+            result.error_text = self._redact(_text(state.get("reason")) or "failed", ERROR_TEXT_CHARS, "output")
+            return result
         if status not in ("completed", "failed") or not isinstance(output, dict):
             return None  # still running: its result comes with a later generation
         if output.get("type") == "failure" or status == "failed":

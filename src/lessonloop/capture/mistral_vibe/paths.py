@@ -63,13 +63,14 @@ def discover(context: DiscoveryContext) -> list[Found]:
 def claims(path: str) -> str | None:
     """A session's meta.json where Vibe keeps them (.../unified/<id>/meta.json), its journal
     (.../unified/<id>/journal/<n>.jsonl), or a session of Vibe's former layout
-    (.../session_<time>_<id>/messages.jsonl beside its meta.json)."""
+    (.../session_<time>_<id>/: messages.jsonl and meta.json, each named by the other beside it)."""
     parts = os.path.abspath(path).split(os.sep)
     if len(parts) >= 3 and parts[-1] == "meta.json" and parts[-3] == "unified":
         return SESSION
     if len(parts) >= 4 and parts[-2] == "journal" and parts[-4] == "unified" and parts[-1].endswith(".jsonl"):
         return JOURNAL
-    legacy = len(parts) >= 2 and parts[-1] == "messages.jsonl" and parts[-2].startswith("session_")
-    if legacy and os.path.isfile(os.path.join(os.path.dirname(path), "meta.json")):
+    legacy = len(parts) >= 2 and parts[-1] in ("messages.jsonl", "meta.json") and parts[-2].startswith("session_")
+    sibling = "meta.json" if parts[-1] == "messages.jsonl" else "messages.jsonl"
+    if legacy and os.path.isfile(os.path.join(os.path.dirname(path), sibling)):
         return LEGACY
     return None
