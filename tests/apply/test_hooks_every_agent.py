@@ -1,15 +1,17 @@
 """Issue 40's "done when", for each of Claude Code, Codex, Gemini CLI, Cursor, Copilot CLI, Qwen Code, Factory
-Droid and Kimi Code: in a git project with an empty HOME, `lessonloop hooks install --agent A --block` writes
-that agent's own hook configuration (Kimi Code's in HOME: it has no project file for hooks); the pre-tool command written there, run through the shell as the agent
-runs it, given that agent's pre-tool payload for a `git push` that a lesson from earlier sessions
-covers, exits 0 and prints what the agent accepts (Codex: valid against its published output
-schema), the lesson in the field that reaches the model (the reason of a deny); on a corrupt store
-the same command fails open: exit 0, no decision, the failure logged."""
+Droid, Kimi Code, Mistral Vibe, OpenCode and Kilo Code: in a git project with an empty HOME, `lessonloop hooks
+install --agent A --block` writes that agent's own hook configuration (Kimi Code's in HOME: it has no project
+file for hooks; OpenCode's and Kilo Code's the CONFIG line of lessonloop's plugin); the pre-tool command written
+there, run through the shell as the agent (or the plugin) runs it, given that agent's pre-tool payload for a
+`git push` that a lesson from earlier sessions covers, exits 0 and prints what the agent accepts (Codex: valid
+against its published output schema), the lesson in the field that reaches the model (the reason of a deny);
+on a corrupt store the same command fails open: exit 0, no decision, the failure logged."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -38,6 +40,8 @@ AGENTS = {
     "droid": (".factory/settings.json", "PreToolUse"),
     "kimi": ("~/.kimi-code/config.toml", "PreToolUse"),  # in HOME (TOML)
     "vibe": (".vibe/hooks.toml", "pre_tool"),  # TOML
+    "opencode": (".opencode/plugin/lessonloop.js", "tool.execute.before"),  # the plugin's CONFIG line
+    "kilo": (".kilo/plugin/lessonloop.js", "tool.execute.before"),  # the same plugin, in Kilo Code's folder
 }
 
 
@@ -84,6 +88,10 @@ def installed_command(config: Path, event: str) -> str:
         import tomllib
 
         walk(tomllib.loads(config.read_text()))
+    elif config.suffix == ".js":  # lessonloop's plugin: its CONFIG line
+        found_line = re.search(r"^const CONFIG = (.*)$", config.read_text(), re.MULTILINE)
+        assert found_line is not None
+        walk(json.loads(found_line.group(1)))
     else:
         walk(json.loads(config.read_text()))
     assert len(found) == 1, (event, found)
@@ -108,6 +116,9 @@ def model_reads(agent: str, event: str, stdout: str) -> str:
     if agent in ("gemini", "vibe"):
         assert out["decision"] == "deny"
         return str(out["reason"])
+    if agent in ("opencode", "kilo"):  # the plugin throws the reason: the model reads it as the call's result
+        assert set(out) == {"deny"}
+        return str(out["deny"])
     if agent == "cursor":
         assert out["permission"] == "deny"
         return str(out["agent_message"])

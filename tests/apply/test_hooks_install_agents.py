@@ -43,10 +43,15 @@ FILES = {
         "project": ("project", ".opencode/plugin/lessonloop.js"),
         "user": ("home", ".config/opencode/plugin/lessonloop.js"),
     },
+    "kilo": {  # the same plugin in Kilo Code's folders: tests/apply/test_hooks_kilo.py reads it
+        "project": ("project", ".kilo/plugin/lessonloop.js"),
+        "user": ("home", ".config/kilo/plugin/lessonloop.js"),
+    },
 }
-# The agents whose hook file is JSON (OpenCode's is a plugin: tests/apply/test_hooks_opencode.py;
-# Kimi Code's a config.toml in HOME, Mistral Vibe's a hooks.toml: the test_kimi_* and test_vibe_* tests here).
-JSON_AGENTS = tuple(agent for agent in AGENTS if agent not in ("opencode", "kimi", "vibe"))
+# The agents whose hook file is JSON (OpenCode's and Kilo Code's is a plugin: tests/apply/test_hooks_opencode.py,
+# test_hooks_kilo.py; Kimi Code's a config.toml in HOME, Mistral Vibe's a hooks.toml: the test_kimi_* and
+# test_vibe_* tests here).
+JSON_AGENTS = tuple(agent for agent in AGENTS if agent not in ("opencode", "kilo", "kimi", "vibe"))
 PROJECT_AGENTS = tuple(agent for agent in AGENTS if agent != "kimi")
 
 # A file of the agent's that another tool wrote first, in an unusual style, with hooks of its own.

@@ -34,6 +34,8 @@ EVENTS = {
     "qwen": "PreToolUse",
     "droid": "PreToolUse",
     "kimi": "PreToolUse",
+    "vibe": "pre_tool",
+    "kilo": "tool.execute.before",
 }
 COMMANDS = (
     "mcp list",
@@ -72,7 +74,7 @@ def pre_tool_payload(agent: str, project: Path, command: str) -> dict[str, Any]:
         args = json.loads(data["toolArgs"])
         args["command"] = command
         data["toolArgs"] = json.dumps(args)
-    elif agent == "opencode":
+    elif agent in ("opencode", "kilo"):
         data["output"]["args"]["command"] = command
     else:
         data["tool_input"]["command"] = command

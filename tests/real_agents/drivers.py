@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 
 from lessonloop.apply.hooks.install.codex_trust import trust_entries
+from lessonloop.apply.hooks.install.kilo import KILO
+from lessonloop.apply.hooks.install.opencode import OPENCODE
+from lessonloop.apply.hooks.install.plugin_file import PluginAgent, render
 from tests.real_agents import clis
 from tests.real_agents.model_server import ModelServer
 from tests.real_agents.workspace import Workspace
@@ -262,6 +265,17 @@ def xdg_folders(ws: Workspace) -> dict[str, str]:
     }
 
 
+def drop_plugin_context_hooks(agent: PluginAgent, ws: Workspace) -> None:
+    """lessonloop's plugin (OpenCode's, Kilo Code's) with a CONFIG without the session-start and prompt
+    events (lessonloop's own reader and writer of the plugin file)."""
+    path = Path(agent.path("project", str(ws.project)))
+    config = agent.parse(path.read_bytes(), str(path))
+    config["hooks"] = {
+        event: hooks for event, hooks in config["hooks"].items() if event not in ("session.start", "chat.message")
+    }
+    path.write_bytes(render(config))
+
+
 class OpenCode(Driver):
     command = "opencode"
     agent = "opencode"
@@ -287,16 +301,7 @@ class OpenCode(Driver):
         return [str(binary), "run"]
 
     def drop_context_hooks(self, ws: Workspace) -> None:
-        """The plugin's CONFIG without the session-start and prompt events (lessonloop's own reader
-        and writer of the plugin file)."""
-        from lessonloop.apply.hooks.install import opencode
-
-        path = Path(opencode.path("project", str(ws.project)))
-        config = opencode.parse(path.read_bytes(), str(path))
-        config["hooks"] = {
-            event: hooks for event, hooks in config["hooks"].items() if event not in ("session.start", "chat.message")
-        }
-        path.write_bytes(opencode.render(config))
+        drop_plugin_context_hooks(OPENCODE, ws)
 
     def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
         return ws.env(
@@ -476,12 +481,15 @@ class Cline(Driver):
 class Kilo(Driver):
     command = "kilo"
     agent = "kilo"
-    hooks_agent = ""  # its plugins are OpenCode's kind; lessonloop installs none in Kilo yet
-    rules_agent = "kilo"  # AGENTS.md
+    # lessonloop's plugin in the project's .kilo/plugin/ (OpenCode's, with the node_modules/ and lock
+    # that spare Kilo's npm install at start): Kilo runs a project's plugins with no trust step
+    hooks_agent = "kilo"
     # `kilo run "a b"` stores the words quoted ("a b"), as OpenCode does; piped, as they are
     prompt_on_stdin = True
 
     def setup(self, ws: Workspace, server: ModelServer) -> None:
+        """The provider in ~/.config/kilo/kilo.json. Kilo runs npm at start only in a config folder
+        holding a plugin (none here): nothing to spare in this one."""
         folder = ws.home / ".config" / "kilo"
         folder.mkdir(parents=True, exist_ok=True)
         config = opencode_config(server, "https://app.kilo.ai/config.json")  # OpenCode's shape
@@ -489,6 +497,9 @@ class Kilo(Driver):
 
     def argv(self, binary: Path, prompt: str) -> list[str]:
         return [str(binary), "run", "--auto"]
+
+    def drop_context_hooks(self, ws: Workspace) -> None:
+        drop_plugin_context_hooks(KILO, ws)
 
     def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
         return ws.env(

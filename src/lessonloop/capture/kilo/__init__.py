@@ -16,6 +16,7 @@ class Kilo(Adapter):
     file_formats = (FileFormat(DATABASE, "a Kilo Code database (kilo.db)", "units"),)
     places = "kilo.db, read only, in ${XDG_DATA_HOME:-~/.local/share}/kilo"
     instructions = "AGENTS.md"
+    hooks = "kilo"  # lessonloop's plugin (apply/hooks/install/kilo.py): `hooks install --agent kilo`
 
     def paths(self) -> AgentPaths:
         from lessonloop.capture.kilo import paths

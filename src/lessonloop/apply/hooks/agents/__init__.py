@@ -22,6 +22,8 @@ ends a turn (Stop, with the events.jsonl to ingest). Cursor: a first table from 
 (docs/agents/cursor.md).
 OpenCode 1.18.33 has no command hooks: lessonloop's own plugin runs the command (agents/opencode.py);
 `session.start` is lessonloop's name for a session's first `chat.message`.
+Kilo Code CLI 7.7.7 (an OpenCode fork) runs the same plugin, its hooks the same as OpenCode's, checked
+end to end in the real-agent harness (agents/kilo.py): only the database a turn's end queues differs.
 Qwen Code 0.24.4 (a Gemini CLI fork) has Claude Code's events and payloads under its own tool names,
 checked end to end with the real CLI (agents/qwen.py): a headless run ends with Stop only.
 Factory Droid 0.215.0 has Claude Code's events and answers under its own tool names (agents/droid.py):
@@ -33,7 +35,7 @@ Mistral Vibe 3.0.2 (agents/vibe.py) has three events in its hooks.toml: pre_tool
 call's too) and post_agent (a turn's end); none at a session's start or a prompt.
 """
 
-AGENTS = ("claude", "codex", "gemini", "cursor", "copilot", "opencode", "qwen", "droid", "kimi", "vibe")
+AGENTS = ("claude", "codex", "gemini", "cursor", "copilot", "opencode", "qwen", "droid", "kimi", "vibe", "kilo")
 
 HOOK_EVENTS: dict[str, dict[str, str]] = {
     "claude": {
@@ -112,6 +114,13 @@ HOOK_EVENTS: dict[str, dict[str, str]] = {
         "post_agent": "Stop",
     },
     "opencode": {  # lessonloop's plugin (install/opencode_plugin.js) calls these: agents/opencode.py
+        "session.start": "SessionStart",
+        "chat.message": "UserPromptSubmit",
+        "tool.execute.before": "PreToolUse",
+        "tool.execute.after": "PostToolUse",
+        "session.idle": "Stop",
+    },
+    "kilo": {  # Kilo Code, an OpenCode fork: the same plugin, the same events (agents/kilo.py)
         "session.start": "SessionStart",
         "chat.message": "UserPromptSubmit",
         "tool.execute.before": "PreToolUse",

@@ -46,6 +46,10 @@ from lessonloop.apply.hooks.agents import carried
 from lessonloop.apply.hooks.agents.answers import AFTER_THE_CALL, Call, context, decision, store_path
 from lessonloop.apply.hooks.agents.tool_args import first_text
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 SESSION_START = "session.start"  # lessonloop's name for a session's first chat.message
 ASK_NOTE = (
     "\nlessonloop stopped this call once because the person asked to be consulted on such calls "
@@ -78,6 +82,14 @@ def _object(value: object) -> dict[str, object]:
 
 def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
     """The plugin's payload for `event` as the handlers read it (None: nothing lessonloop reads)."""
+    return plugin_payload(event, raw, database)
+
+
+def plugin_payload(
+    event: str, raw: dict[str, object], transcript: Callable[[], str | None]
+) -> dict[str, object] | None:
+    """`payload` for an agent that runs lessonloop's plugin (OpenCode, its fork Kilo Code: agents/kilo.py),
+    `transcript()` its database, the transcript a turn's end queues for ingest."""
     global _call
     given, output = _object(raw.get("input")), _object(raw.get("output"))
     cwd = first_text(raw, "directory", "worktree")
@@ -90,7 +102,7 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
             "session_id": session,
             "cwd": cwd,
             "hook_event_name": "Stop",
-            "transcript_path": database(),
+            "transcript_path": transcript(),
             "stop_hook_active": False,
         }
     message = _object(output.get("message"))
@@ -171,10 +183,17 @@ def tool_call(tool: str, args: dict[str, object]) -> tuple[str, dict[str, object
 def database() -> str | None:
     """OpenCode's database, when it exists: $OPENCODE_DB (absolute, or in OpenCode's data folder),
     else opencode.db in $XDG_DATA_HOME/opencode (~/.local/share/opencode)."""
+    return database_in("opencode", "OPENCODE_DB", "opencode.db")
+
+
+def database_in(folder_name: str, variable: str, name: str) -> str | None:
+    """The database the variable `variable` names (absolute, or in the data folder
+    $XDG_DATA_HOME/<folder_name>, else ~/.local/share/<folder_name>), else `name` in that folder,
+    when the file exists."""
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    folder = os.path.join(base, "opencode")
-    given = os.environ.get("OPENCODE_DB")
-    path = os.path.join(folder, given) if given and given != ":memory:" else os.path.join(folder, "opencode.db")
+    folder = os.path.join(base, folder_name)
+    given = os.environ.get(variable)
+    path = os.path.join(folder, given) if given and given != ":memory:" else os.path.join(folder, name)
     return path if os.path.isfile(path) else None
 
 

@@ -1,12 +1,13 @@
-// lessonloop's OpenCode plugin: gives lessonloop's lessons to OpenCode while it works, and tells
-// lessonloop what happened (docs/agents/opencode.md). Written by `lessonloop hooks install --agent
-// opencode`, again by every install (do not edit it); `lessonloop hooks uninstall --agent opencode`
-// removes it with what install created beside it.
+// lessonloop's plugin for OpenCode and its fork Kilo Code: gives lessonloop's lessons to the agent
+// while it works, and tells lessonloop what happened (docs/agents/opencode.md, docs/agents/kilo.md).
+// Written by `lessonloop hooks install --agent opencode` (or `--agent kilo`), again by every install
+// (do not edit it); `lessonloop hooks uninstall --agent opencode` (`--agent kilo`) removes it with
+// what install created beside it.
 //
 // Each hook runs lessonloop's hook command for its event (CONFIG.hooks, the command line every agent's
 // hooks run), synchronously and within the event's time limit: the payload as JSON on stdin, a JSON
 // answer on stdout. It fails open: an error, a time-out, a command that fails or an answer that is not
-// JSON changes nothing, and no hook throws (OpenCode would end the turn), but for one deliberate case:
+// JSON changes nothing, and no hook throws (the agent would end the turn), but for one deliberate case:
 // a deny before a tool call throws an Error whose message is the reason (the tool does not run; the
 // model reads the reason as the call's result).
 import { spawnSync } from "node:child_process"
