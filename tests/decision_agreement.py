@@ -14,7 +14,9 @@ lessons frozen: replay's decision, then the hook's `_fired` on the same store as
 (the session's calls before it, its prompts up to its time, the call's time as now), the call
 given as an agent's hook adapter gives it (apply/hooks/agents/: Claude Code's terms, a shell
 call's command as text, the file it changes beside it). Every call where the lessons that
-speak or their actions differ is one disagreement.
+speak or their actions differ is one disagreement. A call the hook would stop is stopped once, as
+the hook stops it (pre_tool._once, its marks beside the store): sent again in its session, it runs
+and nothing is said, as replay models it (Learner._stop_once).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 from lessonloop.apply.hooks.edit_check import EDIT_RISK
 from lessonloop.apply.hooks.entry import HookContext
 from lessonloop.apply.hooks.hook_store import hook_policy
-from lessonloop.apply.hooks.pre_tool import RETRY, _fired
+from lessonloop.apply.hooks.pre_tool import RETRY, _fired, _once
 from lessonloop.core.timestamps import utc_now
 from lessonloop.learning.engine.engine import Decision, Learner, Policy
 from lessonloop.learning.engine.events import CallEvent
@@ -54,6 +56,7 @@ class Agreement(LoopPlug):
     """Compares each decision replay makes with the hook's on the same call."""
 
     def __init__(self, db: Path, options: Sequence[str]) -> None:
+        self.db = db
         self.conn = open_store(db)
         self.ctx = HookContext("PreToolUse", str(db), list(options))
         self.policy = hook_policy(str(db))
@@ -83,6 +86,11 @@ class Agreement(LoopPlug):
             before=call.id,
         )
         hooked = {(self.named(lesson_id, title), action) for action, lesson_id, _value, title, *_ in fired}
+        if (
+            any(action == "stop" for action, *_ in fired)
+            and _once(str(self.db), event.session_id, call.tool, hook_input(event), call.kind) == "override"
+        ):
+            hooked = set()  # the call stopped once already in its session: it runs, nothing said
         if replayed or hooked:
             self.spoke += 1
         if replayed != hooked:

@@ -85,6 +85,7 @@ PRELOAD = (
     "lessonloop.analyze.agent_failures",
     "lessonloop.analyze.error_headline",
     "lessonloop.analyze.placeholders",
+    "lessonloop.analyze.probes",
     "lessonloop.analyze.error_classes",
     "lessonloop.analyze.output_noise",
     "lessonloop.capture.privacy",

@@ -45,9 +45,10 @@ def test_a_commit_rejected_by_a_named_check_learns_to_run_it_first() -> None:
     assert lesson.trigger.unless.words == ("mix", "dialyzer")
     play(learner, s.edit("lib/a.ex"))
     again = play(learner, s.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))  # rejected again
-    # one failing session: a candidate, said in its own session while the commit keeps failing
+    # one failing session: a candidate, which names its step: it stops the commit in its own session
+    # while the commit keeps failing (issue 80)
     assert lesson.tier == "candidate" and [(f.lesson.signature, f.action) for f in again.fired] == [
-        (lesson.signature, "warn")
+        (lesson.signature, "stop")
     ]
     assert list(learner.lessons) == [lesson.signature] and lesson.observations == 2
     play(learner, s.edit("lib/a.ex"))
@@ -57,12 +58,18 @@ def test_a_commit_rejected_by_a_named_check_learns_to_run_it_first() -> None:
     learner.end_session("s1")
     s2 = script.session("s2")  # the same mistake in another session
     play(learner, s2.edit("lib/a.ex"))
-    play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    stopped = play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    assert [(f.lesson.signature, f.action) for f in stopped.fired] == [(lesson.signature, "stop")]
     assert list(learner.lessons) == [lesson.signature]
     assert (lesson.failed_sessions, lesson.tier) == (2, "active")
     play(learner, s2.edit("lib/a.ex"))
+    # the same commit sent again after its stop runs, nothing said (the stop once); it failed again:
+    # it confirms the lesson, never counts against its stop
+    went_past = lesson.overridden  # (s1's commit sent again after its stop went through: 1)
     again = play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))  # rejected again
-    assert [f.lesson.signature for f in again.fired] == [lesson.signature]
+    assert (again.fired, again.overridden, lesson.overridden) == ([], [lesson], went_past) and went_past == 1
+    other = play(learner, s2.bash(COMMIT + " -q", error=DIALYZER, error_class="CHECK_FAILED"))  # another line
+    assert [f.lesson.signature for f in other.fired] == [lesson.signature]
     play(learner, s2.bash("mix dialyzer"))
     after = play(learner, s2.bash(COMMIT))
     assert not after.warned  # the check ran since the last change
@@ -106,7 +113,7 @@ def test_getting_past_a_check_teaches_the_step_that_did_it() -> None:
     play(learner, s2.edit("lib/b.ex"))
     decision = play(learner, s2.bash(COMMIT, error=CREDO, error_class="WORKFLOW_SEQUENCE"))
     notes = {f.lesson.signature: f.action for f in decision.fired}
-    assert notes.get(lesson.signature) == "warn"  # one failing session: a one-off's note, never a stop
+    assert notes.get(lesson.signature) == "stop"  # one failing session: a one-off of the project, its step named
     assert (lesson.failed_sessions, lesson.tier) == (2, "active")  # now it failed in two
     learner.end_session("s2")
     s3 = s1.script.session("s3")
@@ -170,7 +177,8 @@ def test_the_format_lesson_fires_after_edits_the_formatter_has_not_seen_not_on_e
     assert play(learner, s2.bash(COMMIT)).warned  # an edit the formatter has not seen
     assert not play(learner, s2.bash("git commit --amend --no-edit")).warned  # the hook saw it: nothing new
     play(learner, s2.edit("lib/c.ex"))
-    rejected = play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    # (another commit line: the same one sent again after its stop would run, nothing said)
+    rejected = play(learner, s2.bash(COMMIT + " -q", error=DIALYZER, error_class="CHECK_FAILED"))
     assert lesson.signature in [f.lesson.signature for f in rejected.fired]
     after = play(learner, s2.bash(COMMIT))  # the hook's FORMAT check passed on that run
     assert lesson.signature not in [f.lesson.signature for f in after.fired]
@@ -271,5 +279,6 @@ def test_one_rejection_by_three_checks_is_a_failure_of_each_checks_lesson() -> N
     assert steps == ["mix credo", "mix dialyzer", "mix format"]  # one lesson per check, none merged
     play(learner, s2.bash("mix format && mix credo"))
     play(learner, s2.edit("lib/a.ex"))
-    again = play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))
+    # (another commit line: the same one sent again after a stop would run, nothing said)
+    again = play(learner, s2.bash(COMMIT + " -q", error=DIALYZER, error_class="CHECK_FAILED"))
     assert dialyzer.signature in [f.lesson.signature for f in again.fired]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from lessonloop.learning.engine import general_lessons
-from lessonloop.learning.engine.engine import Learner
+from lessonloop.learning.engine.engine import Learner, Policy
 from lessonloop.learning.engine.events import CallEvent
 from lessonloop.learning.engine.general_lessons import is_general
 from tests.learning_helpers import Script, ScriptedSession, play
@@ -51,8 +51,20 @@ def test_a_missing_program_warns_its_next_use_in_the_session_and_in_later_ones()
     assert fired_on(learner, s2.bash("cat x | sed s/a/b/", error=PS_SED, error_class="MISSING_PREREQUISITE"))
 
 
-def test_the_same_call_resent_with_nothing_changed_is_warned_at_once() -> None:
+def test_the_same_call_resent_with_nothing_changed_is_stopped_once() -> None:
+    """Resent as it failed, nothing changed since: it fails again, so it is stopped (the hooks'
+    default); sent a third time, it runs and nothing is said (the stop once: the agent insisted)."""
     learner = Learner()
+    s = Script().session("s1")
+    error = "Exit code 1\nerror: unexpected argument '--colour' found"
+    play(learner, s.bash("tool run --colour", error=error, error_class="UNKNOWN"))
+    assert play(learner, s.bash("tool run --colour", error=error, error_class="UNKNOWN")).action == "stop"
+    insisted = play(learner, s.bash("tool run --colour", error=error, error_class="UNKNOWN"))
+    assert (insisted.action, insisted.fired) == ("none", [])
+
+
+def test_the_same_call_resent_with_nothing_changed_is_warned_at_once() -> None:
+    learner = Learner(Policy(stop=False))  # --warn-only: every resend is warned
     s = Script().session("s1")
     error = "Exit code 1\nerror: unexpected argument '--colour' found"
     play(learner, s.bash("tool run --colour", error=error, error_class="UNKNOWN"))

@@ -18,31 +18,39 @@ it, asked through `PendingCall.file_has`):
    says it speaks where learned;
 4. otherwise it is matched (learning counts it); it speaks when it is active, of a tier that warns
    (active, core) and of a category the person has not turned off; a candidate (one failing
-   session, a one-off: not yet a lesson) speaks only as a warning, never a stop:
+   session, a one-off: not yet a lesson, never global) speaks where the repeat happens (issue 80:
+   most repeats come in the session of the first failure or the next one):
    - in the session it failed in, while the call's intent has failed there with its error and
      not worked since (SessionState.still_failing): the same mistake made again, not the call
      after a fix that worked (a commit after the check it failed was fixed and a commit went
      through); a file's rule speaks there on every call that meets it (each is the same mistake);
-   - in the other sessions of its project (the caller gives no one-off of another project), as
-     a note while its live confidence is at least confidence.ONE_OFF_AT: the next session its
-     call comes up in, until a session where the call worked or its note was a false alarm
-     lowers it (and a second failing session makes it a lesson); only a one-off that says what to
-     do instead or the rule broken (`remedied`), and not a person's rejection (about a moment);
+   - in the other sessions of its project (the caller gives no one-off of another project), while
+     its live confidence is at least confidence.ONE_OFF_AT: the next session its call comes up
+     in, until a session where the call worked or its note was a false alarm lowers it (and a
+     second failing session makes it a lesson); only a one-off that says what to do instead or
+     the rule broken (`remedied`), and not a person's rejection (about a moment);
+   there, with `stop`, a one-off that says what to do instead stops the call once (one_off_stops:
+   this person's own), else it warns;
+   a search for a file that found nothing (a probe: its empty answer is an answer) says nothing
+   until where the file was is known, then a note, never a stop;
 5. its confidence is the live one (lesson_model.confidence.live_confidence: its failing sessions'
    Wilson bound decayed for the days unseen, capped by the stored confidence);
 6. it warns; with `stop` (the hooks' default) a lesson that has earned it stops the call once
    (`stops`: this person's own lesson, from at least STOP_SESSIONS failing sessions, at confidence
-   >= stop_at; one overridden OVERRIDES_TO_NOTE times warns): the agent denies the call with the
+   >= stop_at; one whose stopped calls were sent again and then worked OVERRIDES_TO_NOTE times
+   warns: a resent call that failed again confirms it): the agent denies the call with the
    lesson as the reason, and the same call sent again runs (the hook keeps which calls it
-   stopped: apply/hooks/pre_tool.py), when the lesson says what to do instead or the rule the
-   call breaks (a lesson that only says the call failed before is a note, never a stop); with
-   `ask`, at confidence >= ask_at it asks the person; with `block`, at confidence >= block_at it
-   denies the call every time, when the lesson is this person's own (provenance.may_deny: a
-   teammate's, an import's or an agent's text never denies).
+   stopped: apply/hooks/pre_tool.py; replay the same: learning/engine/engine.py), when the lesson
+   says what to do instead or the rule the call breaks (a lesson that only says the call failed
+   before is a note, never a stop); with `ask`, at confidence >= ask_at it asks the person; with
+   `block`, at confidence >= block_at it denies the call every time, when the lesson is this
+   person's own (provenance.may_deny: a teammate's, an import's or an agent's text never denies).
 Then the call resent as it failed earlier in this session (or the same old text sent to an
 unchanged file, or a file read again that a read found not there), nothing done since that could
-change its outcome, warns at RETRY_CONFIDENCE, unless a lesson of the same error already speaks; and each
-high-risk line an edit is about to add (a built-in rule's finding) warns, never more.
+change its outcome, fails again: with `stop` it is stopped once (warned with --warn-only), unless
+a lesson of the same error already speaks, or it only looks (a search, a listing: analyze/probes.py)
+and its failure said nothing but that nothing was found; and each high-risk line an edit is about
+to add (a built-in rule's finding) warns, never more.
 
 Importing this module imports only what the hooks import already (no dataclasses, no typing).
 """
@@ -395,6 +403,29 @@ def stops(value: float, origin: str | None, failed_sessions: int, at: float = ST
     return failed_sessions >= STOP_SESSIONS and value >= at and may_deny(origin)
 
 
+def one_off_stops(origin: str | None) -> bool:
+    """Whether a one-off (a candidate: one failing session) may stop a call once where it speaks
+    (its own session, its project's later sessions): this person's own lesson (the caller has
+    checked it says what to do instead or the rule broken). Chosen on the "tune" parts of the
+    hand labels (BENCHMARKS.md, "Replay per corpus": where the repeat happens, issue 80): most
+    repeats come in the session of the first failure or the next one, before a second failing
+    session; global lessons, rules files, exports and team pushes still wait for STOP_SESSIONS."""
+    return may_deny(origin)
+
+
+def _empty_probe(call: PendingCall, output: str) -> bool:
+    """Whether the call only looks for something (a search, a listing: analyze/probes.py) and its
+    earlier failure said nothing but that nothing was found (no error line): sent again it finds
+    nothing again, which is an answer, not a mistake to stop."""
+    from lessonloop.analyze.probes import is_probe  # (a resent call only)
+
+    if not is_probe(call.kind, call.segments):
+        return False
+    from lessonloop.analyze.error_headline import error_headline
+
+    return not error_headline(output)
+
+
 def decide(
     call: PendingCall,
     candidates: Iterable[LessonLike],
@@ -456,6 +487,8 @@ def decide(
         if trigger.until_worked and not trigger.speaks_where_learned and candidate.learned_here(call.session_id):
             continue  # learned in this session: the warning about the same call resent speaks here
         verdict.matched.append(candidate)
+        if trigger.sought is not None and not candidate.remedied:
+            continue  # a search that found nothing, where the thing was is not known yet: nothing to say
         here = note = False
         if candidate.status != "active" or candidate.tier not in rules.warn_tiers:
             if candidate.status != "active" or candidate.tier != "candidate":
@@ -488,9 +521,16 @@ def decide(
             continue
         if not note:  # (a note has read it already)
             value = live_confidence(candidate, call.ts)
-        action = WARN if here or note else action_for(value, candidate.origin, rules, candidate.failed_sessions)
-        if action == STOP and not candidate.remedied:
-            action = WARN  # a lesson that says neither what to do instead nor the rule broken: a note
+        if here or note:
+            # a one-off that says what to do instead stops once where the repeat happens: in its
+            # own session while the call keeps failing, and in its project's later sessions
+            action = STOP if rules.stop and one_off_stops(candidate.origin) else WARN
+        else:
+            action = action_for(value, candidate.origin, rules, candidate.failed_sessions)
+        if action == STOP and (not candidate.remedied or trigger.sought is not None):
+            # a lesson that says neither what to do instead nor the rule broken: a note; so is a
+            # search that found nothing (a probe: its empty answer was an answer), naming where it was
+            action = WARN
         if action == STOP and candidate.overrides >= OVERRIDES_TO_NOTE:
             action = WARN  # its stops were gone past: a note (read only now, a look-up in the hook's store)
         verdict.fired.append(Fired(candidate, value, action, here=here))
@@ -508,7 +548,8 @@ def decide(
                 and retry[0]
                 and not any(f.candidate is not None and f.candidate.error_signature == retry[0] for f in verdict.fired)
             ):
-                verdict.fired.append(Fired(None, RETRY_CONFIDENCE, WARN, retry))
+                action = STOP if rules.stop and not _empty_probe(call, retry[1]) else WARN
+                verdict.fired.append(Fired(None, RETRY_CONFIDENCE, action, retry))
     verdict.fired += [Fired(None, finding.confidence, WARN, finding=finding) for finding in findings]
     verdict.fired.sort(key=lambda f: (-f.confidence, f.key))
     for fired in verdict.fired:

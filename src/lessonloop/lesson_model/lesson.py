@@ -58,6 +58,9 @@ class Lesson:
     # without the prevention (a false alarm).
     warned_right: int = 0
     false_alarms: int = 0
+    # calls it stopped that were sent again and then worked (the agent went past the stop and was
+    # right): OVERRIDES_TO_NOTE of them make its stops notes (lesson_model/decision.py)
+    overridden: int = 0
     first_seen: str | None = None
     last_seen: str | None = None
     tier: str = "candidate"
@@ -137,9 +140,9 @@ class Lesson:
 
     @property
     def overrides(self) -> int:
-        """How often its stops were gone past: counted by the hooks from their decisions (the
-        Candidate they decide with), not by learning: none here."""
-        return 0
+        """How often a call it stopped was sent again and worked: replay's and learning's count
+        (Learner._stop_once); the hooks count theirs from their decisions (store/hooks.py)."""
+        return self.overridden
 
     def learned_here(self, session_id: str) -> bool:
         """Whether the lesson learned from a failure of that session."""

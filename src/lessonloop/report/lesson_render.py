@@ -180,10 +180,11 @@ def render_lesson_detail(console: Console, detail: LessonDetail) -> None:
             console.print(f"  command: {escape(lesson.prevention_command)}")
     console.print()
     _render_evidence(console, lesson, detail.evidence)
-    if detail.stops or detail.overrides:
+    if detail.stops or detail.resent:
         console.print(
-            f"Stopped {detail.stops} call(s) before they ran; {detail.overrides} sent again and run (an "
-            "override; a lesson overridden twice only warns)."
+            f"Stopped {detail.stops} call(s) before they ran; {detail.resent} sent again and run: "
+            f"{detail.overrides} then worked (against its stop: a lesson gone past twice that way only "
+            f"warns), {detail.confirmed} failed again (the stop was right)."
         )
     console.print()
     for line in confidence_lines(detail.confidence):

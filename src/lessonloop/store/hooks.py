@@ -138,8 +138,26 @@ def insert_decision(
 
 
 def overrides(conn: sqlite3.Connection, lesson_id: int) -> int:
-    """How often a call the lesson stopped was sent again (and ran): its "override" decisions."""
+    """How often a call the lesson stopped was sent again, ran, and worked: its "override"
+    decisions whose call is stored as successful (live or ingested). A resent call that failed
+    (the lesson was right: it counts as its failure when learned from) or whose result is not
+    known yet does not count against the lesson's stop."""
+    return _decisions_naming(conn, "override", "hook_decisions_overrides", "lessons", lesson_id, _RESULT.format(ok=1))
+
+
+def resent(conn: sqlite3.Connection, lesson_id: int) -> int:
+    """How often a call the lesson stopped was sent again (and ran): every "override" decision."""
     return _decisions_naming(conn, "override", "hook_decisions_overrides", "lessons", lesson_id)
+
+
+def confirmed(conn: sqlite3.Connection, lesson_id: int) -> int:
+    """How often a call the lesson stopped was sent again and then failed: the stop was right."""
+    return _decisions_naming(conn, "override", "hook_decisions_overrides", "lessons", lesson_id, _RESULT.format(ok=0))
+
+
+# a decision's call stored with this outcome (live, or ingested from its transcript)
+_RESULT = """(EXISTS (SELECT 1 FROM live_calls l WHERE l.id = hook_decisions.tool_use_id AND l.ok = {ok})
+             OR EXISTS (SELECT 1 FROM tool_calls c WHERE c.id = hook_decisions.tool_use_id AND c.ok = {ok}))"""
 
 
 def stops(conn: sqlite3.Connection, lesson_id: int) -> int:
@@ -147,7 +165,9 @@ def stops(conn: sqlite3.Connection, lesson_id: int) -> int:
     return _decisions_naming(conn, "stop", "hook_decisions_stops", "detail, '$.stopping'", lesson_id)
 
 
-def _decisions_naming(conn: sqlite3.Connection, action: str, index: str, ids: str, lesson_id: int) -> int:
+def _decisions_naming(
+    conn: sqlite3.Connection, action: str, index: str, ids: str, lesson_id: int, also: str = "1"
+) -> int:
     """The PreToolUse decisions of `action` whose JSON list `ids` holds the lesson, read by the
     action's partial index of m046; 0 on a store read before m046 (read-only: no such index, and no
     stop yet) rather than an error that would cost a call its decision."""
@@ -155,7 +175,8 @@ def _decisions_naming(conn: sqlite3.Connection, action: str, index: str, ids: st
 
     # (the action written as a literal: a partial index serves only a query whose WHERE names its value)
     query = f"""SELECT count(*) FROM hook_decisions INDEXED BY {index}
-                WHERE action = '{action}' AND EXISTS (SELECT 1 FROM json_each({ids}) WHERE value = ?)"""
+                WHERE action = '{action}' AND EXISTS (SELECT 1 FROM json_each({ids}) WHERE value = ?)
+                  AND {also}"""
     try:
         row = conn.execute(query, (lesson_id,)).fetchone()
     except sqlite3.OperationalError:

@@ -76,17 +76,20 @@ def test_push_without_upstream_teaches_one_lesson() -> None:
     assert roles == ["failure", "fix"]
 
 
-def test_a_lesson_of_one_failing_session_is_a_note_in_its_project_until_a_second() -> None:
+def test_a_lesson_of_one_failing_session_stops_once_in_its_project_until_a_second() -> None:
     learner = Learner()
     script = Script()
     learn_push(learner, script)
     lesson = only(learner)
     assert (lesson.tier, lesson.failed_sessions) == ("candidate", 1)
     decision = learner.decide(script.session("s2").bash("git push"))
-    # a one-off: a note in the next session of its project (never a stop), at its live confidence
-    assert (decision.action, [f.lesson for f in decision.fired], decision.matched) == ("warn", [lesson], [lesson])
+    # a one-off that names its remedy stops the call in the next session of its project (issue 80:
+    # where the repeat happens), at its live confidence
+    assert (decision.action, [f.lesson for f in decision.fired], decision.matched) == ("stop", [lesson], [lesson])
     assert decision.fired[0].confidence == pytest.approx(conf.wilson_lower_bound(1, 1))
     assert conf.wilson_lower_bound(1, 1) >= conf.ONE_OFF_AT
+    warn_only = Learner(Policy(stop=False), lessons=[lesson])
+    assert warn_only.decide(script.session("s2").bash("git push")).action == "warn"  # --warn-only: a note
     elsewhere = learner.decide(script.session("s9", project="/other").bash("git push"))
     assert elsewhere.fired == [] and elsewhere.matched == []  # another project's one-off: not a lesson here
     learn_push(learner, script, "s2")
@@ -100,7 +103,7 @@ def test_a_one_off_whose_call_then_works_falls_silent() -> None:
     learn_push(learner, script)
     lesson = only(learner)
     s2 = script.session("s2")
-    assert play(learner, s2.bash("git push")).action == "warn"  # its note; the push works this time
+    assert play(learner, s2.bash("git push")).action == "stop"  # its stop; the push works this time
     learner.end_session("s2")
     assert (lesson.sessions, lesson.failed_sessions, lesson.tier) == (2, 1, "candidate")
     decision = learner.decide(script.session("s3").bash("git push"))

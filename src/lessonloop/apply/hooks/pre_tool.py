@@ -90,9 +90,11 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     ids = [lesson_id for _a, lesson_id, *_ in fired if lesson_id not in NO_LESSON]
     detail: dict[str, object] = {"tool": tool}
     if action in ("stop", "override"):
-        detail["stopping"] = [lesson_id for a, lesson_id, *_ in fired if a == "stop"]
+        # the lessons that stop it (the resent-call stop is no stored lesson: `resent` below says it)
+        stopping = [lesson_id for a, lesson_id, *_ in fired if a == "stop" and lesson_id not in NO_LESSON]
+        detail["stopping"] = stopping
         if action == "override":  # the lessons that would stop it: their overrides are counted
-            ids = list(detail["stopping"])  # type: ignore[call-overload]
+            ids = list(stopping)
     if ids:  # each lesson's confidence, in the order of `ids`
         values = {lesson_id: value for _a, lesson_id, value, *_ in fired}
         detail["confidence"] = [round(values[lesson_id], 4) for lesson_id in ids]
@@ -633,7 +635,14 @@ def warning_text(fired: list[Spoken]) -> str:
     return "\n".join(lines)
 
 
-STOPPED = "lessonloop stopped this call before it ran: a lesson from earlier sessions says it fails."
+STOPPED = "lessonloop stopped this call before it ran"
+# why, by where what stopped it was learned: every lesson that stops it here, in the session, or
+# elsewhere; the same call resent after it failed in this session with nothing changed since
+_WHY = {
+    "earlier": "a lesson from earlier sessions says it fails",
+    "here": "a lesson from this session says it fails",
+    "resent": "this very call failed moments ago in this session and nothing has changed since",
+}
 GO_ON = (
     "Change the call as the lesson says. If this very call is still what you mean (you know better, or the "
     "person asked for it), send it again unchanged: it will run."
@@ -645,10 +654,15 @@ def stop_text(fired: list[Spoken]) -> str:
     from lessonloop.core.outside_text import DATA_NOTE
 
     stopping = [f for f in fired if f[0] == "stop"] + [f for f in fired if f[0] != "stop"]
+    lessons = [f for f in stopping if f[0] == "stop" and f[1] not in NO_LESSON]
+    if not lessons:
+        why = _WHY["resent"]
+    else:
+        why = _WHY["here"] if all(f[8] for f in lessons) else _WHY["earlier"]
     lines = warning_text(stopping).splitlines()
     if lines and lines[0].startswith("lessonloop: a lesson"):
         lines = lines[1:]
-    return "\n".join([f"{STOPPED} ({DATA_NOTE}.)", *lines, GO_ON])
+    return "\n".join([f"{STOPPED}: {why} ({DATA_NOTE}.)", *lines, GO_ON])
 
 
 def _output(action: str, fired: list[Spoken]) -> dict[str, object]:

@@ -71,6 +71,9 @@ class Decision:
     matched: list[Lesson] = field(default_factory=list)  # trigger met, prevention not done
     prevented: list[Lesson] = field(default_factory=list)  # trigger met, prevention done
     findings: list[str] = field(default_factory=list)  # the edit check's rules that warned (no lesson)
+    # the lessons that would stop the call, when the same call was stopped before in its session: it
+    # runs now and nothing is said (the hook's "override", apply/hooks/pre_tool.py `_once`)
+    overridden: list[Lesson] = field(default_factory=list)
 
     @property
     def warned(self) -> bool:
@@ -121,6 +124,8 @@ class Learner:
         # session -> the empty file searches not yet found elsewhere: (pattern, program, lesson)
         self._sought: dict[str, list[tuple[str, str, str]]] = {}
         self._errors: set[str] = set()  # the error signatures of trigger-less lessons (recalled, not warned)
+        # session -> the calls a lesson stopped there, by (tool, input key): sent again, they run
+        self._stopped: dict[str, set[tuple[str, str]]] = {}
         # session -> file -> its edit that failed with LF line ends in its old text, while the
         # session had not shown the file's line ends: (the failure, the old text's parameter)
         self._undiagnosed: dict[str, dict[str, tuple[CallEvent, str]]] = {}
@@ -180,7 +185,24 @@ class Learner:
                 )
             elif fired.finding is not None:
                 decision.findings.append(fired.finding.key)
+        if decision.action == one_decision.STOP:
+            self._stop_once(event, decision)
         return decision
+
+    def _stop_once(self, event: CallEvent, decision: Decision) -> None:
+        """A lesson stops a call once, as the hook does (apply/hooks/pre_tool.py `_once`): the same
+        call (tool and input) sent again in the session after its stop runs, and nothing is said
+        about it (an override: the agent insisted); the lessons that would have stopped it are
+        kept in `overridden`, whose result then counts for or against them (`_count`)."""
+        key = (event.call.tool, event.input_key)
+        stopped = self._stopped.setdefault(event.session_id, set())
+        if key not in stopped:
+            stopped.add(key)
+            return
+        decision.overridden = [f.lesson for f in decision.fired if f.action == one_decision.STOP]
+        decision.action = one_decision.NONE
+        decision.fired = []
+        decision.findings = []
 
     @staticmethod
     def _lesson(candidate: object) -> Lesson:
@@ -269,6 +291,11 @@ class Learner:
             for lesson in decision.prevented:
                 lesson.prevented += 1
                 lesson.add_evidence(_evidence("prevented", event))
+        for lesson in decision.overridden:
+            # a call a lesson stopped, sent again and run: one that then fails with the lesson's error
+            # confirms it (counted above); only one that worked goes against its stop
+            if call.ok:
+                lesson.overridden += 1
         for fired in decision.fired:
             lesson = fired.lesson
             lesson.warnings += 1
@@ -317,6 +344,7 @@ class Learner:
         self._warned.pop(session_id, None)
         self._sought.pop(session_id, None)
         self._undiagnosed.pop(session_id, None)
+        self._stopped.pop(session_id, None)
         for context in self._contexts.pop(session_id, ()):
             self._history.pop(context, None)
             self._open.pop(context, None)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from lessonloop.lesson_model import decision as one_decision
 
 STATE_FORMAT = (
-    6  # bump when learning/engine/learner_state.py's layout changes: an old state is then not read (full relearn)
+    7  # bump when learning/engine/learner_state.py's layout changes: an old state is then not read (full relearn)
 )
 
 

@@ -9,9 +9,10 @@ keyed on the name's core (analyze/file_search.name_core), so another spelling of
 that looks in hidden and ignored files (the remedy) or for another name.
 
 It is learned at the first empty search, in the project where it ran (the name is the
-project's), and speaks at once, in the same session too: a search that found nothing finds
-nothing again until the file is made or the search looks where it is. A later call of the session
-that reads or changes a file of that name shows where it was, and that becomes the remedy.
+project's). A later call of the session that reads or changes a file of that name shows where it
+was, and that becomes the remedy; until then the lesson says nothing (issue 80: the empty answer
+of a search is information, and "look in hidden files" sent agents the wrong way), and then it is
+a note naming that place, in the same session too, never a stop (lesson_model/decision.py).
 """
 
 from __future__ import annotations
@@ -73,10 +74,10 @@ def search_draft(event: CallEvent, words: tuple[str, ...], pattern: str) -> Draf
         Trigger(event.call.kind, words=(words[0],), sought=core, ext=name_ext(pattern)),
         title=f"`{program}` found no file named like {as_data(pattern)} in this project before",
         body=f"`{shown}` found nothing. {_HOW[program]}: a file there is not listed.",
-        prevention=(
-            f"Look in hidden and ignored files too (`{program}{' --files' if program == 'rg' else ''} {_SEE_ALL[program]} ...`) "
-            "or list the folders with hidden ones; or make the file if it does not exist yet."
-        ),
+        # no remedy until a later call shows where the file was (`_searched`, found_remedy): a search
+        # that found nothing is a probe, its empty answer an answer; the lesson is silent till then
+        # (lesson_model/decision.py), and then a note, never a stop
+        prevention=None,
         command=None,
         category="search",
         severity="low",

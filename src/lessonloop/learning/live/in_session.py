@@ -43,7 +43,25 @@ def fixes_open_failure(conn: sqlite3.Connection, session_id: str, through_seq: i
     from lessonloop.learning.engine.learnable import LEARNABLE_CLASSES, OPEN_LIMIT
 
     rows = recent_calls(conn, session_id, OPEN_LIMIT + 1, through_seq)
-    return any(r[8] == "error" and r[10] in LEARNABLE_CLASSES for r in rows[1:])
+    return any(_open(r, LEARNABLE_CLASSES) for r in rows[1:])
+
+
+_SEARCHES = ("rg", "fd", "fdfind")  # the file searches by name whose empty answer a later call may explain
+
+
+def _open(row: tuple[object, ...], learnable: frozenset[str]) -> bool:
+    """Whether a stored call (recent_calls' row) is a failure a later success may teach from: a
+    learnable class, or a search that found nothing (a later call may show where the file was:
+    learning/engine/search_lessons.py)."""
+    if row[8] != "error":
+        return False
+    if row[10] in learnable:
+        return True
+    command, error = row[6], row[9]
+    if not isinstance(command, str) or (error if isinstance(error, str) else "").strip() not in ("", "Exit code 1"):
+        return False
+    words = command.split(None, 1)
+    return bool(words) and words[0].rsplit("/", 1)[-1] in _SEARCHES
 
 
 def learn_from_session(
@@ -63,7 +81,7 @@ def learn_from_session(
 
     rows = recent_calls(conn, session_id, RECENT_CALLS, through_seq)
     rows.reverse()
-    if not any(r[8] == "error" and r[10] in LEARNABLE_CLASSES for r in rows[-OPEN_LIMIT - 1 : -1]):
+    if not any(_open(r, LEARNABLE_CLASSES) for r in rows[-OPEN_LIMIT - 1 : -1]):
         return 0
     branch = current_branch(cwd) if cwd else None
     calls = (

@@ -551,13 +551,17 @@ class LessonDetail:
     events: list[EventRow]
     confidence: ConfidenceExplained
     stops: int = 0  # calls the hooks stopped for it (PreToolUse "stop" decisions)
-    overrides: int = 0  # of those, sent again and run ("override" decisions)
+    resent: int = 0  # of those, sent again and run ("override" decisions)
+    overrides: int = 0  # of the resent, those that worked: against its stop (OVERRIDES_TO_NOTE)
+    confirmed: int = 0  # of the resent, those that failed again: the stop was right
 
     def to_json(self) -> dict[str, Any]:
         return {
             "lesson": self.lesson.to_json(),
             "stops": self.stops,
+            "resent": self.resent,
             "overrides": self.overrides,
+            "confirmed": self.confirmed,
             "confidence": self.confidence.to_json(),
             "evidence": [e.to_json() for e in self.evidence],
             "events": [e.to_json() for e in self.events],
@@ -567,12 +571,13 @@ class LessonDetail:
 def lesson_detail(conn: sqlite3.Connection, ref: str | int, now: str | None = None) -> LessonDetail:
     """Everything `lessons show` prints about the lesson `ref` names (see find_lesson)."""
     lesson = find_lesson(conn, ref)
-    stops, overrides = hook_tables.stops(conn, lesson.id), hook_tables.overrides(conn, lesson.id)
     return LessonDetail(
         lesson,
         lesson_evidence(conn, lesson.id),
         lesson_events(conn, lesson.id),
         _explain_confidence(lesson, now),
-        stops,
-        overrides,
+        hook_tables.stops(conn, lesson.id),
+        hook_tables.resent(conn, lesson.id),
+        hook_tables.overrides(conn, lesson.id),
+        hook_tables.confirmed(conn, lesson.id),
     )
