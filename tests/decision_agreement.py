@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from lessonloop.apply.hooks.agents.tool_view import hook_call
 from lessonloop.apply.hooks.edit_check import EDIT_RISK
 from lessonloop.apply.hooks.entry import HookContext
 from lessonloop.apply.hooks.hook_store import hook_policy
@@ -43,10 +44,12 @@ RULE_NAMED = re.compile(r"\(rule ([\w.-]+)\)")  # how the edit check's warning n
 
 
 def hook_input(event: CallEvent) -> dict[str, object]:
-    """The call's input as a hook adapter hands it to the handlers: a shell call's command as text
-    (the file a call changes is given beside it: `_fired(target=...)`)."""
+    """The call's input as its agent's hook adapter hands it to the handlers (apply/hooks/agents/
+    tool_view.py: Codex's patch as Claude Code's Edit or Write, Copilot CLI's `old_str` as
+    `old_string`, ...), a shell call's command as text (the file a call changes is given beside it:
+    `_fired(target=...)`)."""
     call = event.call
-    tool_input: dict[str, object] = dict(call.input or {})
+    _name, tool_input = hook_call(event.agent, call.tool, call.input, call.command)
     if call.kind == "shell" and call.command:
         tool_input["command"] = call.command
     return tool_input
@@ -74,7 +77,7 @@ class Agreement(LoopPlug):
         fired = _fired(
             self.conn,
             event.session_id,
-            call.tool,
+            event.hook_tool,  # the tool as the agent's hook names it (apply/hooks/agents/tool_view.py)
             hook_input(event),
             event.cwd,
             event.project,
@@ -88,7 +91,7 @@ class Agreement(LoopPlug):
         hooked = {(self.named(lesson_id, title), action) for action, lesson_id, _value, title, *_ in fired}
         if (
             any(action == "stop" for action, *_ in fired)
-            and _once(str(self.db), event.session_id, call.tool, hook_input(event), call.kind) == "override"
+            and _once(str(self.db), event.session_id, event.hook_tool, hook_input(event), call.kind) == "override"
         ):
             hooked = set()  # the call stopped once already in its session: it runs, nothing said
         if replayed or hooked:

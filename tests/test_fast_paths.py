@@ -51,6 +51,11 @@ ALSO_FAST = {
     "lessonloop.analyze.price_lookup": "the same (a model's price looked up)",
     "lessonloop.learning.engine.events": "live learning of a hook's call (its worker, or the hook that waits for it)",
     "lessonloop.lesson_model.prompt_match": "a PreToolUse decision on a correction's lesson",
+    "lessonloop.analyze.probes": "a PreToolUse decision a lesson or a resent call would stop (a probe is not)",
+    "lessonloop.capture.codex.tools": "Codex's hook adapter: the kind of a tool it names no Claude Code tool "
+    "for, from its reader's table (apply/hooks/agents/kind_names.py)",
+    "lessonloop.capture.copilot.tools": "Copilot CLI's hook adapter, the same",
+    "lessonloop.capture.opencode_format.tools": "OpenCode's and Kilo Code's plugin hooks, the same",
     "lessonloop.store.lessons.writer": "live learning's merge of what it learned (merge_live), the same",
     "lessonloop.pipeline.analysis": "`report` on a store whose analysis trails (the worker not done): the "
     "analyzers imported only when a session needs them",

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from lessonloop.capture import agents, sniffer
-from lessonloop.capture.copilot import ADAPTER
+from lessonloop.capture.copilot.adapter import ADAPTER
 from lessonloop.capture.copilot.parser import CopilotParser
 from lessonloop.pipeline.ingest import discover, ingest
 from lessonloop.store import open_store

@@ -167,8 +167,10 @@ class Adapter(ABC):
 
     @property
     def package(self) -> str:
-        """The agent's folder as a package: where its subclass is defined ("lessonloop.capture.codex")."""
-        return type(self).__module__
+        """The agent's folder as a package: where its subclass is defined ("lessonloop.capture.codex"),
+        in the folder's __init__ or its adapter.py (a folder whose __init__ the hooks read keeps only
+        names there)."""
+        return type(self).__module__.removesuffix(".adapter")
 
     def paths(self) -> AgentPaths | None:
         """The agent's paths.py, imported when first asked for: `discover`, `searched` and `claims`

@@ -12,16 +12,16 @@ from lessonloop.capture.adapters import Adapter
 from lessonloop.capture.aider import ADAPTER as AIDER
 from lessonloop.capture.claude_code import ADAPTER as CLAUDE_CODE
 from lessonloop.capture.cline import ADAPTER as CLINE
-from lessonloop.capture.codex import ADAPTER as CODEX
+from lessonloop.capture.codex.adapter import ADAPTER as CODEX
 from lessonloop.capture.continue_cli import ADAPTER as CONTINUE
-from lessonloop.capture.copilot import ADAPTER as COPILOT
-from lessonloop.capture.droid import ADAPTER as DROID
-from lessonloop.capture.gemini import ADAPTER as GEMINI
+from lessonloop.capture.copilot.adapter import ADAPTER as COPILOT
+from lessonloop.capture.droid.adapter import ADAPTER as DROID
+from lessonloop.capture.gemini.adapter import ADAPTER as GEMINI
 from lessonloop.capture.kilo import ADAPTER as KILO
-from lessonloop.capture.kimi_code import ADAPTER as KIMI_CODE
-from lessonloop.capture.mistral_vibe import ADAPTER as MISTRAL_VIBE
+from lessonloop.capture.kimi_code.adapter import ADAPTER as KIMI_CODE
+from lessonloop.capture.mistral_vibe.adapter import ADAPTER as MISTRAL_VIBE
 from lessonloop.capture.opencode import ADAPTER as OPENCODE
-from lessonloop.capture.qwen_code import ADAPTER as QWEN_CODE
+from lessonloop.capture.qwen_code.adapter import ADAPTER as QWEN_CODE
 
 # In this order discovery searches their places (and lists them in ingest's summary).
 ADAPTERS: tuple[Adapter, ...] = (

@@ -20,6 +20,7 @@ KINDS: dict[str, str] = {
     "WebFetch": "fetch",
     "WebSearch": "fetch",
     "TodoWrite": "plan",
+    "TodoRead": "plan",  # (older versions; OpenCode's todoread is named so by its hook)
     # the task list that replaced TodoWrite in newer versions (tool_use names in their transcripts)
     "TaskCreate": "plan",
     "TaskUpdate": "plan",

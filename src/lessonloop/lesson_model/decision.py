@@ -123,6 +123,12 @@ BLOCK_AT = 0.95
 STOP_SESSIONS = 2
 STOP_AT = 0.25
 OVERRIDES_TO_NOTE = 2
+# Where a one-off (one failing session) that names its remedy stops a call once: in the session it
+# failed in (HERE) and in its project's later sessions (LATER). Chosen on the "tune" parts of the
+# hand labels against neither and each alone (BENCHMARKS.md, "Replay per corpus", issue 80).
+HERE = "here"
+LATER = "later"
+ONE_OFF_STOPS = frozenset({HERE, LATER})
 RETRY_CONFIDENCE = 0.5  # the warning about a call resent in the same session as it failed
 WARN_TIERS = frozenset({"active", "core"})
 
@@ -524,7 +530,8 @@ def decide(
         if here or note:
             # a one-off that says what to do instead stops once where the repeat happens: in its
             # own session while the call keeps failing, and in its project's later sessions
-            action = STOP if rules.stop and one_off_stops(candidate.origin) else WARN
+            where = HERE if here else LATER
+            action = STOP if rules.stop and where in ONE_OFF_STOPS and one_off_stops(candidate.origin) else WARN
         else:
             action = action_for(value, candidate.origin, rules, candidate.failed_sessions)
         if action == STOP and (not candidate.remedied or trigger.sought is not None):

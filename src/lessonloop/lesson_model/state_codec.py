@@ -16,7 +16,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook
 if TYPE_CHECKING:
     from typing import Any
 
-VERSION = 9  # bumped when SessionState's fields or their meaning change: older states are rebuilt
+VERSION = 10  # bumped when SessionState's fields or their meaning change: older states are rebuilt
 
 # The fields, by their shape: a number; {str: number}; {tuple: number}; {(tuple, str): number};
 # {tuple: tuple}; {str: tuple}; a frozenset of str; {str: str}.

@@ -209,7 +209,7 @@ def _fired(
             return states[True]
         signed = signed or may_retry
         if signed not in states:
-            states[signed] = session_state(conn, session_id, signed=signed, before=before, keep=keep)
+            states[signed] = session_state(conn, session_id, signed=signed, before=before, keep=keep, agent=ctx.agent)
         return states[signed]
 
     prompts: list[str] | None = None
@@ -432,6 +432,7 @@ def session_state(
     signed: bool = False,
     before: str | None = None,
     keep: list[Op] | None = None,
+    agent: str | None = None,
 ) -> SessionState:
     """What the session has done so far: its ingested calls, then those the hooks stored live;
     `signed`: each failure with its error signature too (what re-arms a general lesson, read only
@@ -441,7 +442,9 @@ def session_state(
     (hook_session_states) is taken when the calls it was made of are still the session's first
     calls, and only the calls since are replayed; the state is then kept again (an operation
     appended to `keep`, stored after the answer). A call of those changed (a turn's calls
-    ingested: their ids and results as the transcript has them) replays the session once."""
+    ingested: their ids and results as the transcript has them) replays the session once.
+    `agent` (the hooks' name of the agent deciding): its ingested calls are read as its hook hands
+    them (apply/hooks/agents/tool_view.py), as its live ones were stored."""
     from lessonloop.lesson_model.triggers import SessionState
 
     if keep is None or before is not None or conn.in_transaction:
@@ -452,6 +455,7 @@ def session_state(
             hook_tables.live_calls(conn, session_id),
             signed,
             hook_tables.session_branch(conn, session_id),
+            agent,
         )
         return replayed
     hook_tables.begin_read(conn)  # one snapshot: the calls' heads and rows read as of one moment
@@ -469,7 +473,7 @@ def session_state(
             ingested, live = hook_tables.calls_by_id(
                 conn, session_id, [i for i, _m in new[:split]], [i for i, _m in new[split:]]
             )
-        _replay(state, ingested, live, signed_state, branch)
+        _replay(state, ingested, live, signed_state, branch, agent)
         if heads:
             keep.append(("state", _kept(session_id, state, signed_state, heads, branch)))
     finally:
@@ -549,26 +553,44 @@ def _replay(
     live: list[tuple[Any, ...]],
     signed: bool,
     branch: str | None,
+    agent: str | None = None,
 ) -> None:
-    """Record in `state` the calls `ingested` (hook_tables.ingested_calls' rows), then `live`
-    (live_calls')."""
+    """Record in `state` the calls `ingested` (hook_tables.ingested_calls' rows, each read as
+    `agent`'s hook hands it: tool_view.hook_call), then `live` (live_calls', stored so)."""
     from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
+    from lessonloop.apply.hooks.agents.tool_view import hook_adapter, hook_call
     from lessonloop.lesson_model.triggers import command_segments, file_forms
 
     if signed:
         from lessonloop.learning.engine.signatures import call_signature
 
-    rows = list(ingested)
+    viewed = hook_adapter(agent) is not None  # the transcript's calls as this agent's hook hands them
+    rows = [(True, *row) for row in ingested]
     rows += [
-        (kind_of(tool), tool, ok, command, target, error_text, None, status, input_json, error_class, result)
+        (False, kind_of(tool), tool, ok, command, target, error_text, None, status, input_json, error_class, result)
         for tool, ok, command, target, error_text, status, input_json, error_class, result in live
     ]
-    for kind, tool, ok, command, target, error_text, exit_code, status, input_json, error_class, result in rows:
+    for (
+        from_transcript,
+        kind,
+        tool,
+        ok,
+        command,
+        target,
+        error_text,
+        exit_code,
+        status,
+        input_json,
+        error_class,
+        result,
+    ) in rows:
         # the same call resent (SessionState.retry_of): a failure of the agent's own, not a cascade,
         # the person's rejection or an interrupt
         own = bool(ok) or (status == "error" and error_class not in NOT_AGENT_FAILURES)
         segments = command_segments(command) if command else []
         tool_input = _input(input_json)
+        if viewed and from_transcript:
+            tool, tool_input = hook_call(agent, tool, tool_input, command)
         signature = (
             call_signature(kind, tool, error_text, segments, branch, exit_code, tool_input, command)
             if signed and status == "error"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import shlex
-from typing import Any
+from lessonloop.core import tool_kinds as records
 
-from lessonloop.core import records
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks read this table)
+if TYPE_CHECKING:
+    from typing import Any
 
 KINDS: dict[str, str] = {
     # shell: the classic tool (argv array), shell_command (a string), unified exec, local_shell_call
@@ -68,6 +69,8 @@ def command_line(value: Any) -> str | None:
         if len(value) == at + 2 and (flag in _SCRIPT_FLAGS or caseless):
             script: str = value[at + 1]
             return script
+    import shlex  # (an argv that is no shell's script only)
+
     return shlex.join(value)
 
 

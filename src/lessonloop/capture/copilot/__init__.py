@@ -1,47 +1,8 @@
 """GitHub Copilot CLI sessions (${COPILOT_HOME:-~/.copilot}/session-state/<id>/events.jsonl):
-discovery and parsing."""
+discovery and parsing.
+
+Light: its names only (the hooks read its tools.py); the adapter is adapter.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from lessonloop.capture.adapters import Adapter, AgentPaths, FileFormat, LineParser, PendingCall
-
-if TYPE_CHECKING:
-    from lessonloop.capture.sniffing import Sniffing
-
 AGENT = "copilot"
-
-
-class Copilot(Adapter):
-    agent = AGENT
-    name = "Copilot CLI"
-    file_formats = (FileFormat("copilot-events", "a GitHub Copilot CLI session (events.jsonl)", "lines"),)
-    places = "${COPILOT_HOME:-~/.copilot}/session-state/*/events.jsonl"
-    instructions = ".github/copilot-instructions.md"
-    hooks = "copilot"  # its name for `lessonloop hooks install --agent`
-    instructions_hint = (
-        "Copilot reads .github/copilot-instructions.md in every request of the repository (VS Code, "
-        "JetBrains, Visual Studio, github.com, Copilot CLI). For a file of its own instead, with front matter "
-        'applyTo: "**": --to .github/instructions/lessonloop.instructions.md'
-    )
-
-    def paths(self) -> AgentPaths:
-        from lessonloop.capture.copilot import paths
-
-        return paths
-
-    def sniffing(self) -> Sniffing:
-        from lessonloop.capture.copilot import sniff
-
-        return sniff.SNIFFING
-
-    def open_parser(
-        self, path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None
-    ) -> LineParser:
-        from lessonloop.capture.copilot import parser
-
-        return parser.open_parser(path, format, pending_calls=pending_calls, state=state)
-
-
-ADAPTER = Copilot()

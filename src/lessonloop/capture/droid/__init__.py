@@ -1,44 +1,9 @@
 """Factory Droid sessions (~/.factory/sessions/<cwd-slug>/<id>.jsonl with <id>.settings.json):
-discovery and parsing. docs/agents/droid.md."""
+discovery and parsing. docs/agents/droid.md.
+
+Light: its names only (the hooks read its tools.py); the adapter is adapter.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from lessonloop.capture.adapters import Adapter, AgentPaths, FileFormat, Unit
-from lessonloop.core.records import Problem
-
-if TYPE_CHECKING:
-    from lessonloop.capture.sniffing import Sniffing
-
 AGENT = "droid"
 SESSION = "droid-session"
-
-
-class Droid(Adapter):
-    agent = AGENT
-    name = "Factory Droid"
-    # Read whole ("units"): a session's tokens are totals in the settings file beside its JSONL,
-    # which Droid rewrites after every turn.
-    file_formats = (FileFormat(SESSION, "a Factory Droid session (sessions/*/<id>.jsonl)", "units"),)
-    places = "~/.factory/sessions/*"
-    instructions = "AGENTS.md"
-    hooks = "droid"  # its name for `lessonloop hooks install --agent`
-
-    def paths(self) -> AgentPaths:
-        from lessonloop.capture.droid import paths
-
-        return paths
-
-    def sniffing(self) -> Sniffing:
-        from lessonloop.capture.droid import sniff
-
-        return sniff.SNIFFING
-
-    def units(self, format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
-        from lessonloop.capture.droid import parser
-
-        return parser.units(paths, problems)
-
-
-ADAPTER = Droid()

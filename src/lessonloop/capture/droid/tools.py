@@ -3,7 +3,7 @@ its 0.215.0 binary offers the model."""
 
 from __future__ import annotations
 
-from lessonloop.core import records
+from lessonloop.core import tool_kinds as records
 
 SHELL_TOOL = "Execute"
 

@@ -7,7 +7,7 @@ were offered as tools of their own names).
 
 from __future__ import annotations
 
-from lessonloop.core import records
+from lessonloop.core import tool_kinds as records
 
 SHELL_TOOL = "run_shell_command"
 EDIT_TOOL = "replace"

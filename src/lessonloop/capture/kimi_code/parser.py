@@ -32,6 +32,7 @@ from typing import Any
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.kimi_code import AGENT
 from lessonloop.capture.kimi_code.paths import session_of
+from lessonloop.capture.kimi_code.tools import kind_of
 from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
     MESSAGE_TEXT_CHARS,
@@ -61,22 +62,6 @@ from lessonloop.core.records import (
 PER_LINE = 1000
 STATE_BYTES = 1_000_000
 _EXIT = re.compile(r"\n*Command failed with exit code: (-?\d+)\.?\s*$")
-# Kimi Code's tools by kind (its tools snapshot names them; the rest are "other").
-KINDS = {
-    "Bash": SHELL,
-    "Read": "read",
-    "ReadMediaFile": "read",
-    "Edit": "edit",
-    "MultiEdit": "edit",
-    "Write": "write",
-    "Glob": "search",
-    "Grep": "search",
-    "WebFetch": "fetch",
-    "WebSearch": "fetch",
-    "TodoWrite": "plan",
-    "ExitPlanMode": "plan",
-    "Agent": "subagent",
-}
 KNOWN_TYPES = frozenset(
     {
         "metadata", "runtime.set_binding", "profile.bind", "permission.set_mode", "turn.prompt",
@@ -205,7 +190,7 @@ class WireParser:
         args = event.get("args")
         command = None
         cleaned, input_json = tool_input(args, self._batch)
-        kind = KINDS.get(name, "other")
+        kind = kind_of(name)
         if kind == SHELL and isinstance(cleaned, dict) and isinstance(cleaned.get("command"), str):
             command = cleaned["command"]
         display = event.get("display")

@@ -4,7 +4,7 @@ runtime name (`file_system.bash`); `model_name` gives the model's (`bash`)."""
 
 from __future__ import annotations
 
-from lessonloop.core import records
+from lessonloop.core import tool_kinds as records
 
 SHELL_TOOL = "bash"
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from lessonloop.core import tool_kinds as records
 
-from lessonloop.core import records
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks read this table)
+if TYPE_CHECKING:
+    from typing import Any
 
 KINDS: dict[str, str] = {
     "bash": records.SHELL,

@@ -2,45 +2,11 @@
 
 Qwen Code (`@qwen-code/qwen-code`, a Gemini CLI fork) appends one JSON record a line: Claude
 Code's envelope (uuid, parentUuid, sessionId, timestamp, type, cwd, version, gitBranch) around
-Gemini's message parts (text, functionCall, functionResponse). docs/agents/qwen-code.md."""
+Gemini's message parts (text, functionCall, functionResponse). docs/agents/qwen-code.md.
+
+Light: its names only (the hooks read its tools.py); the adapter is adapter.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from lessonloop.capture.adapters import Adapter, AgentPaths, FileFormat, LineParser, PendingCall
-
-if TYPE_CHECKING:
-    from lessonloop.capture.sniffing import Sniffing
-
 AGENT = "qwen-code"
 CHAT = "qwen-code-chat"
-
-
-class QwenCode(Adapter):
-    agent = AGENT
-    name = "Qwen Code"
-    file_formats = (FileFormat(CHAT, "a Qwen Code chat (projects/*/chats/*.jsonl)", "lines"),)
-    places = "~/.qwen/projects/*/chats"
-    instructions = "QWEN.md"
-    hooks = "qwen"  # its name for `lessonloop hooks install --agent`
-
-    def paths(self) -> AgentPaths:
-        from lessonloop.capture.qwen_code import paths
-
-        return paths
-
-    def sniffing(self) -> Sniffing:
-        from lessonloop.capture.qwen_code import sniff
-
-        return sniff.SNIFFING
-
-    def open_parser(
-        self, path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None
-    ) -> LineParser:
-        from lessonloop.capture.qwen_code import parser
-
-        return parser.QwenChatParser(path, pending_calls=pending_calls, state=state)
-
-
-ADAPTER = QwenCode()

@@ -3,7 +3,7 @@ ToolNames (tools/tool-names.ts)."""
 
 from __future__ import annotations
 
-from lessonloop.core import records
+from lessonloop.core import tool_kinds as records
 
 SHELL_TOOL = "run_shell_command"
 

@@ -152,11 +152,11 @@ class Learner:
             one_decision.PendingCall(
                 event.session_id,
                 call.kind,
-                call.tool,
+                event.hook_tool,
                 event.segments,
                 call.target_path,
                 event.cwd,
-                call.input,
+                event.hook_input,
                 call.command,
                 event.input_key,
                 event.ts,
@@ -194,7 +194,7 @@ class Learner:
         call (tool and input) sent again in the session after its stop runs, and nothing is said
         about it (an override: the agent insisted); the lessons that would have stopped it are
         kept in `overridden`, whose result then counts for or against them (`_count`)."""
-        key = (event.call.tool, event.input_key)
+        key = (event.hook_tool, event.input_key)
         stopped = self._stopped.setdefault(event.session_id, set())
         if key not in stopped:
             stopped.add(key)
@@ -326,7 +326,7 @@ class Learner:
             if lesson is None or trigger is None:
                 continue
             if warned_call != call.id and trigger.prevention_done_by(
-                call.kind, event.segments, call.target_path, event.cwd, call.tool
+                call.kind, event.segments, call.target_path, event.cwd, event.hook_tool
             ):
                 lesson.prevented += 1
                 evidence = _evidence("prevented", event)
@@ -585,6 +585,7 @@ class Learner:
     def adopt(self, draft: Draft, failure: CallEvent, fix: CallEvent | None = None) -> Lesson:
         """Add what `draft` teaches: a new lesson, or more evidence for the same (or a nearly
         identical) one."""
+        draft.trigger = hook_named(draft.trigger, failure)
         signature = lesson_signature(draft.kind, draft.trigger, draft.error_signature)
         if draft.own_project:
             signature = digest(signature, failure.project or "")
@@ -744,12 +745,27 @@ class Learner:
         return lesson
 
 
+def hook_named(trigger: Trigger | None, event: CallEvent) -> Trigger | None:
+    """`trigger`, its tool (a parameter's rule, a tool of kind "other") named as the agent's hook
+    names the call's (CallEvent.hook_tool): the lesson then matches the live call, and merges with
+    the one the hook learns from the same mistake (issue 80, one tool identity per agent)."""
+    if trigger is None or trigger.tool is None or trigger.tool != event.call.tool or event.hook_tool == trigger.tool:
+        return trigger
+    named = copy.copy(trigger)  # (a draft's trigger may be another lesson's too)
+    named.tool = event.hook_tool
+    return named
+
+
 def edit_findings(event: CallEvent) -> list[one_decision.Finding]:
     """The built-in rules' warnings on the lines an edit or write is about to add, as the PreToolUse
     hook's edit check gives them (analyze/edit_risk.py): the rule ids, at most MAX_WARNINGS."""
     if event.call.kind not in (EDIT, WRITE) and event.call.tool != "apply_patch":
         return []
-    found = warnings(score_call(event.call))[:MAX_WARNINGS]
+    call = event.call
+    if event.hook_tool != call.tool:  # scored as the agent's hook hands it (a Codex patch as its Edit)
+        call = copy.copy(call)
+        call.tool, call.input = event.hook_tool, event.hook_input or {}
+    found = warnings(score_call(call))[:MAX_WARNINGS]
     return [one_decision.Finding(f, f.rule, f.confidence) for f in found]
 
 

@@ -12,6 +12,11 @@ from lessonloop.learning.engine.signatures import call_signature, check_signatur
 from lessonloop.lesson_model.environment import call_shell, error_shell
 from lessonloop.lesson_model.triggers import command_segments, input_key
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (live learning in a hook)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
 
 class CallEvent:
     """One tool call as learning sees it: the call, where it ran, and its error's class and
@@ -25,6 +30,8 @@ class CallEvent:
         "cwd",
         "error_class",
         "headline",
+        "hook_input",
+        "hook_tool",
         "key",
         "model",
         "project",
@@ -58,6 +65,10 @@ class CallEvent:
         self.agent = agent
         self.model = model
         self.segments = command_segments(call.command) if call.command else []
+        # the call's tool as the agent's hook names it (apply/hooks/agents/tool_view.py, set by
+        # learning's runs): what the decision and the lessons' triggers read, as the live hook does
+        self.hook_tool = call.tool
+        self.hook_input: Mapping[str, Any] | None = call.input  # its input, the same
         self.key: str | None = None  # input_key, once asked for
         self.signature = None
         # the line that carries its error, normalized (learning/engine/signatures.py): the signature after its tool
@@ -105,10 +116,11 @@ class CallEvent:
 
     @property
     def input_key(self) -> str:
-        """The call's input as a short key (lesson_model/triggers.input_key): the same call resent."""
+        """The call's input as a short key (lesson_model/triggers.input_key): the same call resent,
+        as the agent's hook sees it (its input as the hook gets it: `hook_input`)."""
         key = self.key
         if key is None:
-            key = self.key = input_key(self.call.command, self.call.input)
+            key = self.key = input_key(self.call.command, self.hook_input)
         return key
 
     def reads(self) -> list[str]:

@@ -372,7 +372,7 @@ def general_draft(event: CallEvent) -> Draft | None:
             category=call.tool,
         )
     if TOO_LONG.search((call.error_text or "")[:2000]):
-        size = input_size(call.input, call.command)
+        size = input_size(event.hook_input, call.command)  # (its input as the agent's hook gets it)
         return _draft(
             event,
             Trigger(call.kind, tool=call.tool, param=INPUT_SIZE, rule=f"max:{size - 1}"),

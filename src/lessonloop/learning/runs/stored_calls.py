@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.analyze.error_classes import classify_call
+from lessonloop.apply.hooks.agents.tool_view import hook_call
 from lessonloop.core import json_codec
 from lessonloop.learning.engine.events import CallEvent
 from lessonloop.learning.engine.history import CorrectionEvent
@@ -63,10 +64,12 @@ def digest_text(digest: int) -> str:
 
 def call_event(row: Sequence[Any]) -> CallEvent:
     """The call of a call row (learning/store/reader.py), with its main session's facts and its error class (a failure
-    analysis has not classified: classified here)."""
+    analysis has not classified: classified here), its tool as the agent's hook names it."""
     call = call_from_row(row[:CALL_WIDTH])
     root, proj, branch, cwd, agent, error_class, started_at = row[CALL_WIDTH:CALL_ROW_WIDTH]
     event = CallEvent(call, root, proj, branch, cwd, error_class, agent, None, started_at)
+    # as the agent's hook hands it to the decision (its tool's name, its input)
+    event.hook_tool, event.hook_input = hook_call(agent, call.tool, call.input, call.command)
     if call.status == "error" and error_class is None:
         _classify(event)
     return event

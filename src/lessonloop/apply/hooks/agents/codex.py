@@ -69,6 +69,11 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
     return out
 
 
+# A rollout's shell tools, which Codex's hooks all name `Bash` (agents/tool_view.py reads it to name a
+# transcript's call as the hook will)
+TRANSCRIPT_NAMES = dict.fromkeys(("exec_command", "shell_command", "shell", "local_shell", "container.exec"), "Bash")
+
+
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
     """A Codex hook's tool and input as Claude Code's."""
     tool_input: dict[str, object] = raw_input if isinstance(raw_input, dict) else {"input": raw_input}
@@ -76,10 +81,14 @@ def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
     if tool == "apply_patch" or (tool == "Bash" and isinstance(command, str) and _runs_patch(command)):
         text = next((v for k in ("command", "patch", "input") if isinstance(v := tool_input.get(k), str)), None)
         found = as_patch(text) if text is not None else None
-        return found if found is not None else (tool, tool_input)
+        return found if found is not None else ("Edit", tool_input)  # (a patch is an edit to its reader)
     if tool == "Bash":
         return "Bash", {"command": script_of(command) if isinstance(command, str) else ""}
-    return tool, tool_input
+    from lessonloop.apply.hooks.agents.kind_names import claude_name
+    from lessonloop.capture.codex.tools import kind_of
+
+    name = claude_name(None, kind_of(tool))  # (its reader's kind: a patch not read, a tool of a rollout)
+    return (name, tool_input) if name is not None else (tool, tool_input)
 
 
 def _runs_patch(command: str) -> bool:

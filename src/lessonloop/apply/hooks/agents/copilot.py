@@ -127,7 +127,11 @@ def tool_call(tool: str, args: dict[str, object]) -> tuple[str, dict[str, object
         return "Glob", {key: value for key, value in args.items() if key in ("pattern", "path")}
     if lower in ("web_fetch", "fetch"):
         return "WebFetch", args
-    return tool, args
+    from lessonloop.apply.hooks.agents.kind_names import claude_name
+    from lessonloop.capture.copilot.tools import kind_of
+
+    name = claude_name(None, kind_of(tool))  # (its reader's kind: kind_names.py)
+    return (name, args) if name is not None else (tool, args)
 
 
 def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:

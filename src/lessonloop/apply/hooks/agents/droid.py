@@ -48,6 +48,8 @@ from lessonloop.apply.hooks.agents.answers import (
     specific,
     store_path,
 )
+from lessonloop.apply.hooks.agents.kind_names import claude_name
+from lessonloop.capture.droid.tools import kind_of
 
 SHELL_TOOL = "Execute"
 # Droid's tools -> Claude Code's (the names its 0.215.0 binary offers the model; capture/droid/tools.py)
@@ -101,7 +103,7 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
     """A Droid tool and its input as Claude Code's."""
     tool_input: dict[str, object] = raw_input if isinstance(raw_input, dict) else {"input": raw_input}
-    name = TOOLS.get(tool)
+    name = claude_name(TOOLS.get(tool), kind_of(tool))  # (its reader's kind: kind_names.py)
     if name is None:
         return tool, tool_input
     if name == "Bash":

@@ -23,6 +23,7 @@ import os
 from lessonloop.apply.hooks.agents import opencode
 
 NAME = "kilo.db"  # capture/kilo/paths.py: a file of that name is Kilo's
+tool_call = opencode.tool_call  # its tools are named as OpenCode's (agents/tool_view.py reads it)
 
 
 def database() -> str | None:

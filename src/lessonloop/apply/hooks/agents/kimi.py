@@ -36,6 +36,9 @@ import os
 
 from lessonloop.apply.hooks.agents import carried
 from lessonloop.apply.hooks.agents.answers import Call, context, decision, store_path
+from lessonloop.apply.hooks.agents.kind_names import claude_name
+from lessonloop.capture.kimi_code.tools import kind_of
+from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_KINDS
 
 # Kimi Code's tools that name a file by `path` (its other arguments are already Claude Code's:
 # old_string, new_string, replace_all, content, pattern)
@@ -87,6 +90,8 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
     """A Kimi Code tool and its input as Claude Code's."""
     tool_input: dict[str, object] = raw_input if isinstance(raw_input, dict) else {"input": raw_input}
+    if tool not in CLAUDE_KINDS:  # a tool of Kimi's own (ReadMediaFile): Claude Code's of its reader's kind
+        tool = claude_name(None, kind_of(tool)) or tool
     if tool == "Bash":
         command = tool_input.get("command")
         return tool, {"command": command if isinstance(command, str) else ""}

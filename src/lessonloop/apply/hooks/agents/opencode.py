@@ -44,7 +44,9 @@ import os
 
 from lessonloop.apply.hooks.agents import carried
 from lessonloop.apply.hooks.agents.answers import AFTER_THE_CALL, Call, context, decision, store_path
+from lessonloop.apply.hooks.agents.kind_names import claude_name
 from lessonloop.apply.hooks.agents.tool_args import first_text
+from lessonloop.capture.opencode_format.tools import kind_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -150,7 +152,7 @@ def prompt_of(parts: object) -> str:
 
 def tool_call(tool: str, args: dict[str, object]) -> tuple[str, dict[str, object]]:
     """An OpenCode tool call as Claude Code names it; unknown tools keep their name and arguments."""
-    name = TOOLS.get(tool.lower())
+    name = claude_name(TOOLS.get(tool.lower()), kind_of(tool))  # (its reader's kind: kind_names.py)
     if name is None:
         return tool, args
     if name == "Bash":

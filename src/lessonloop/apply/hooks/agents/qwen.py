@@ -46,6 +46,8 @@ from lessonloop.apply.hooks.agents.answers import (
     specific,
     store_path,
 )
+from lessonloop.apply.hooks.agents.kind_names import claude_name
+from lessonloop.capture.qwen_code.tools import kind_of
 
 # Qwen Code's tools -> Claude Code's (packages/core/src/tools/tool-names.ts ToolNames; the
 # arguments are already Claude Code's)
@@ -109,7 +111,7 @@ def call_id_of(raw: dict[str, object]) -> str | None:
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
     """A Qwen Code tool and its input as Claude Code's."""
     tool_input: dict[str, object] = raw_input if isinstance(raw_input, dict) else {"input": raw_input}
-    name = TOOLS.get(tool)
+    name = claude_name(TOOLS.get(tool), kind_of(tool))  # (its reader's kind: kind_names.py)
     if name is None:
         return tool, tool_input
     if name == "Bash":

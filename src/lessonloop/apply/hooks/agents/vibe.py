@@ -35,6 +35,8 @@ import os
 
 from lessonloop.apply.hooks.agents import carried
 from lessonloop.apply.hooks.agents.answers import Call, after_the_call, context, decision, store_path
+from lessonloop.apply.hooks.agents.kind_names import claude_name
+from lessonloop.capture.mistral_vibe.tools import kind_of
 
 # Vibe's runtime tool names -> Claude Code's (the arguments in the hook's payload are already
 # Claude Code's: command, file_path, content, old_string, new_string, replace_all)
@@ -92,7 +94,7 @@ def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
     """A Vibe tool and its input as Claude Code's; every other tool (MCP `server.tool`, skill,
     run_typescript, ...) keeps its name."""
     tool_input: dict[str, object] = raw_input if isinstance(raw_input, dict) else {"input": raw_input}
-    name = TOOLS.get(tool)
+    name = claude_name(TOOLS.get(tool), kind_of(tool))  # (its reader's kind: kind_names.py)
     if name is None:
         return tool, tool_input
     if name == "Bash":
