@@ -57,22 +57,18 @@ def _learn_push(
     session: AgentSession, ids: tuple[str, str] = ("call_push_1", "call_push_2"), noted: bool = False
 ) -> None:
     """A Codex session whose `git push` failed for want of an upstream, then worked with it (the
-    calls' `ids`: Codex's call ids are its own in each session; `noted`: the push is given a
-    one-off's note first, the lesson having failed in one session)."""
+    calls' `ids`: Codex's call ids are its own in each session; `noted`: the lesson failed in one
+    session of the project and names its remedy: the push is stopped once first, the model reads
+    the lesson as the reason, and sends the same push again: it runs, nothing said)."""
     failed = session.payload("PostToolUse", tool_use_id=ids[0])
-    pre = session.run("PreToolUse", tool_use_id=ids[0])
     if noted:
-        answer = accepted("PreToolUse", pre.stdout)
-        assert answer is not None and "failed in 1 of 1 sessions" in answer["systemMessage"], pre.stderr
-        assert "permissionDecision" not in (answer.get("hookSpecificOutput") or {})
-    else:
-        assert (pre.returncode, pre.stdout) == (0, ""), pre.stderr
+        stopped = accepted("PreToolUse", session.run("PreToolUse", tool_use_id=ids[0] + "_stopped").stdout)
+        assert stopped is not None and stopped["hookSpecificOutput"]["permissionDecision"] == "deny"
+        assert "failed in 1 of 1 sessions" in stopped["hookSpecificOutput"]["permissionDecisionReason"]
+    pre = session.run("PreToolUse", tool_use_id=ids[0])
+    assert (pre.returncode, pre.stdout) == (0, ""), pre.stderr  # (sent again after its stop: it runs)
     run = session.run("PostToolUse", **failed)
-    if noted:  # Codex shows the model nothing before a call: the note comes with its result
-        answer = accepted("PostToolUse", run.stdout)
-        assert answer is not None and "failed in 1 of 1 sessions" in answer["hookSpecificOutput"]["additionalContext"]
-    else:
-        assert (run.returncode, run.stdout) == (0, ""), run.stderr
+    assert (run.returncode, run.stdout) == (0, ""), run.stderr
     fixed = {"tool_input": {"command": "git push --set-upstream origin feature-x"}, "tool_use_id": ids[1]}
     assert session.run("PreToolUse", **fixed).stdout == ""
     done = session.run(
@@ -96,7 +92,8 @@ def test_the_recorded_payloads_are_valid_codex_inputs() -> None:
 def test_a_push_lesson_learned_through_codex_hooks_in_two_sessions_reaches_the_model_in_the_next(
     repo: Path, tmp_path: Path
 ) -> None:
-    """Learned in the turn, a candidate after one failing session (a note at most), active after
+    """Learned in the turn, a candidate after one failing session (in the project's next session it
+    stops the push once: it names its remedy), active after
     the second; the next session's model reads it at its start, the person sees the warning before
     the call and the model reads it with the result, when the hooks warn only (`--warn-only`); by
     default another session's push is stopped once, the lesson as the reason."""
@@ -119,7 +116,7 @@ def test_a_push_lesson_learned_through_codex_hooks_in_two_sessions_reaches_the_m
 
     again = AgentSession("codex", repo, env)
     assert again.run("SessionStart").stdout == ""  # a candidate is in no session's start
-    _learn_push(again, ("call_push_3", "call_push_4"), noted=True)  # a one-off's note before its push
+    _learn_push(again, ("call_push_3", "call_push_4"), noted=True)  # a one-off of the project: stopped once
     assert _lessons(db) == [(lesson_id, title, "active", "active")]  # the second failing session
     assert accepted("Stop", again.run("Stop").stdout) is None
 
@@ -212,9 +209,11 @@ def test_apply_patch_is_captured_as_the_write_or_edit_of_its_file(repo: Path, tm
         post = session.run("PostToolUse", **fields, tool_response=response)
         assert (pre.returncode, post.returncode) == (0, 0)
         accepted("PostToolUse", post.stdout)
-    # the same patch resent as it failed: warned before it runs (the path read from the patch)
+    # the same patch resent as it failed, nothing changed since: stopped once before it runs (the
+    # path read from the patch)
     answer = accepted("PreToolUse", pre.stdout)
-    assert answer is not None and "failed moments ago" in answer["systemMessage"]
+    assert answer is not None and answer["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert "failed moments ago" in answer["hookSpecificOutput"]["permissionDecisionReason"]
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT tool, target_path, ok, status FROM live_calls ORDER BY seq").fetchall()
     assert rows == [

@@ -555,7 +555,9 @@ def decide(
                 and retry[0]
                 and not any(f.candidate is not None and f.candidate.error_signature == retry[0] for f in verdict.fired)
             ):
-                action = STOP if rules.stop and not _empty_probe(call, retry[1]) else WARN
+                # (a sandbox's refusal: its remedy, a request to run outside it, a hook may not see)
+                stop = rules.stop and not sandbox_failure(retry[0]) and not _empty_probe(call, retry[1])
+                action = STOP if stop else WARN
                 verdict.fired.append(Fired(None, RETRY_CONFIDENCE, action, retry))
     verdict.fired += [Fired(None, finding.confidence, WARN, finding=finding) for finding in findings]
     verdict.fired.sort(key=lambda f: (-f.confidence, f.key))

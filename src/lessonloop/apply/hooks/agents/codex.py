@@ -83,12 +83,19 @@ def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
         found = as_patch(text) if text is not None else None
         return found if found is not None else ("Edit", tool_input)  # (a patch is an edit to its reader)
     if tool == "Bash":
-        return "Bash", {"command": script_of(command) if isinstance(command, str) else ""}
+        out: dict[str, object] = {"command": script_of(command) if isinstance(command, str) else ""}
+        # what makes the same command another call, when given: the folder it runs in, a request to
+        # run outside the sandbox (lesson_model/triggers.input_key, escalated)
+        out.update((key, tool_input[key]) for key in _CALL_KEYS if key in tool_input)
+        return "Bash", out
     from lessonloop.apply.hooks.agents.kind_names import claude_name
     from lessonloop.capture.codex.tools import kind_of
 
     name = claude_name(None, kind_of(tool))  # (its reader's kind: a patch not read, a tool of a rollout)
     return (name, tool_input) if name is not None else (tool, tool_input)
+
+
+_CALL_KEYS = ("workdir", "with_escalated_permissions", "sandbox_permissions")
 
 
 def _runs_patch(command: str) -> bool:
