@@ -169,6 +169,31 @@ def test_a_tool_parameter_rule_stated_by_the_error_becomes_a_check_on_the_parame
     assert fired_on(learner, s2.call("Task", tool_input={"description": "z" * 101, "prompt": "p"}))
 
 
+def test_a_rule_checkable_before_the_call_stays_in_force_after_the_tool_worked_in_its_session() -> None:
+    """A one-off (one failing session) that is a parameter's rule speaks in its own session on every
+    call that breaks the rule, though a call of the same tool within the rule worked in between
+    (issue 80, item 5): the worked call says nothing about the field's length."""
+    learner = Learner()
+    s = Script().session("s1")
+    too_long = (
+        'InputValidationError: [{"code":"too_big","maximum":100,"type":"string","inclusive":true,'
+        '"message":"String must contain at most 100 character(s)","path":["description"]}]'
+    )
+
+    def task(description: str, failed: bool) -> CallEvent:
+        tool_input = {"description": description, "prompt": "p"}
+        if failed:
+            return s.call("Task", tool_input=tool_input, error=too_long, error_class="INCORRECT_PARAMETER")
+        return s.call("Task", tool_input=tool_input)
+
+    play(learner, task("x" * 140, failed=True))
+    (lesson,) = learner.lessons.values()
+    assert lesson.tier == "candidate" and lesson.trigger is not None and lesson.trigger.param == "description"
+    assert not play(learner, task("short", failed=False)).fired  # within the rule: it worked
+    again = play(learner, task("y" * 130, failed=True))  # over it again, another text
+    assert [(f.lesson.signature, f.action) for f in again.fired] == [(lesson.signature, "stop")]
+
+
 def test_the_same_old_text_resent_to_an_unchanged_file_is_warned_whatever_its_new_text() -> None:
     learner = Learner()
     s = Script().session("s1")

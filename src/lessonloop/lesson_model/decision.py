@@ -23,7 +23,9 @@ it, asked through `PendingCall.file_has`):
    - in the session it failed in, while the call's intent has failed there with its error and
      not worked since (SessionState.still_failing): the same mistake made again, not the call
      after a fix that worked (a commit after the check it failed was fixed and a commit went
-     through); a file's rule speaks there on every call that meets it (each is the same mistake);
+     through); a rule checkable before the call (a parameter's rule, a file's form: `checkable`)
+     speaks there on every call that breaks it (each is the same mistake, whatever other call of
+     the tool worked since);
    - in the other sessions of its project (the caller gives no one-off of another project), while
      its live confidence is at least confidence.ONE_OFF_AT: the next session its call comes up
      in, until a session where the call worked or its note was a false alarm lowers it (and a
@@ -419,6 +421,13 @@ def one_off_stops(origin: str | None) -> bool:
     return may_deny(origin)
 
 
+def checkable(trigger: Trigger) -> bool:
+    """Whether a lesson is a rule checkable before the call: a parameter's rule (a field's length,
+    a required field, a format a tool states), a file's form (FILE_RULES). Its trigger meets only
+    a call that breaks it, so another call of the same tool that worked says nothing about it."""
+    return trigger.param is not None or trigger.rule in FILE_RULES
+
+
 def _empty_probe(call: PendingCall, output: str) -> bool:
     """Whether the call only looks for something (a search, a listing: analyze/probes.py) and its
     earlier failure said nothing but that nothing was found (no error line): sent again it finds
@@ -514,14 +523,16 @@ def decide(
                 if not signed:
                     state, state_read, signed = session(True), True, True
                 if (
-                    trigger.rule not in FILE_RULES
+                    not checkable(trigger)
                     and trigger.needs is None
                     and (
                         state is None
                         or not state.still_failing(call.kind, call.segments, call.target, candidate.error_signature)
                     )
                 ):
-                    continue  # (a file's form or content: each call that meets its rule is the same mistake)
+                    # (a rule checkable before the call, a file's form or content: each call that
+                    # meets it is the same mistake, whatever other call of the tool worked since)
+                    continue
                 here = True
         if not rules.allows_category(candidate.category):
             continue
