@@ -46,6 +46,15 @@ OUTPUT_FIELDS = frozenset(
     }
 )
 TOOL_INPUT_FIELDS = frozenset({"input", "tool_input", "input_json"})
+# The agents' and the store's identifiers (a call's, a session's, a message's, a lesson's
+# signature): keys the store keeps as the agents wrote them, never a text's content. An id-shaped
+# value under one (no space, at most ID_CHARS) is given out as it is: a random call id is no secret,
+# and a person needs it to find the call (issue 80: `replay --json` showed `[REDACTED:random-token]`).
+ID_FIELDS = frozenset(
+    {"tool_use_id", "tool_call_id", "call_id", "session_id", "main_session_id", "context_id", "message_uuid",
+     "signature", "lesson_signature"}
+)  # fmt: skip
+ID_CHARS = 128
 # Deeper containers are redacted string by string without recursion (the stack must hold), and
 # a JSON document nested deeper is redacted as text.
 MAX_DEPTH = 64
@@ -136,6 +145,8 @@ def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
         for key, item in value.items():
             if isinstance(item, _PLAIN):
                 out[key], count = item, 0
+            elif isinstance(key, str) and isinstance(item, str) and key in ID_FIELDS and _id_shaped(item):
+                out[key], count = item, 0  # an identifier, as the store keeps it
             elif isinstance(key, str):
                 known = _PLAIN_KEYS.get((key, scope)) if isinstance(item, str) else None
                 if known is None and isinstance(item, str):
@@ -171,6 +182,11 @@ def _walk(value: Any, scope: Scope, depth: int) -> tuple[Any, int]:
 # text under it to `_text`), and the scope it gives: keys come again and again (every row of a
 # listing has the same ones), and a text under them is the most common value.
 _PLAIN_KEYS: dict[tuple[str, Scope], tuple[bool, Scope]] = {}
+
+
+def _id_shaped(text: str) -> bool:
+    """Whether a text looks like an identifier: no whitespace, at most ID_CHARS characters."""
+    return 0 < len(text) <= ID_CHARS and not any(c.isspace() for c in text)
 
 
 def _plain_key(key: str, scope: Scope) -> tuple[bool, Scope]:

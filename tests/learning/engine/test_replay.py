@@ -63,6 +63,41 @@ def test_online_replay_warns_repeated_errors_and_counts_false_alarms() -> None:
     assert data["lessons_fired"][0]["warned_errors"] == 2
 
 
+def test_replay_stops_a_call_once_as_the_hook_does() -> None:
+    """Issue 80, item 4: the same call sent again after its stop runs and nothing is said (the
+    hook's "override"); replay counts the first as stopped and the second as neither stopped nor
+    warned. A one-off that names its remedy stops in its project's next session (item 1)."""
+    script = Script()
+    s1, s2 = script.session("s1", branch="b1"), script.session("s2", branch="b2")
+    events = [*push_episode(s1), push_failure(s2), push_failure(s2), s2.bash("git push -u origin b2")]
+    report = replay(history(events))
+    assert (report.repeated_errors, report.stopped_repeated_errors, report.warned_repeated_errors) == (2, 1, 1)
+    stopped, insisted = (f for f in report.failures if f.session_id == "s2")
+    assert stopped.stopped and not insisted.stopped
+    lesson = next(iter(report.learner.lessons.values())) if report.learner else None
+    assert lesson is not None and lesson.overridden == 0  # the resent push failed again: it confirms the lesson
+
+
+def test_replay_json_keeps_the_calls_ids(tmp_path: Path) -> None:
+    """`replay --json` gives each call's id as the transcript has it (a random id is no secret:
+    issue 80), so that a person can find the call; the texts are redacted as ever."""
+    from tests.transcript_builder import TranscriptBuilder
+
+    t = TranscriptBuilder(cwd=str(tmp_path / "project"))
+    t.prompt("push it")
+    error = "Exit code 128\nfatal: The current branch feature has no upstream branch."
+    failed = "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY"  # 32 random characters, as some agents' call ids are
+    for tool_id in (failed, "Zq8Wx2Ec4Rv6Tb8Yn0Um2Ik4Ol6Pa8Sd"):
+        t.tool_use("Bash", {"command": "git push", "description": "run"}, tool_id=tool_id)
+        t.tool_result(tool_id, error, is_error=True, tool_use_result=f"Error: {error}")
+    path = t.write(tmp_path / "transcripts" / f"{t.session_id}.jsonl")
+    done = replay_cli(tmp_path, "--json", "--explain", str(path))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    ids = [f["tool_use_id"] for f in data["failures"]]
+    assert failed in ids and not any("REDACTED" in (i or "") for i in ids), ids
+
+
 def test_first_occurrences_and_unwarned_repeats() -> None:
     script = Script()
     s1, s2 = script.session("s1"), script.session("s2")
