@@ -46,20 +46,17 @@ def read(event: str, stdout: str) -> dict[str, Any] | None:
 
 def _learn_push(session: AgentSession, noted: bool = False) -> None:
     """The recorded push failing (no upstream, exit code 128), then the push with the upstream set;
-    `noted`: the failing push is given a one-off's note first (its lesson failed in one session)."""
-    before = session.run("BeforeTool")
+    `noted`: the lesson failed in one session of the project and names its remedy: the push is
+    stopped once first (Gemini's deny, whose reason the model reads), then sent again unchanged: it
+    runs, nothing said (issue 80)."""
     if noted:
-        answer = read("BeforeTool", before.stdout)
-        assert answer is not None and "failed in 1 of 1 sessions" in answer["systemMessage"], before.stderr
-        assert answer.get("decision") is None  # a note, never a stop
-    else:
-        assert (before.returncode, before.stdout) == (0, ""), before.stderr
+        stopped = read("BeforeTool", session.run("BeforeTool").stdout)
+        assert stopped is not None and stopped.get("decision") == "deny"
+        assert "failed in 1 of 1 sessions" in stopped["reason"]
+    before = session.run("BeforeTool")
+    assert (before.returncode, before.stdout) == (0, ""), before.stderr
     run = session.run("AfterTool")
-    if noted:  # the note reaches the model with the call's result
-        answer = read("AfterTool", run.stdout)
-        assert answer is not None and "failed in 1 of 1 sessions" in answer["hookSpecificOutput"]["additionalContext"]
-    else:
-        assert (run.returncode, run.stdout) == (0, ""), run.stderr
+    assert (run.returncode, run.stdout) == (0, ""), run.stderr
     fixed = {"tool_input": {"command": "git push --set-upstream origin feature-x", "description": "Push it."}}
     assert session.run("BeforeTool", **fixed).stdout == ""
     done = session.run("AfterTool", **fixed, tool_response={"llmContent": FIXED, "returnDisplay": FIXED})

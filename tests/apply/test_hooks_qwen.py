@@ -63,22 +63,17 @@ class QwenSession(AgentSession):
 
 def _learn_push(session: QwenSession, noted: bool = False) -> None:
     """The recorded push failing (no upstream, exit code 128: PostToolUseFailure), then the push with
-    the upstream set; `noted`: the failing push is given a one-off's note (its lesson failed in one
-    session), which reaches the model with the call's result."""
+    the upstream set; `noted`: the lesson failed in one session of the project and names its remedy:
+    the push is stopped once first (the model reads the lesson as the reason), then sent again
+    unchanged: it runs, nothing said (issue 80)."""
+    if noted:
+        stopped = read("PreToolUse", session.call("PreToolUse").stdout)
+        assert stopped is not None and stopped["hookSpecificOutput"]["permissionDecision"] == "deny"
+        assert "failed in 1 of 1 sessions" in stopped["hookSpecificOutput"]["permissionDecisionReason"]
     before = session.call("PreToolUse")
-    if noted:
-        answer = read("PreToolUse", before.stdout)
-        assert answer is not None and "failed in 1 of 1 sessions" in answer["systemMessage"], before.stderr
-        assert "hookSpecificOutput" not in answer  # a note, never a stop
-    else:
-        assert (before.returncode, before.stdout) == (0, ""), before.stderr
+    assert (before.returncode, before.stdout) == (0, ""), before.stderr
     failed = session.call("PostToolUseFailure")
-    if noted:
-        answer = read("PostToolUseFailure", failed.stdout)
-        assert answer is not None
-        assert "failed in 1 of 1 sessions" in answer["hookSpecificOutput"]["additionalContext"]
-    else:
-        assert (failed.returncode, failed.stdout) == (0, ""), failed.stderr
+    assert (failed.returncode, failed.stdout) == (0, ""), failed.stderr
     fixed = {"tool_input": {"command": "git push --set-upstream origin feature-x"}}
     assert session.call("PreToolUse", call="fixed", **fixed).stdout == ""
     response = {"llmContent": FIXED, "returnDisplay": "branch 'feature-x' set up to track 'origin/feature-x'."}

@@ -433,7 +433,7 @@ def test_show_says_what_a_candidate_may_do(capsys: pytest.CaptureFixture[str], d
     assert candidates, "the store has candidates (lessons of one failing session)"
     code, out, err = run(capsys, "lessons", "show", str(candidates[0]["id"]), "--db", db)
     assert code == 0, err
-    assert "tier candidate" in out and "a candidate speaks as a note, never a stop" in out
+    assert "tier candidate" in out and "a candidate speaks only where the repeat happens" in out
     push = push_lesson(capsys, db)
     _, active, _ = run(capsys, "lessons", "show", str(push["id"]), "--db", db)
     assert "a candidate speaks" not in active

@@ -306,11 +306,12 @@ TERMS: tuple[Term, ...] = (
     Term(
         LESSONS,
         "candidate",
-        "a lesson from one failing session: a note at most, never a stop",
+        "a lesson from one failing session: it speaks only where the repeat happens",
         "A lesson whose trigger failed in one session only, or whose confidence is below 0.25: it may be a "
-        "one-off. In its own session it warns while the call keeps failing there; in its project's other "
-        "sessions it is a note while its confidence is 0.25 or more (the next time its call comes up). It "
-        "stops a call and goes to a rules file or session-start context only once it failed in two sessions.",
+        "one-off. In its own session it speaks while the call keeps failing there; in its project's other "
+        "sessions while its confidence is 0.25 or more (the next time its call comes up); there, one that "
+        "says what to do instead stops the call once. It goes to another project, a rules file, a team or "
+        "session-start context only once it failed in two sessions.",
         "docs/lessons.md",
     ),
     Term(

@@ -343,8 +343,9 @@ def confidence_lines(explained: ConfidenceExplained) -> list[str]:
     )
     if explained.tier == "candidate":
         out.append(
-            f"  a candidate speaks as a note, never a stop: in its project's other sessions while its confidence is "
-            f"{conf.ONE_OFF_AT:.2f} or more, in the session it failed in while the call keeps failing"
+            f"  a candidate speaks only where the repeat happens (a stop once when it says what to do instead): in "
+            f"its project's other sessions while its confidence is {conf.ONE_OFF_AT:.2f} or more, in the session "
+            "it failed in while the call keeps failing"
         )
     out.append(
         f"  archived below {conf.ARCHIVE_FLOOR:.2f} when unseen {conf.STALE_DAYS:.0f} days or contradicted "
