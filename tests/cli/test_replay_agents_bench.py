@@ -65,16 +65,16 @@ def test_the_script_tables_labelled_parts_and_corpora_without_labels(tmp_path: P
         ("claude-code/app", "report"),
         ("claude-code/other", "no labels: replay's own repeats"),
     }
-    # the second push: its lesson failed in one session only (a candidate: a one-off's note, warned,
-    # not stopped); the third is stopped before it runs (two failing sessions): warned and stopped
+    # the second push: its lesson failed in one session only, of the same project, and names its
+    # remedy: stopped once (issue 80); the third is stopped before it runs (two failing sessions)
     everything = rows["claude-code/app", "all"]
-    assert (everything["warned"], everything["stopped"], everything["repeats"]) == (2, 1, 3)
+    assert (everything["warned"], everything["stopped"], everything["repeats"]) == (2, 2, 3)
     assert everything["false_stops"] == 0 and everything["successful_calls"] > 0
     assert rows["claude-code/app", "report"]["steps"]["warned"] == 1
     assert rows["claude-code/app", "tune"]["steps"]["not seen as a failure"] == 1
     assert rows["claude-code/app", "tune"]["lessons_right"] == 1
     own = rows["claude-code/other", "no labels: replay's own repeats"]
-    assert (own["warned"], own["stopped"], own["repeats"]) == (2, 1, 2)  # (the second: the one-off's note)
+    assert (own["warned"], own["stopped"], own["repeats"]) == (2, 2, 2)  # (the second: the one-off of its project)
     assert data["problems"] == [f"nowhere.json: corpus codex/gone not found under {root}"]
     text = subprocess.run(
         [*script, *given, "--corpus", "claude-code/app"], capture_output=True, text=True, timeout=600, check=False

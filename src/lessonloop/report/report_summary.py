@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from lessonloop.report.analysis_queries import Report
+    from lessonloop.report.prevention_queries import Prevention
 
 TOP_MISTAKES = 3
 # Error classes that are not the agent's mistake in calling a tool (analyze/error_classes.py's
@@ -74,6 +75,30 @@ def report_summary_lines(report: Report, lessons_by_status: Sequence[tuple[str, 
         if statuses.get("archived"):
             parts.append(f"{statuses['archived']:,} archived (old or contradicted)")
         out.append(f"  lessons: {', '.join(parts)}: `lessonloop lessons`")
+    return out
+
+
+def prevention_lines(prevented: Prevention) -> list[str]:
+    """What the hooks stopped and prevented (report/prevention_queries.py), when they ever stopped
+    a call; and each mistake's repeat rate before and after the hooks were installed."""
+    stops = prevented.total("stops")
+    if not prevented.hooks_since:
+        return []
+    figures = prevented.to_json()
+    out = [
+        f"  prevention since the hooks' first call ({prevented.hooks_since[:10]}): {_n(stops, 'call')} stopped "
+        f"before it ran; {figures['worked_after_stop']:,} changed call(s) then worked; {figures['resent']:,} sent "
+        f"again unchanged ({figures['resent_worked']:,} then worked, {figures['resent_failed']:,} failed again)"
+    ]
+    before, after = figures["repeat_rate_before"], figures["repeat_rate_after"]
+    if before is not None or after is not None:
+        shown = [f"{value:.0%}" if value is not None else "no session" for value in (before, after)]
+        out.append(
+            f"    mistakes of a lesson coming back in a later session: {shown[0]} before the hooks, {shown[1]} after"
+        )
+    for lesson in prevented.shown(3):
+        if lesson.stops:
+            out.append(f"    {lesson.title[:90]}: stopped {lesson.stops:,}, then worked {lesson.worked_after_stop:,}")
     return out
 
 

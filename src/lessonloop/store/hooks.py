@@ -202,10 +202,12 @@ def injected_lesson_lists(conn: sqlite3.Connection, session_id: str) -> list[str
 
 def warnings_to_credit(conn: sqlite3.Connection, session_id: str, tool_use_id: str) -> list[tuple[Any, ...]]:
     """(id, tool_use_id, lessons, detail) of the session's latest 50 PreToolUse decisions that gave
-    lessons, but the one about the call `tool_use_id`, newest first."""
+    lessons, but the one about the call `tool_use_id`, newest first (an "override", the stopped call
+    sent again, gave nothing: its stop is the decision credited)."""
     return conn.execute(
         """SELECT id, tool_use_id, lessons, detail FROM hook_decisions
-           WHERE session_id = ? AND event = 'PreToolUse' AND action != 'none' AND lessons IS NOT NULL
+           WHERE session_id = ? AND event = 'PreToolUse' AND action NOT IN ('none', 'override')
+             AND lessons IS NOT NULL
              AND (tool_use_id IS NULL OR tool_use_id != ?)
            ORDER BY id DESC LIMIT 50""",
         (session_id, tool_use_id),

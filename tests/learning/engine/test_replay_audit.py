@@ -251,11 +251,17 @@ def test_spotter_replay_against_the_hand_labels(tmp_path: Path) -> None:
             assert item["why"] == f"{SILENT}: {BELOW} (active/candidate)", item
     by_id = {f["tool_use_id"]: f for f in data["failures"]}
     dialyzer = [f for f in by_id.values() if f["signature"] == "shell|Pre-commit validation failed: [DIALYZER]"]
-    # five failures in one session, the sixth in the next: a candidate, it warns the four repeats of
-    # its own session (the commit its check rejected sent again, the check not run); in the next
-    # session an earlier rejection named [DIALYZER] after [FORMAT] and [CREDO] (its second failing
-    # session: active), so the sixth is warned too
-    assert len(dialyzer) == 6 and [f["warned"] for f in dialyzer] == [False, True, True, True, True, True]
+    # five failures in one session, the sixth in the next: a candidate, it stops the first repeat of
+    # its own session (the commit its check rejected sent again, the check not run); the same commit
+    # line sent twice more after that stop runs, nothing said (the stop once: issue 80), and the
+    # `--no-verify` commit, another call, is stopped again; in the next session an earlier rejection
+    # named [DIALYZER] after [FORMAT] and [CREDO] (its second failing session: active), so the sixth
+    # is stopped too
+    said = [(f["warned"], f["stopped"]) for f in dialyzer]
+    assert (
+        len(dialyzer) == 6
+        and said == [(False, False), (True, True), (False, False), (False, False)] + [(True, True)] * 2
+    ), said
     assert len({f["session_id"] for f in dialyzer[:5]}) == 1 and dialyzer[5]["session_id"] != dialyzer[0]["session_id"]
 
 

@@ -3,7 +3,7 @@ exactly where it stopped (learning/runs/ keeps it in the store between runs).
 
 Everything the learner remembers is written: every lesson (each dataclass field of Lesson), the
 merged signatures, the failing calls counted per lesson, each running session's SessionState,
-trials and warnings awaiting credit, each context's recent calls and open failures, each error
+trials and warnings awaiting credit, the calls a lesson stopped, each context's recent calls and open failures, each error
 signature's first failure (recurring failures), and the clock. Calls are written as their tool_use ids (`event_ids`); the caller reads them back from the
 store and gives them to `load_state`, so the state holds no call text of its own.
 """
@@ -39,6 +39,8 @@ def dump_state(learner: Learner) -> dict[str, Any]:
         "touched": {sid: sorted(sigs) for sid, sigs in learner._touched.items()},
         "warned": {sid: [list(pair) for pair in pairs] for sid, pairs in learner._warned.items()},
         "contexts": {sid: list(contexts) for sid, contexts in learner._contexts.items()},
+        # each running session's calls a lesson stopped (the stop once: sent again, they run)
+        "stopped": {sid: sorted([tool, key] for tool, key in calls) for sid, calls in learner._stopped.items()},
         "first_failed": {
             sig: {name: getattr(first, name) for name in _FIRST_FAILURE_FIELDS}
             for sig, first in learner._first_failed.items()
@@ -77,6 +79,7 @@ def load_state(
     learner._touched = {sid: set(sigs) for sid, sigs in state["touched"].items()}
     learner._warned = {sid: [(pair[0], pair[1]) for pair in pairs] for sid, pairs in state["warned"].items()}
     learner._contexts = {sid: dict.fromkeys(contexts) for sid, contexts in state["contexts"].items()}
+    learner._stopped = {sid: {(str(tool), str(key)) for tool, key in calls} for sid, calls in state["stopped"].items()}
     learner._first_failed = {
         sig: FirstFailure(**{name: str(first[name]) for name in _FIRST_FAILURE_FIELDS})
         for sig, first in state["first_failed"].items()
