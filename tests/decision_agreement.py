@@ -29,7 +29,7 @@ from lessonloop.apply.hooks.agents.tool_view import hook_call
 from lessonloop.apply.hooks.edit_check import EDIT_RISK
 from lessonloop.apply.hooks.entry import HookContext
 from lessonloop.apply.hooks.hook_store import hook_policy
-from lessonloop.apply.hooks.pre_tool import RETRY, _fired, _once
+from lessonloop.apply.hooks.pre_tool import DECLARED, RETRY, _fired, _once
 from lessonloop.core.timestamps import utc_now
 from lessonloop.learning.engine.engine import Decision, Learner, Policy
 from lessonloop.learning.engine.events import CallEvent
@@ -72,6 +72,7 @@ class Agreement(LoopPlug):
         self.calls += 1
         replayed = {(f.lesson.signature if f.lesson.trigger is not None else RESENT, f.action) for f in decision.fired}
         replayed |= {(f"edit check: {rule}", "warn") for rule in decision.findings}
+        replayed |= {(f"declared: {rule}", action) for rule, action in decision.declared}
         call = event.call
         self.ctx.agent = event.agent or "claude"  # the hook of the call's agent (the shell it runs in)
         fired = _fired(
@@ -88,7 +89,10 @@ class Agreement(LoopPlug):
             now=event.ts or utc_now(),
             before=call.id,
         )
-        hooked = {(self.named(lesson_id, title), action) for action, lesson_id, _value, title, *_ in fired}
+        hooked = {
+            (f"declared: {command}" if lesson_id == DECLARED else self.named(lesson_id, title), action)
+            for action, lesson_id, _value, title, _prevention, command, *_ in fired
+        }
         if (
             any(action == "stop" for action, *_ in fired)
             and _once(str(self.db), event.session_id, event.hook_tool, hook_input(event), call.kind) == "override"

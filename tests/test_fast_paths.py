@@ -52,6 +52,8 @@ ALSO_FAST = {
     "lessonloop.learning.engine.events": "live learning of a hook's call (its worker, or the hook that waits for it)",
     "lessonloop.lesson_model.prompt_match": "a PreToolUse decision on a correction's lesson",
     "lessonloop.analyze.probes": "a PreToolUse decision a lesson or a resent call would stop (a probe is not)",
+    "lessonloop.analyze.declared_rules": "a PreToolUse call that may break a declared workflow rule (behind "
+    "pre_tool.py's gate: a push or commit that forces or skips the hooks, a project with a rules file)",
     "lessonloop.capture.codex.tools": "Codex's hook adapter: the kind of a tool it names no Claude Code tool "
     "for, from its reader's table (apply/hooks/agents/kind_names.py)",
     "lessonloop.capture.copilot.tools": "Copilot CLI's hook adapter, the same",

@@ -89,6 +89,8 @@ PRELOAD = (
     "lessonloop.analyze.error_headline",
     "lessonloop.analyze.placeholders",
     "lessonloop.analyze.probes",
+    "lessonloop.analyze.declared_rules",
+    "lessonloop.analyze.workflow",
     "lessonloop.analyze.error_classes",
     "lessonloop.analyze.output_noise",
     "lessonloop.capture.privacy",

@@ -518,6 +518,17 @@ def _result(rule: Rule, tally: _Tally) -> RuleResult:
     )
 
 
+def broken_never_rules(rules: Iterable[Rule], call: Call) -> list[Rule]:
+    """The enabled `never` rules a call breaks, whatever its status (a call about to run: the
+    PreToolUse hook's declared rules, analyze/declared_rules.py)."""
+    view = _View(0, call, None)
+    return [
+        rule
+        for rule in rules
+        if rule.enabled and rule.kind == "never" and any(matcher.matches(view, None) for matcher in rule.when)
+    ]
+
+
 def compliance(results: Iterable[RuleResult]) -> float | None:
     """satisfied / (satisfied + violated); None when no rule applies."""
     satisfied = violated = 0

@@ -51,8 +51,10 @@ Then the call resent as it failed earlier in this session (or the same old text 
 unchanged file, or a file read again that a read found not there), nothing done since that could
 change its outcome, fails again: with `stop` it is stopped once (warned with --warn-only), unless
 a lesson of the same error already speaks, or it only looks (a search, a listing: analyze/probes.py)
-and its failure said nothing but that nothing was found; and each high-risk line an edit is about
-to add (a built-in rule's finding) warns, never more.
+and its failure said nothing but that nothing was found; each high-risk line an edit is about
+to add (a built-in rule's finding) warns, never more; and a declared `never` workflow rule the call
+breaks (analyze/declared_rules.py) stops it once when it is lessonloop's own (a force push to main,
+`--no-verify`), and warns when it is the project's rules file's (a repository's text).
 
 Importing this module imports only what the hooks import already (no dataclasses, no typing).
 """
@@ -70,6 +72,16 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from lessonloop.lesson_model.triggers import SessionState, Trigger
+
+    class DeclaredLike(Protocol):
+        """A declared rule the call breaks (analyze/declared_rules.Declared)."""
+
+        @property
+        def rule_id(self) -> str: ...
+        @property
+        def builtin(self) -> bool: ...
+        @property
+        def description(self) -> str: ...
 
     class LessonLike(Protocol):
         """What the decision reads of a candidate: a Candidate (the hook's rows) or a Lesson."""
@@ -132,6 +144,7 @@ HERE = "here"
 LATER = "later"
 ONE_OFF_STOPS = frozenset({HERE, LATER})
 RETRY_CONFIDENCE = 0.5  # the warning about a call resent in the same session as it failed
+DECLARED_CONFIDENCE = 1.0  # a rule the person or lessonloop declared: no measure, a declaration
 WARN_TIERS = frozenset({"active", "core"})
 
 
@@ -310,10 +323,11 @@ class Finding:
 class Fired:
     """A lesson that speaks on the call (`candidate`), or the resent-call warning (`retry`: its
     error signature and the start of the earlier failure's output), or a rule's finding
-    (`finding`), with its confidence and action; `here`: a candidate speaking in the session it
-    failed in (rule 4 above; a one-off's note in another session is not `here`)."""
+    (`finding`), or a declared rule the call breaks (`declared`: analyze/declared_rules.Declared),
+    with its confidence and action; `here`: a candidate speaking in the session it failed in
+    (rule 4 above; a one-off's note in another session is not `here`)."""
 
-    __slots__ = ("action", "candidate", "confidence", "finding", "here", "retry")
+    __slots__ = ("action", "candidate", "confidence", "declared", "finding", "here", "retry")
 
     def __init__(
         self,
@@ -323,7 +337,9 @@ class Fired:
         retry: tuple[str, str] | None = None,
         finding: Finding | None = None,
         here: bool = False,
+        declared: DeclaredLike | None = None,
     ) -> None:
+        self.declared = declared
         self.candidate = candidate
         self.confidence = confidence
         self.action = action
@@ -335,6 +351,8 @@ class Fired:
     def key(self) -> str:
         if self.candidate is not None:
             return self.candidate.key
+        if self.declared is not None:
+            return self.declared.rule_id
         return self.finding.key if self.finding is not None else ""
 
 
@@ -449,6 +467,7 @@ def decide(
     prompts: Callable[[], Iterable[str]] | None,
     may_retry: bool = True,
     findings: Iterable[Finding] = (),
+    declared: Iterable[DeclaredLike] = (),
 ) -> Verdict:
     """What to do about `call`, given the lessons that may match it (`candidates`: the caller may
     leave out those that cannot, by kind, key or scope), the session so far (`session(signed)`:
@@ -457,7 +476,8 @@ def decide(
     and whether a call like this one failed earlier in this session (`may_retry`: a cheap test the
     caller may make first; True when unknown), and the built-in rules' findings on what the call
     is about to write (`findings`: each warns, never asks or denies: the text is the agent's own,
-    data). Pure: reads only what it is given."""
+    data), and the declared `never` rules the call breaks (`declared`: lessonloop's own stops the
+    call once, a project file's warns). Pure: reads only what it is given."""
     verdict = Verdict()
     state: SessionState | None = None
     state_read = False
@@ -571,6 +591,9 @@ def decide(
                 action = STOP if stop else WARN
                 verdict.fired.append(Fired(None, RETRY_CONFIDENCE, action, retry))
     verdict.fired += [Fired(None, finding.confidence, WARN, finding=finding) for finding in findings]
+    for rule in declared:  # lessonloop's own rule stops once; a project file's (a repository's text) warns
+        action = STOP if rules.stop and rule.builtin else WARN
+        verdict.fired.append(Fired(None, DECLARED_CONFIDENCE, action, declared=rule))
     verdict.fired.sort(key=lambda f: (-f.confidence, f.key))
     for fired in verdict.fired:
         if RANK[fired.action] > RANK[verdict.action]:

@@ -61,6 +61,8 @@ class Prevention:
 
     hooks_since: str | None = None  # the hooks' first decision: when they were installed, as the store knows
     lessons: list[LessonPrevention] = field(default_factory=list)
+    # a declared rule (analyze/declared_rules.py) -> [calls it stopped, of them sent again unchanged]
+    declared: dict[str, list[int]] = field(default_factory=dict)
 
     def total(self, name: str) -> int:
         return sum(int(getattr(lesson, name)) for lesson in self.lessons)
@@ -77,6 +79,11 @@ class Prevention:
             "repeat_rate_before": rounded(rate(before, self.total("sessions_before"))),
             "repeat_rate_after": rounded(rate(after, self.total("sessions_after"))),
             "lessons": [lesson.to_json() for lesson in self.shown()],
+            # a declared rule's stops, and the calls it prevented: stopped and not sent again unchanged
+            "declared": [
+                {"rule": rule, "stops": stops, "resent": resent, "prevented": max(0, stops - resent)}
+                for rule, (stops, resent) in sorted(self.declared.items())
+            ],
         }
 
     def shown(self, limit: int = SHOWN) -> list[LessonPrevention]:
@@ -108,6 +115,13 @@ def prevention(conn: sqlite3.Connection, project: str | None = None) -> Preventi
                  (SELECT tool_use_id FROM hook_decisions WHERE action = 'stop' AND tool_use_id IS NOT NULL)
            GROUP BY e.lesson_id""",
     )
+    for action, declared in conn.execute(
+        """SELECT d.action, v.value FROM hook_decisions d,
+                  json_each(COALESCE(json_extract(d.detail, '$.declared'), '[]')) v
+           WHERE d.action IN ('stop', 'override')"""
+    ):
+        counts = out.declared.setdefault(str(declared), [0, 0])
+        counts[0 if action == "stop" else 1] += 1
     for lesson_id, title, own_project, scope, first_seen in lessons:
         figures = LessonPrevention(int(lesson_id), str(title))
         figures.stops = stops.get(int(lesson_id), 0)

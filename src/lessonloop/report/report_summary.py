@@ -86,7 +86,7 @@ def prevention_lines(prevented: Prevention) -> list[str]:
         return []
     figures = prevented.to_json()
     out = [
-        f"  prevention since the hooks' first call ({prevented.hooks_since[:10]}): {_n(stops, 'call')} stopped "
+        f"  prevention since the hooks' first call ({prevented.hooks_since[:10]}): {_n(stops, 'call')} stopped by a lesson "
         f"before it ran; {figures['worked_after_stop']:,} changed call(s) then worked; {figures['resent']:,} sent "
         f"again unchanged ({figures['resent_worked']:,} then worked, {figures['resent_failed']:,} failed again)"
     ]
@@ -95,6 +95,11 @@ def prevention_lines(prevented: Prevention) -> list[str]:
         shown = [f"{value:.0%}" if value is not None else "no session" for value in (before, after)]
         out.append(
             f"    mistakes of a lesson coming back in a later session: {shown[0]} before the hooks, {shown[1]} after"
+        )
+    for rule in figures["declared"]:
+        out.append(
+            f"    the workflow rule {rule['rule']}: stopped {rule['stops']:,} call(s), {rule['prevented']:,} not sent "
+            "again"
         )
     for lesson in prevented.shown(3):
         if lesson.stops:

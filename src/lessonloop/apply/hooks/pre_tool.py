@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 
 from lessonloop.apply.hooks.edit_check import EDIT_RISK, Item, edit_warnings
@@ -54,7 +55,9 @@ if TYPE_CHECKING:
     from lessonloop.lesson_model.triggers import SessionState
 
 RETRY = 0  # the "lesson id" of the warning about a call resent as it failed (no stored lesson)
-NO_LESSON = (RETRY, EDIT_RISK)  # warnings of no stored lesson: the resent call, the edit check (edit_check.py)
+DECLARED = -2  # the "lesson id" of a declared rule the call breaks (analyze/declared_rules.py)
+# warnings of no stored lesson: the resent call, the edit check (edit_check.py), a declared rule
+NO_LESSON = (RETRY, EDIT_RISK, DECLARED)
 Spoken = Item  # what the hook says about a call, per lesson (edit_check.py)
 MAX_SHOWN = 3  # lessons named in one warning
 _ORDER = {"warn": 1, "stop": 2, "ask": 3, "block": 4}
@@ -100,6 +103,9 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         detail["confidence"] = [round(values[lesson_id], 4) for lesson_id in ids]
     if any(f[1] == RETRY for f in fired):
         detail["resent"] = True  # the warning about a call resent as it failed (no stored lesson)
+    rules_broken = [str(f[5]) for f in fired if f[1] == DECLARED]
+    if rules_broken:
+        detail["declared"] = rules_broken  # the declared rules the call breaks (their ids)
     edits = sum(1 for f in fired if f[1] == EDIT_RISK)
     if edits:
         detail["edit_risk"] = edits  # the edit check's warnings (built-in rules on the lines about to be added)
@@ -189,7 +195,8 @@ def _fired(
     shell_command = command if isinstance(command, str) else None
     may_retry = hook_tables.failed_before(conn, session_id, tool, shell_command, target)
     edits = edit_warnings(tool, tool_input, cwd)  # an edit or write about to add a high-risk line
-    if not rows and not may_retry and not edits:
+    declared = _declared(kind, tool, tool_input, target, shell_command, cwd, project)  # a never rule it breaks
+    if not rows and not may_retry and not edits and not declared:
         return []
     from lessonloop.lesson_model import decision as one
     from lessonloop.lesson_model.quoting import lesson_texts
@@ -241,7 +248,9 @@ def _fired(
     call.file_has = lambda needs: file_has(needs, cwd)  # read only when a lesson needs a file to hold a text
     rules = one.Rules(ask=ctx.ask, block=ctx.block, stop=ctx.stop, excluded=policy.exclude_categories)
     findings = [one.Finding(item, rule, item[2]) for rule, item in edits]
-    verdict = one.decide(call, candidates, rules, session, said, may_retry=may_retry, findings=findings)
+    verdict = one.decide(
+        call, candidates, rules, session, said, may_retry=may_retry, findings=findings, declared=declared
+    )
     out: list[Spoken] = []
     for fired in verdict.fired:
         lesson = fired.candidate
@@ -285,11 +294,55 @@ def _fired(
                     True,
                 )
             )
+        elif fired.declared is not None:  # a declared rule the call breaks (analyze/declared_rules.py)
+            rule = fired.declared
+            if rule.builtin:  # lessonloop's own words
+                whose, words = "lessonloop's own", rule.description
+            else:  # a repository's text: quoted, data
+                from lessonloop.core.outside_text import as_data
+
+                whose, words = "the project's .lessonloop/workflow.toml", as_data(rule.description)
+            rule_id = rule.rule_id if rule.builtin else as_data(rule.rule_id)
+            out.append(
+                (fired.action, DECLARED, fired.confidence, f"the workflow rule {rule_id} ({whose})",
+                 words, rule.rule_id, 0, 0, True)
+            )  # fmt: skip
         elif fired.finding is not None:  # the edit check's warning (edit_check.py), as it gave it
             item = fired.finding.item
             assert isinstance(item, tuple)
             out.append(item)
     return out
+
+
+def _declared(
+    kind: str,
+    tool: str,
+    tool_input: dict[str, object],
+    target: str | None,
+    command: str | None,
+    cwd: str | None,
+    project: str | None,
+) -> list[Any]:
+    """The declared `never` rules (analyze/declared_rules.py) the call about to run breaks; its
+    modules are imported only for a call that may break one (_MAY_BREAK: declared_rules.GATE,
+    tests/analyze/test_declared_rules.py keeps the two equal; or a project with a rules file)."""
+    if not (kind == "shell" and command and _MAY_BREAK.search(command)) and not _rules_file(project, cwd):
+        return []
+    from lessonloop.analyze.call import Call
+    from lessonloop.analyze.declared_rules import broken_rules
+
+    call = Call("", "", 0, None, tool, tool_input, target, command, cwd, None, kind=kind)
+    return list(broken_rules(call, project, cwd))
+
+
+_MAY_BREAK = re.compile(r"\bgit\b[^;&|\n]*\b(?:push|commit)\b[^;&|\n]*(?:--no-verify|--force|\s-[A-Za-z]*f|\+)")
+
+
+def _rules_file(project: str | None, cwd: str | None) -> bool:
+    """Whether the project (or the call's folder) has a workflow rules file (.lessonloop/workflow.toml)."""
+    return any(
+        folder and os.path.isfile(os.path.join(folder, ".lessonloop", "workflow.toml")) for folder in (project, cwd)
+    )
 
 
 def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate | None:
@@ -637,6 +690,9 @@ def warning_text(fired: list[Spoken]) -> str:
             lines.insert(0, f"lessonloop: {one_line(title)}")
             lines.insert(1, "  Change the call, or fix what made it fail, before sending it again.")
             continue
+        if lesson_id == DECLARED:  # no lesson: a declared rule the call breaks
+            lines.append(f"lessonloop: this call breaks {one_line(title)}: {one_line(prevention)}")
+            continue
         if lesson_id == EDIT_RISK:  # no lesson: a built-in rule on a line the edit adds
             lines.append(f"lessonloop: {one_line(title)}")
             lines.append(f"  Instead: {one_line(prevention)} (built-in rule, confidence {value:.2f})")
@@ -664,6 +720,7 @@ _WHY = {
     "earlier": "a lesson from earlier sessions says it fails",
     "here": "a lesson from this session says it fails",
     "resent": "this very call failed moments ago in this session and nothing has changed since",
+    "declared": "a workflow rule in force here forbids it",
 }
 GO_ON = (
     "Change the call as the lesson says. If this very call is still what you mean (you know better, or the "
@@ -678,7 +735,7 @@ def stop_text(fired: list[Spoken]) -> str:
     stopping = [f for f in fired if f[0] == "stop"] + [f for f in fired if f[0] != "stop"]
     lessons = [f for f in stopping if f[0] == "stop" and f[1] not in NO_LESSON]
     if not lessons:
-        why = _WHY["resent"]
+        why = _WHY["declared"] if any(f[0] == "stop" and f[1] == DECLARED for f in stopping) else _WHY["resent"]
     else:
         why = _WHY["here"] if all(f[8] for f in lessons) else _WHY["earlier"]
     lines = warning_text(stopping).splitlines()

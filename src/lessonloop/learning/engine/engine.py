@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
+from lessonloop.analyze.declared_rules import broken_rules
 from lessonloop.analyze.edit_risk import MAX_WARNINGS, score_call, warnings
 from lessonloop.analyze.error_classes import STOPPED
 from lessonloop.analyze.error_headline import failing_check
@@ -71,6 +72,8 @@ class Decision:
     matched: list[Lesson] = field(default_factory=list)  # trigger met, prevention not done
     prevented: list[Lesson] = field(default_factory=list)  # trigger met, prevention done
     findings: list[str] = field(default_factory=list)  # the edit check's rules that warned (no lesson)
+    # the declared `never` rules the call breaks, with what each does (analyze/declared_rules.py)
+    declared: list[tuple[str, str]] = field(default_factory=list)
     # the lessons that would stop the call, when the same call was stopped before in its session: it
     # runs now and nothing is said (the hook's "override", apply/hooks/pre_tool.py `_once`)
     overridden: list[Lesson] = field(default_factory=list)
@@ -170,6 +173,7 @@ class Learner:
             (lambda: prompts_before(self.prompts, event)) if self.prompts else None,
             may_retry=state is not None,
             findings=edit_findings(event) if edit_checks else (),
+            declared=broken_rules(call, project, event.cwd),
         )
         decision = Decision(
             action=verdict.action,
@@ -183,6 +187,8 @@ class Learner:
                 decision.fired.append(
                     Fired(retry_lesson(fired.retry[0], fired.retry[1], event), fired.confidence, fired.action)
                 )
+            elif fired.declared is not None:
+                decision.declared.append((fired.declared.rule_id, fired.action))
             elif fired.finding is not None:
                 decision.findings.append(fired.finding.key)
         if decision.action == one_decision.STOP:
@@ -203,6 +209,7 @@ class Learner:
         decision.action = one_decision.NONE
         decision.fired = []
         decision.findings = []
+        decision.declared = []
 
     @staticmethod
     def _lesson(candidate: object) -> Lesson:

@@ -81,6 +81,9 @@ class ReplayReport:
     evaluated_sessions: int = 0
     evaluated_calls: int = 0
     edit_warnings: int = 0  # edits and writes the edit check warned about (built-in rules, no lesson)
+    declared_stops: int = 0  # calls a declared rule (lessonloop's own never rules) would have stopped
+    declared_stops_on_success: int = 0  # ... of them, calls that then worked (the rule holds all the same)
+    declared_warnings: int = 0  # calls a project's own declared rule warned about
     errors: int = 0
     repeated_all: int = 0
     warned_repeated_all: int = 0
@@ -128,6 +131,9 @@ class ReplayReport:
             "evaluated_sessions": self.evaluated_sessions,
             "evaluated_calls": self.evaluated_calls,
             "edit_warnings": self.edit_warnings,
+            "declared_stops": self.declared_stops,
+            "declared_stops_on_successful_calls": self.declared_stops_on_success,
+            "declared_warnings": self.declared_warnings,
             "repeated_errors": self.repeated_errors,
             "warned_repeated_errors": self.warned_repeated_errors,
             "recall": rounded(self.recall),
@@ -233,6 +239,11 @@ class _Scoring(HistoryWarnings):
             _evaluate(self.report, event, decision.fired, self.seen)
             if decision.findings:
                 self.report.edit_warnings += 1
+            if any(action in IN_TIME for _rule, action in decision.declared):
+                self.report.declared_stops += 1
+                self.report.declared_stops_on_success += event.call.ok
+            elif decision.declared:
+                self.report.declared_warnings += 1
 
     def observed(self, event: CallEvent) -> None:
         if event.signature:
