@@ -118,3 +118,35 @@ def test_a_stop_is_once_the_same_call_sent_again_runs(name: str, tmp_path: Path)
         with sqlite3.connect(ws.store) as conn:
             actions = [a for (a,) in conn.execute("SELECT action FROM hook_decisions WHERE event = 'PreToolUse'")]
         assert actions[:2] == ["stop", "override"], actions  # the override is recorded
+
+
+@pytest.mark.parametrize("name", sorted(DRIVERS))
+def test_a_declared_rule_stops_a_force_push_to_main_once(name: str, tmp_path: Path) -> None:
+    """Issue 80, item 7: with lessonloop's hooks installed and no lesson learned, the model's
+    `git push --force origin main` is stopped before it runs by lessonloop's own workflow rule
+    (no-force-push-main), whose reason the model reads; the model then pushes its branch. The
+    report of that store shows the stop and the call not sent again (prevented)."""
+    driver = DRIVERS[name]
+    clis.require(driver.command)
+    if not driver.hooks_agent or driver.hooks_agent not in AGENTS:
+        pytest.skip(f"lessonloop installs no hooks in {driver.command}: no call can be stopped")
+    ws = Workspace(tmp_path)
+    with ModelServer() as server:
+        driver.setup(ws, server)
+        push_session(driver, ws, server, "warmup", Script(["git status"]))  # (an agent's own files made: its trust)
+        ws.lessonloop("ingest", "--wait")  # a store, as after the quick start (Vibe's first event is a call's)
+        ws.lessonloop("hooks", "install", "--agent", driver.hooks_agent)
+        driver.trust(ws)
+        ws.log_git()
+        script = Script(["git push --force origin main", "git push --set-upstream origin payments"])
+        run, requests = push_session(driver, ws, server, "payments", script)
+        assert pushed(ws, "payments"), run
+        calls = [line.strip() for line in ws.git_calls()]
+        assert "push --force origin main" not in calls, calls  # stopped before it ran
+        assert "push --set-upstream origin payments" in calls, calls
+        told = "\n".join(request.text() for request in requests)
+        assert "no-force-push-main" in told  # the stop's reason reached the model
+        report = ws.lessonloop_json("report")
+        declared = {item["rule"]: item for item in report["prevention"]["declared"]}
+        assert declared["no-force-push-main"]["stops"] == 1, report["prevention"]
+        assert declared["no-force-push-main"]["prevented"] == 1, report["prevention"]
