@@ -83,3 +83,15 @@ def test_the_decision_stops_a_call_a_builtin_rule_forbids_once_and_warns_for_a_p
     warned = learner.decide(s.bash("git add -A"))
     assert (warned.action, warned.declared) == ("warn", [("no-add-all", "warn")])
     assert Learner(Policy(stop=False)).decide(s.bash("git commit --no-verify -m x")).action == "warn"
+
+
+def test_a_rules_file_changed_between_calls_is_read_again(tmp_path: Path) -> None:
+    """The rules of a project's file are kept between calls of a learning run, until the file changes."""
+    rules = tmp_path / ".lessonloop" / "workflow.toml"
+    rules.parent.mkdir()
+    rules.write_text('[[rule]]\nid = "no-tag"\nkind = "never"\nwhen = { command = "\\\\bgit tag" }\n', encoding="utf-8")
+    assert [r.rule_id for r in broken_rules(_shell("git tag v1"), str(tmp_path))] == ["no-tag"]
+    rules.write_text(
+        '[[rule]]\nid = "no-tags-at-all"\nkind = "never"\nwhen = { command = "\\\\bgit tag" }\n', encoding="utf-8"
+    )
+    assert [r.rule_id for r in broken_rules(_shell("git tag v1"), str(tmp_path))] == ["no-tags-at-all"]

@@ -22,6 +22,8 @@ import re
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
+    from typing import Any
+
     from lessonloop.analyze.call import Call
 
 RULES_FILE = os.path.join(".lessonloop", "workflow.toml")
@@ -70,19 +72,43 @@ def broken_rules(call: Call, project: str | None = None, cwd: str | None = None)
     command = call.command or ""
     if path is None and not (call.kind == "shell" and _GATE.search(command)):
         return []
-    from lessonloop.analyze.workflow import DEFAULT_RULES, RulesError, broken_never_rules, rules_from_file_text
+    from lessonloop.analyze.workflow import broken_never_rules
 
-    rules = DEFAULT_RULES
-    if path is not None:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_RULES_BYTES + 1)
-            if len(data) <= MAX_RULES_BYTES:
-                rules = tuple(rules_from_file_text(data.decode("utf-8", "replace"), path))
-        except (OSError, RulesError, ValueError):
-            rules = DEFAULT_RULES  # (an unreadable or wrong file: `lessonloop analyze` names its problem)
-    builtin = {(rule.id, rule.when) for rule in DEFAULT_RULES}
+    rules, builtin = _rules_in_force(path)
     return [
         Declared(rule.id, rule.description, rule.severity, (rule.id, rule.when) in builtin)
         for rule in broken_never_rules(rules, call)
     ]
+
+
+# path -> ((mtime, size) it was read at, its rules): a learning run asks for every call of a project,
+# a file is read again only when it changed
+_READ: dict[str, tuple[tuple[int, int], tuple[Any, ...]]] = {}
+
+
+def _rules_in_force(path: str | None) -> tuple[tuple[Any, ...], frozenset[tuple[str, Any]]]:
+    """The rules in force (the project's file's, else the built-in ones), and the built-in rules as
+    shipped, by (id, what it matches)."""
+    from lessonloop.analyze.workflow import DEFAULT_RULES, RulesError, rules_from_file_text
+
+    builtin = frozenset((rule.id, rule.when) for rule in DEFAULT_RULES)
+    if path is None:
+        return DEFAULT_RULES, builtin
+    try:
+        status = os.stat(path)
+    except OSError:
+        return DEFAULT_RULES, builtin
+    state = (status.st_mtime_ns, status.st_size)
+    known = _READ.get(path)
+    if known is not None and known[0] == state:
+        return known[1], builtin
+    rules: tuple[Any, ...] = DEFAULT_RULES
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_RULES_BYTES + 1)
+        if len(data) <= MAX_RULES_BYTES:
+            rules = tuple(rules_from_file_text(data.decode("utf-8", "replace"), path))
+    except (OSError, RulesError, ValueError):
+        rules = DEFAULT_RULES  # (an unreadable or wrong file: `lessonloop analyze` names its problem)
+    _READ[path] = (state, rules)
+    return rules, builtin

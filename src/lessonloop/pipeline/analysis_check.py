@@ -15,6 +15,7 @@ import os
 import sqlite3
 
 from lessonloop import __version__
+from lessonloop.analyze.declared_rules import RULES_FILE as RULES_FILE  # (re-exported: the rules file's place)
 from lessonloop.core.quick_hash import blake2b_hex
 from lessonloop.learning.store.changes import changes_seq
 from lessonloop.store.analysis import state as analysis_state
@@ -40,7 +41,6 @@ __all__ = [
 ]
 
 ANALYZER_VERSION = "7"  # bump whenever an analyzer's output changes: every session is analyzed again
-RULES_FILE = os.path.join(".lessonloop", "workflow.toml")
 
 
 class ProjectRules:
