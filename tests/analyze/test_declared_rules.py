@@ -50,6 +50,16 @@ def test_the_hooks_gate_lets_through_every_call_a_builtin_rule_names_and_is_the_
     assert not may_break("shell", "git commit -m 'a fix'", None, None)
 
 
+def test_the_hooks_look_for_the_rules_file_where_the_rules_are_read(tmp_path: Path) -> None:
+    from lessonloop.analyze.declared_rules import RULES_FILE, rules_file
+    from lessonloop.apply.hooks.pre_tool import _rules_file
+
+    assert not _rules_file(str(tmp_path), None) and rules_file(str(tmp_path), None) is None
+    (tmp_path / RULES_FILE).parent.mkdir()
+    (tmp_path / RULES_FILE).write_text("", encoding="utf-8")
+    assert _rules_file(None, str(tmp_path)) and rules_file(None, str(tmp_path)) == str(tmp_path / RULES_FILE)
+
+
 def test_a_projects_rules_file_adds_rules_that_warn_and_may_turn_a_builtin_off(tmp_path: Path) -> None:
     (tmp_path / ".lessonloop").mkdir()
     (tmp_path / ".lessonloop" / "workflow.toml").write_text(
