@@ -46,9 +46,6 @@ def fixes_open_failure(conn: sqlite3.Connection, session_id: str, through_seq: i
     return any(_open(r, LEARNABLE_CLASSES) for r in rows[1:])
 
 
-_SEARCHES = ("rg", "fd", "fdfind")  # the file searches by name whose empty answer a later call may explain
-
-
 def _open(row: tuple[object, ...], learnable: frozenset[str]) -> bool:
     """Whether a stored call (recent_calls' row) is a failure a later success may teach from: a
     learnable class, or a search that found nothing (a later call may show where the file was:
@@ -60,8 +57,9 @@ def _open(row: tuple[object, ...], learnable: frozenset[str]) -> bool:
     command, error = row[6], row[9]
     if not isinstance(command, str) or (error if isinstance(error, str) else "").strip() not in ("", "Exit code 1"):
         return False
-    words = command.split(None, 1)
-    return bool(words) and words[0].rsplit("/", 1)[-1] in _SEARCHES
+    from lessonloop.analyze.file_search import program_of  # (a failure with nothing said only: light)
+
+    return program_of(command.split(None, 1)) is not None  # rg or fd: a file search by name
 
 
 def learn_from_session(
