@@ -148,12 +148,21 @@ def rows(run: Run) -> list[dict[str, Any]]:
     if run.error is not None:
         return [{**base, "part": "-", "error": run.error}]
     data = run.data
+    # the stops of no lesson, over every evaluated call (a high-risk line an edit adds; a declared
+    # rule): given on the row of every session only
+    rules = {
+        "edit_stops": data["edit_stops"],
+        "declared_stops": data["declared_stops"],
+        "declared_stops_on_successful_calls": data["declared_stops_on_successful_calls"],
+        "evaluated_calls": data["evaluated_calls"],
+    }
     if run.labels is None:
         fired = data["lessons_fired"]
         own = data["repeat_steps"]
         return [
             {
                 **base,
+                **rules,
                 "part": "no labels: replay's own repeats",
                 "sessions": data["evaluated_sessions"],
                 "repeats": data["repeated_errors_all_classes"],
@@ -175,6 +184,7 @@ def rows(run: Run) -> list[dict[str, Any]]:
     return [
         {
             **base,
+            **(rules if name == "all" else {}),
             "part": name,
             "sessions": figures["sessions"],
             "repeats": figures["labelled_repeats"],
@@ -253,6 +263,23 @@ def markdown(all_rows: list[dict[str, Any]], problems: Sequence[str], command: s
                 detail = " (" + ", ".join(f"{r} {n}" for r, n in reasons.items()) + ")" if reasons else ""
                 cells.append(f"{row['steps'][step]}{detail}")
             lines.append(f"| {row['corpus']} | {row['part']} | {row['repeats']} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "### Stops of no lesson: lessonloop's own rules",
+        "",
+        "A high-risk line an edit is about to add (analyze/edit_risk.py) and a declared `never` rule the call "
+        "breaks stop it once, on every call of the corpus (no labels: whether each was right is judged by hand).",
+        "",
+        "| corpus | calls | edits stopped (a high-risk line added) | declared rule stops | "
+        "of them on calls that worked |",
+        "|---|---|---|---|---|",
+    ]
+    for row in all_rows:
+        if "edit_stops" in row and (row["labels"] is None or row["part"] == "all"):
+            lines.append(
+                f"| {row['corpus']} | {row['evaluated_calls']:,} | {per_100(row['edit_stops'], row['evaluated_calls'])} "
+                f"| {row['declared_stops']} | {row['declared_stops_on_successful_calls']} |"
+            )
     if problems:
         lines += ["", *(f"- labels {problem}" for problem in problems)]
     return "\n".join(lines)

@@ -71,7 +71,7 @@ class Agreement(LoopPlug):
     def decided(self, event: CallEvent, decision: Decision) -> None:
         self.calls += 1
         replayed = {(f.lesson.signature if f.lesson.trigger is not None else RESENT, f.action) for f in decision.fired}
-        replayed |= {(f"edit check: {rule}", "warn") for rule in decision.findings}
+        replayed |= {(f"edit check: {rule}", action) for rule, action in decision.findings}
         replayed |= {(f"declared: {rule}", action) for rule, action in decision.declared}
         call = event.call
         self.ctx.agent = event.agent or "claude"  # the hook of the call's agent (the shell it runs in)

@@ -167,9 +167,11 @@ def test_replay_rebuilds_a_writes_file_from_its_diff() -> None:
     assert rules(score_call(other)) == [("eval-exec-input", 1)]
 
 
-def test_the_pre_tool_hook_warns_on_a_write_adding_fstring_sql(tmp_path: Path) -> None:
-    """A real hook process, as Claude Code runs it: the Write's warning reaches the model through
-    PreToolUse's additionalContext, naming the rule; the decision is recorded with no lesson id."""
+def test_the_pre_tool_hook_stops_a_write_adding_fstring_sql_once(tmp_path: Path) -> None:
+    """A real hook process, as Claude Code runs it: the Write adding a high-risk line is stopped
+    once, lessonloop's rule the reason (naming the rule, the line quoted); the same Write sent again
+    runs with nothing said; with --warn-only it is a warning. Each decision is recorded with no
+    lesson id."""
     repo = tmp_path / "project"
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
@@ -186,11 +188,26 @@ def test_the_pre_tool_hook_warns_on_a_write_adding_fstring_sql(tmp_path: Path) -
     assert run.returncode == 0, run.stderr
     out = run.output
     assert out is not None
-    assert "permissionDecision" not in out["hookSpecificOutput"]  # a warning, never a denial
-    context = run.context
-    assert "rule sql-string-format" in context and "\u201capp/db.py\u201d line 5" in context  # the path quoted as data
-    assert "rule eval-exec-input" in context
-    assert "parameterized" in context  # the rule's fix
+    answer = out["hookSpecificOutput"]
+    assert answer["permissionDecision"] == "deny"  # stopped: lessonloop's own rule
+    reason = answer["permissionDecisionReason"]
+    assert reason.startswith("lessonloop stopped this call before it ran: lessonloop's built-in check")
+    assert "rule sql-string-format" in reason and "\u201capp/db.py\u201d line 5" in reason  # the path quoted as data
+    assert "rule eval-exec-input" in reason
+    assert "parameterized" in reason  # the rule's fix
+    assert "send it again unchanged: it will run" in reason
+    again = run_hook("PreToolUse", payload, session.env)  # the same Write resent: it runs, nothing said
+    assert again.returncode == 0 and again.output is None, again.stdout
+    other = session.payload(
+        "PreToolUse",
+        tool_name="Write",
+        tool_input={"file_path": str(repo / "app" / "other.py"), "content": RISKY},
+        tool_use_id="toolu_write_3",
+    )
+    warned = run_hook("PreToolUse", other, session.env, "--warn-only")
+    assert warned.output is not None
+    assert "permissionDecision" not in warned.output["hookSpecificOutput"]  # a warning with --warn-only
+    assert "rule sql-string-format" in warned.context
     safe = session.payload(
         "PreToolUse",
         tool_name="Write",
@@ -204,5 +221,10 @@ def test_the_pre_tool_hook_warns_on_a_write_adding_fstring_sql(tmp_path: Path) -
         rows = conn.execute(
             "SELECT action, lessons, detail FROM hook_decisions WHERE event = 'PreToolUse' ORDER BY id"
         ).fetchall()
-    assert [(action, json.loads(lessons or "[]")) for action, lessons, _ in rows] == [("warn", []), ("none", [])]
+    assert [(action, json.loads(lessons or "[]")) for action, lessons, _ in rows] == [
+        ("stop", []),
+        ("override", []),
+        ("warn", []),
+        ("none", []),
+    ]
     assert json.loads(rows[0][2])["edit_risk"] == 2

@@ -90,6 +90,7 @@ REGISTERED: dict[str, tuple[str, ...]] = {
     "cleanup_commands": ("cleanup",),
     "web_commands": ("serve",),
     "glossary_commands": ("glossary",),
+    "rules_commands": ("rules",),
 }
 
 

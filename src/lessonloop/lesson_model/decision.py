@@ -52,9 +52,11 @@ unchanged file, or a file read again that a read found not there), nothing done 
 change its outcome, fails again: with `stop` it is stopped once (warned with --warn-only), unless
 a lesson of the same error already speaks, or it only looks (a search, a listing: analyze/probes.py)
 and its failure said nothing but that nothing was found; each high-risk line an edit is about
-to add (a built-in rule's finding) warns, never more; and a declared `never` workflow rule the call
+to add (a built-in rule's finding: analyze/edit_risk.py) stops it once (with `stop`; else warns),
+the rule and the line quoted as the reason; and a declared `never` workflow rule the call
 breaks (analyze/declared_rules.py) stops it once when it is lessonloop's own (a force push to main,
-`--no-verify`), and warns when it is the project's rules file's (a repository's text).
+`--no-verify`) or its project's rules file is approved by this person as it is (`lessonloop rules
+approve`), and warns when it is an unapproved project file's (a repository's text).
 
 Importing this module imports only what the hooks import already (no dataclasses, no typing).
 """
@@ -80,6 +82,8 @@ if TYPE_CHECKING:
         def rule_id(self) -> str: ...
         @property
         def builtin(self) -> bool: ...
+        @property
+        def approved(self) -> bool: ...
         @property
         def description(self) -> str: ...
 
@@ -590,9 +594,12 @@ def decide(
                 stop = rules.stop and not sandbox_failure(retry[0]) and not _empty_probe(call, retry[1])
                 action = STOP if stop else WARN
                 verdict.fired.append(Fired(None, RETRY_CONFIDENCE, action, retry))
-    verdict.fired += [Fired(None, finding.confidence, WARN, finding=finding) for finding in findings]
-    for rule in declared:  # lessonloop's own rule stops once; a project file's (a repository's text) warns
-        action = STOP if rules.stop and rule.builtin else WARN
+    # a high-risk line an edit is about to add: lessonloop's own rule, so it stops once (the line is quoted)
+    verdict.fired += [Fired(None, f.confidence, STOP if rules.stop else WARN, finding=f) for f in findings]
+    # lessonloop's own rule stops once, and a rule of a project file this person approved as it is;
+    # any other project file's rule (a repository's text) warns
+    for rule in declared:
+        action = STOP if rules.stop and (rule.builtin or rule.approved) else WARN
         verdict.fired.append(Fired(None, DECLARED_CONFIDENCE, action, declared=rule))
     verdict.fired.sort(key=lambda f: (-f.confidence, f.key))
     for fired in verdict.fired:

@@ -1606,3 +1606,18 @@ def m050_lesson_author(conn: sqlite3.Connection) -> None:
     for its provenance; the wing that brings such lessons writes it (the team wing's m051 fills it
     for the copies it pulled before), so the core reads the lesson's own row (issue 63)."""
     conn.execute("ALTER TABLE lessons ADD COLUMN author TEXT")
+
+
+@migration
+def m053_approved_rules(conn: sqlite3.Connection) -> None:
+    """`approved_rules`: a project's workflow rules file (.lessonloop/workflow.toml) this person
+    approved, by its path and the SHA-256 of its bytes (`lessonloop rules approve`, issue 80): its
+    `never` rules then stop a call once, as lessonloop's own do; a file changed since is a
+    repository's text again (a warning) until approved anew (analyze/declared_rules.py)."""
+    conn.execute(
+        """CREATE TABLE approved_rules (
+            path TEXT PRIMARY KEY,   -- the rules file, absolute
+            sha256 TEXT NOT NULL,    -- of the bytes approved
+            approved_at TEXT NOT NULL
+        )"""
+    )

@@ -3,9 +3,10 @@ the built-in rules analysis uses) is a warning, with the rule named.
 
 `edit_warnings` returns the warnings as items of the shape pre_tool.py's lessons have
 (action, pseudo lesson id EDIT_RISK, confidence, title, prevention, command, failed, sessions,
-learned in this session):
-always "warn", never ask or deny (the added line is the agent's own text: data, never a reason to
-stop a call without the person's approval). Only an edit or write imports the rules; the file
+learned in this session), each "warn": the one decision (lesson_model/decision.py) makes it a stop
+once with `stop` (the hooks' default), never an ask or a deny every time. The reason to stop is
+lessonloop's own built-in rule; the added line is quoted as data (core/outside_text.as_data), and
+the same edit sent again runs. Only an edit or write imports the rules; the file
 the call changes is read (at most MAX_CURRENT_BYTES) for a Write's lines already there and an
 Edit's line numbers.
 """

@@ -195,7 +195,7 @@ def _fired(
     shell_command = command if isinstance(command, str) else None
     may_retry = hook_tables.failed_before(conn, session_id, tool, shell_command, target)
     edits = edit_warnings(tool, tool_input, cwd)  # an edit or write about to add a high-risk line
-    declared = _declared(kind, tool, tool_input, target, shell_command, cwd, project)  # a never rule it breaks
+    declared = _declared(conn, kind, tool, tool_input, target, shell_command, cwd, project)  # a never rule it breaks
     if not rows and not may_retry and not edits and not declared:
         return []
     from lessonloop.lesson_model import decision as one
@@ -298,23 +298,27 @@ def _fired(
             rule = fired.declared
             if rule.builtin:  # lessonloop's own words
                 whose, words = "lessonloop's own", rule.description
-            else:  # a repository's text: quoted, data
+            else:  # a repository's text: quoted, data (approved by the person or not)
                 from lessonloop.core.outside_text import as_data
 
-                whose, words = "the project's .lessonloop/workflow.toml", as_data(rule.description)
+                whose = "the project's .lessonloop/workflow.toml" + (
+                    ", approved by the person" if rule.approved else ""
+                )
+                words = as_data(rule.description)
             rule_id = rule.rule_id if rule.builtin else as_data(rule.rule_id)
             out.append(
                 (fired.action, DECLARED, fired.confidence, f"the workflow rule {rule_id} ({whose})",
                  words, rule.rule_id, 0, 0, True)
             )  # fmt: skip
-        elif fired.finding is not None:  # the edit check's warning (edit_check.py), as it gave it
+        elif fired.finding is not None:  # the edit check's item (edit_check.py), with what it does
             item = fired.finding.item
             assert isinstance(item, tuple)
-            out.append(item)
+            out.append((fired.action, *item[1:]))
     return out
 
 
 def _declared(
+    conn: sqlite3.Connection,
     kind: str,
     tool: str,
     tool_input: dict[str, object],
@@ -330,9 +334,10 @@ def _declared(
         return []
     from lessonloop.analyze.call import Call
     from lessonloop.analyze.declared_rules import broken_rules
+    from lessonloop.store.approved_rules import approved_digest
 
     call = Call("", "", 0, None, tool, tool_input, target, command, cwd, None, kind=kind)
-    return list(broken_rules(call, project, cwd))
+    return list(broken_rules(call, project, cwd, lambda path: approved_digest(conn, path)))
 
 
 _MAY_BREAK = re.compile(r"\bgit\b[^;&|\n]*\b(?:push|commit)\b[^;&|\n]*(?:--no-verify|--force|\s-[A-Za-z]*f|\+)")
@@ -721,6 +726,7 @@ _WHY = {
     "here": "a lesson from this session says it fails",
     "resent": "this very call failed moments ago in this session and nothing has changed since",
     "declared": "a workflow rule in force here forbids it",
+    "edit": "lessonloop's built-in check finds a high-risk line in what this edit is about to add",
 }
 GO_ON = (
     "Change the call as the lesson says. If this very call is still what you mean (you know better, or the "
@@ -735,7 +741,8 @@ def stop_text(fired: list[Spoken]) -> str:
     stopping = [f for f in fired if f[0] == "stop"] + [f for f in fired if f[0] != "stop"]
     lessons = [f for f in stopping if f[0] == "stop" and f[1] not in NO_LESSON]
     if not lessons:
-        why = _WHY["declared"] if any(f[0] == "stop" and f[1] == DECLARED for f in stopping) else _WHY["resent"]
+        stops = {f[1] for f in stopping if f[0] == "stop"}
+        why = _WHY["declared" if DECLARED in stops else "edit" if EDIT_RISK in stops else "resent"]
     else:
         why = _WHY["here"] if all(f[8] for f in lessons) else _WHY["earlier"]
     lines = warning_text(stopping).splitlines()

@@ -71,7 +71,8 @@ class Decision:
     fired: list[Fired] = field(default_factory=list)
     matched: list[Lesson] = field(default_factory=list)  # trigger met, prevention not done
     prevented: list[Lesson] = field(default_factory=list)  # trigger met, prevention done
-    findings: list[str] = field(default_factory=list)  # the edit check's rules that warned (no lesson)
+    # the edit check's rules that spoke (no lesson: a high-risk line the edit adds), with what each does
+    findings: list[tuple[str, str]] = field(default_factory=list)
     # the declared `never` rules the call breaks, with what each does (analyze/declared_rules.py)
     declared: list[tuple[str, str]] = field(default_factory=list)
     # the lessons that would stop the call, when the same call was stopped before in its session: it
@@ -112,6 +113,9 @@ class Learner:
         # main session -> the person's prompts (time, text), read from the store: a lesson learned
         # from a person's rejection does not warn against what the person asked for in the session
         self.prompts: Mapping[str, Sequence[tuple[str, str]]] = prompts or {}
+        # the workflow rules files this person approved (path -> digest of the bytes approved;
+        # store/approved_rules.py): their `never` rules stop a call once, as lessonloop's own do
+        self.approved_rules: Mapping[str, str] = {}
         self.lessons: dict[str, Lesson] = {}
         self.aliases: dict[str, str] = {}
         self._by_kind: dict[str, list[Lesson]] = {}
@@ -173,7 +177,7 @@ class Learner:
             (lambda: prompts_before(self.prompts, event)) if self.prompts else None,
             may_retry=state is not None,
             findings=edit_findings(event) if edit_checks else (),
-            declared=broken_rules(call, project, event.cwd),
+            declared=broken_rules(call, project, event.cwd, self.approved_rules.get),
         )
         decision = Decision(
             action=verdict.action,
@@ -190,7 +194,7 @@ class Learner:
             elif fired.declared is not None:
                 decision.declared.append((fired.declared.rule_id, fired.action))
             elif fired.finding is not None:
-                decision.findings.append(fired.finding.key)
+                decision.findings.append((fired.finding.key, fired.action))
         if decision.action == one_decision.STOP:
             self._stop_once(event, decision)
         return decision

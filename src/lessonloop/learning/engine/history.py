@@ -36,6 +36,9 @@ class History:
     # whether the file a lesson needs held its text at a call (Learner's `disk`): the store's
     # views of it (learning/runs/source.SessionFiles); None: the events' own (file_views.py)
     files: Callable[[CallEvent, str], bool | None] | None = None
+    # the workflow rules files this person approved: path -> the digest of the bytes approved
+    # (store/approved_rules.py): their `never` rules stop as the hook's do
+    approved_rules: dict[str, str] = field(default_factory=dict)
 
     def disk(self) -> Callable[[CallEvent, str], bool | None]:
         """Whether the file a lesson needs held its text at a call (Learner's `disk`): the store's

@@ -112,4 +112,5 @@ def learn_history(history: History, policy: Policy | None = None) -> Learner:
     """Run the learner over a whole history (every session ends at its last call), taking in the
     warnings the hooks gave."""
     learner = Learner(policy, prompts=history.prompts, disk=history.disk())
+    learner.approved_rules = history.approved_rules
     return run_loop(learner, history.stream(), last_calls(history.events), HistoryWarnings(history.warnings))

@@ -80,7 +80,8 @@ class ReplayReport:
     sessions: int = 0
     evaluated_sessions: int = 0
     evaluated_calls: int = 0
-    edit_warnings: int = 0  # edits and writes the edit check warned about (built-in rules, no lesson)
+    edit_stops: int = 0  # edits and writes the edit check stopped (a high-risk line added; built-in rules)
+    edit_warnings: int = 0  # ... that it only warned about (with --warn-only)
     declared_stops: int = 0  # calls a declared rule (lessonloop's own never rules) would have stopped
     declared_stops_on_success: int = 0  # ... of them, calls that then worked (the rule holds all the same)
     declared_warnings: int = 0  # calls a project's own declared rule warned about
@@ -130,6 +131,7 @@ class ReplayReport:
             "sessions": self.sessions,
             "evaluated_sessions": self.evaluated_sessions,
             "evaluated_calls": self.evaluated_calls,
+            "edit_stops": self.edit_stops,
             "edit_warnings": self.edit_warnings,
             "declared_stops": self.declared_stops,
             "declared_stops_on_successful_calls": self.declared_stops_on_success,
@@ -212,6 +214,7 @@ def replay(
     else:
         report.evaluated_sessions = len(starts)
     learner = Learner(policy, prompts=history.prompts, disk=history.disk())
+    learner.approved_rules = history.approved_rules
     scoring = _Scoring(report, learner, cutoff, history.warnings if hook_warnings else {})
     run_loop(learner, history.stream(), last_calls(history.events), scoring, frozen_from=cutoff)
     report.lessons_learned = len(learner.lessons)
@@ -237,7 +240,9 @@ class _Scoring(HistoryWarnings):
             if event.call.status == "error":
                 self.report.failures.append(explain_failure(event, decision, self.learner, self.seen))
             _evaluate(self.report, event, decision.fired, self.seen)
-            if decision.findings:
+            if any(action in IN_TIME for _rule, action in decision.findings):
+                self.report.edit_stops += 1
+            elif decision.findings:
                 self.report.edit_warnings += 1
             if any(action in IN_TIME for _rule, action in decision.declared):
                 self.report.declared_stops += 1

@@ -13,6 +13,7 @@ from lessonloop.learning.engine.history import CorrectionEvent, History
 from lessonloop.learning.runs import source
 from lessonloop.learning.runs import stored_calls as ev
 from lessonloop.learning.store import reader as reads
+from lessonloop.store.approved_rules import approvals
 
 
 def load_history(conn: sqlite3.Connection, project: str | None = None, agent: str | None = None) -> History:
@@ -42,6 +43,7 @@ def load_replay_history(conn: sqlite3.Connection, project: str | None = None, ag
     does not warn against what the person asked for (lesson_model/prompt_match.py)."""
     history = load_history(conn, project, agent)
     history.prompts = reads.load_prompts(conn, project, agent)
+    history.approved_rules = approvals(conn)
     return history
 
 
