@@ -16,6 +16,7 @@ from typing import Any
 from lessonloop.core.wings import declared, resolve
 from lessonloop.report.analysis_queries import habit_figures, session_facts
 from lessonloop.report.costs import cost_json
+from lessonloop.report.prevention_queries import prevention
 from lessonloop.report.queries import scoped_tree, session_filter
 from lessonloop.report.sample_queries import SampleScope, sample_scope
 from lessonloop.store.lessons.reader import list_lessons
@@ -43,6 +44,8 @@ def dashboard(
         "top_mistakes": top_mistakes(conn, project, agent=agent, scope=scope),
         "habits": habits(conn, project, agent, scope),
         "tokens": tokens_per_day(conn, tree, params),
+        # what the hooks stopped and what came of it (the lessons of `project` and the global ones)
+        "prevention": prevention(conn, project).to_json(),
         **wing_panels(conn, project, agent),
         "sample": scope.to_json(),
     }

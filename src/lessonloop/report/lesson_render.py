@@ -15,6 +15,7 @@ from lessonloop.secrets.redaction import redact_shown as redact  # what is shown
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from lessonloop.report.prevention_queries import LessonPrevention
     from lessonloop.store.lessons.reader import ConfidenceExplained, EventRow, EvidenceRow, LessonDetail, LessonRow
 
 TITLE_WIDTH = 70
@@ -160,9 +161,9 @@ def _rich_table(
     console.print(table)
 
 
-def render_lesson_detail(console: Console, detail: LessonDetail) -> None:
-    """One lesson: its text and trigger, the evidence behind it, its confidence in numbers, and
-    its history."""
+def render_lesson_detail(console: Console, detail: LessonDetail, prevented: LessonPrevention | None = None) -> None:
+    """One lesson: its text and trigger, the evidence behind it, what its stops did (`prevented`:
+    report/prevention_queries.py), its confidence in numbers, and its history."""
     from rich.markup import escape
 
     lesson = detail.lesson
@@ -186,11 +187,27 @@ def render_lesson_detail(console: Console, detail: LessonDetail) -> None:
             f"{detail.overrides} then worked (against its stop: a lesson gone past twice that way only "
             f"warns), {detail.confirmed} failed again (the stop was right)."
         )
+    if prevented is not None and (prevented.stops or prevented.sessions_before or prevented.sessions_after):
+        console.print(escape(prevention_line(prevented)))
     console.print()
     for line in confidence_lines(detail.confidence):
         console.print(escape(line))
     console.print()
     _render_events(console, detail.events)
+
+
+def prevention_line(prevented: LessonPrevention) -> str:
+    """What the lesson's stops did: the changed calls that then worked, and how often its mistake
+    came back in later sessions before and after the hooks."""
+
+    def share(failed: int, sessions: int) -> str:
+        return f"{failed} of {sessions} later sessions" if sessions else "no later session"
+
+    return (
+        f"After its stops {prevented.worked_after_stop} changed call(s) worked. Its mistake came back in "
+        f"{share(prevented.failing_before, prevented.sessions_before)} before the hooks, "
+        f"{share(prevented.failing_after, prevented.sessions_after)} since."
+    )
 
 
 def _facts(lesson: LessonRow) -> list[tuple[str, str]]:

@@ -92,15 +92,27 @@ class Prevention:
         return sorted(told, key=lambda lesson: (-lesson.stops, -lesson.failing_after, lesson.lesson_id))[:limit]
 
 
-def prevention(conn: sqlite3.Connection, project: str | None = None) -> Prevention:
-    """The store's prevention figures (of `project`'s lessons and global ones when given)."""
+def lesson_prevention(conn: sqlite3.Connection, lesson_id: int) -> LessonPrevention:
+    """One lesson's figures (`lessons show`, the web UI's lesson page), whatever its status."""
+    found = prevention(conn, lesson_id=lesson_id).lessons
+    return found[0] if found else LessonPrevention(lesson_id, "")
+
+
+def prevention(conn: sqlite3.Connection, project: str | None = None, *, lesson_id: int | None = None) -> Prevention:
+    """The store's prevention figures (of `project`'s lessons and global ones when given; of the
+    one lesson `lesson_id` when given, whatever its status)."""
     out = Prevention(hooks_since=_first_decision(conn))
-    lessons = conn.execute(
-        """SELECT id, title, project, scope, first_seen FROM lessons
-           WHERE status IN ('active', 'archived') AND error_signature IS NOT NULL
-             AND (? IS NULL OR project = ? OR scope = 'global')""",
-        (project, project),
-    ).fetchall()
+    if lesson_id is not None:
+        lessons = conn.execute(
+            "SELECT id, title, project, scope, first_seen FROM lessons WHERE id = ?", (lesson_id,)
+        ).fetchall()
+    else:
+        lessons = conn.execute(
+            """SELECT id, title, project, scope, first_seen FROM lessons
+               WHERE status IN ('active', 'archived') AND error_signature IS NOT NULL
+                 AND (? IS NULL OR project = ? OR scope = 'global')""",
+            (project, project),
+        ).fetchall()
     stops = _counts(
         conn,
         """SELECT v.value, count(*) FROM hook_decisions d,

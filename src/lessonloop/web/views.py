@@ -14,6 +14,7 @@ from lessonloop.report import timeline_queries
 from lessonloop.report.analysis_queries import session_analysis
 from lessonloop.report.lesson_figures import confidence_curve, warning_outcomes
 from lessonloop.report.lesson_queries import lesson_warnings
+from lessonloop.report.prevention_queries import lesson_prevention
 from lessonloop.report.queries import session_timeline
 from lessonloop.report.render import HIDDEN_KINDS
 from lessonloop.report.session_browse_queries import SessionFilters, session_page
@@ -103,6 +104,7 @@ def lesson_view(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
         "confidence_curve": confidence_curve(detail.evidence),
         "warnings": lesson_warnings(conn, detail.lesson.id),
         "outcomes": warning_outcomes(detail.evidence, detail.events),
+        "prevented": lesson_prevention(conn, detail.lesson.id),  # its stops, what worked after, repeat rates
     }
 
 
@@ -113,6 +115,7 @@ def lesson_json(view: dict[str, Any]) -> dict[str, Any]:
         "confidence_curve": view["confidence_curve"],
         "warnings": view["warnings"],
         "warning_outcomes": view["outcomes"],
+        "prevention": view["prevented"].to_json(),
     }
 
 

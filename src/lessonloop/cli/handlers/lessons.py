@@ -18,6 +18,7 @@ from lessonloop.cli.review_commands import LESSONS_SHOWN, LIST_STATUSES
 from lessonloop.learning.engine.exchange import read_import_file
 from lessonloop.report.render import one_line
 from lessonloop.store.lessons.curation import CurationError, change_status, edit, forget, import_records, refusal_of
+from lessonloop.report.prevention_queries import lesson_prevention
 from lessonloop.store.lessons.reader import LessonNotFound, find_lesson, lesson_detail, list_lessons
 from lessonloop.store.lessons.statuses import status_values
 from lessonloop.store.location import resolve_db_path_text
@@ -92,12 +93,13 @@ def cmd_show(args: argparse.Namespace) -> int:
             detail = lesson_detail(conn, args.ref)
         except LessonNotFound as exc:
             raise UsageError(str(exc)) from exc
+        prevented = lesson_prevention(conn, detail.lesson.id)  # stops, what worked after, repeat rates
     if args.json:
-        emit_json(detail.to_json())
+        emit_json({**detail.to_json(), "prevention": prevented.to_json()})
     else:
         from lessonloop.report.lesson_render import render_lesson_detail
 
-        render_lesson_detail(console(), detail)
+        render_lesson_detail(console(), detail, prevented)
     return 0
 
 

@@ -168,6 +168,7 @@
     stacked("chart-errors-tool", d.errors_by_tool, "day", "tool", "errors", 8, "No failed tool calls.", errorsAxis);
     drawMistakes(d.top_mistakes.filter(function (m) { return m.failed_sessions > 0; }));
     drawHabits(d.habits);
+    drawPrevention(d.prevention);
     sampleNote(d.sample);
     var tokensAxis = axisOf([d.tokens, "day"]);
     stacked("chart-tokens-model", d.tokens, "day", "model", "output", 8, "No token usage recorded.", tokensAxis);
@@ -234,6 +235,42 @@
     var all = document.getElementById("habits-all");
     if (all) { all.querySelector("summary").textContent = "Every habit tested (" + rows.length + ")"; }
     table("table-habits", HABIT_COLUMNS, rows);
+  }
+
+  var PREVENTION_COLUMNS = [
+    ["lesson", function (l) { return "#" + l.lesson_id + " " + cut(l.title, 90); }],
+    ["stopped", function (l) { return String(l.stops); }, true],
+    ["then worked", function (l) { return String(l.worked_after_stop); }, true],
+    ["sent again: worked", function (l) { return String(l.resent_worked); }, true],
+    ["sent again: failed", function (l) { return String(l.resent_failed); }, true],
+    ["repeat rate before", function (l) { return pct(l.repeat_rate_before) + " (" + l.repeat_sessions_before.join("/") + ")"; }, true],
+    ["repeat rate after", function (l) { return pct(l.repeat_rate_after) + " (" + l.repeat_sessions_after.join("/") + ")"; }, true]
+  ];
+  var DECLARED_COLUMNS = [
+    ["workflow rule", function (r) { return r.rule; }],
+    ["stopped", function (r) { return String(r.stops); }, true],
+    ["not sent again", function (r) { return String(r.prevented); }, true],
+    ["sent again", function (r) { return String(r.resent); }, true]
+  ];
+
+  function drawPrevention(p) {
+    /* What the hooks stopped (report/prevention_queries.py): one sentence, the lessons that
+       stopped a call or came back, the declared rules' stops. Before any hook: one sentence. */
+    var summary = document.getElementById("prevention-summary");
+    if (!p) { return; }
+    if (!p.hooks_since) {
+      if (summary) { summary.textContent = "No hook has decided a call yet: `lessonloop hooks install` lets the lessons stop a mistake before it runs."; }
+      return;
+    }
+    if (summary) {
+      summary.textContent = "Since the hooks' first call (" + String(p.hooks_since).slice(0, 10) + "): " + p.stops +
+        (p.stops === 1 ? " call" : " calls") + " stopped by a lesson before it ran, " + p.worked_after_stop +
+        " changed call(s) then worked, " + p.resent + " sent again unchanged (" + p.resent_worked + " then worked, " +
+        p.resent_failed + " failed again). A mistake came back in " + pct(p.repeat_rate_before) +
+        " of its later sessions before the hooks, " + pct(p.repeat_rate_after) + " after.";
+    }
+    table("table-prevention", PREVENTION_COLUMNS, p.lessons);
+    if (p.declared.length) { table("table-declared", DECLARED_COLUMNS, p.declared); }
   }
 
   function sampleNote(sample) {
