@@ -16,9 +16,9 @@ from lessonloop.cli.empty_results import no_lessons_text
 from lessonloop.cli.lessons_export import export
 from lessonloop.cli.review_commands import LESSONS_SHOWN, LIST_STATUSES
 from lessonloop.learning.engine.exchange import read_import_file
+from lessonloop.report.prevention_queries import lesson_prevention
 from lessonloop.report.render import one_line
 from lessonloop.store.lessons.curation import CurationError, change_status, edit, forget, import_records, refusal_of
-from lessonloop.report.prevention_queries import lesson_prevention
 from lessonloop.store.lessons.reader import LessonNotFound, find_lesson, lesson_detail, list_lessons
 from lessonloop.store.lessons.statuses import status_values
 from lessonloop.store.location import resolve_db_path_text
