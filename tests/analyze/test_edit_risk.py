@@ -165,6 +165,10 @@ def test_replay_rebuilds_a_writes_file_from_its_diff() -> None:
     # another agent's edit: its stored diff's '+' lines
     other = Call("t2", "s", 2, None, "replace", {}, "/p/y.py", status="ok", diff="@@ -1 +1 @@\n-x\n+y = eval(s)\n")
     assert rules(score_call(other)) == [("eval-exec-input", 1)]
+    # an edit block with no diff stored (Aider's): its old and new text, in Claude Code's keys
+    block = {"file_path": "/p/z.py", "old_string": "x = 1\n", "new_string": "x = 1\ny = eval(s)\n"}
+    aider = Call("t3", "s", 3, None, "edit_block", block, "/p/z.py", status="ok")
+    assert rules(score_call(aider)) == [("eval-exec-input", 2)]
 
 
 def test_the_pre_tool_hook_stops_a_write_adding_fstring_sql_once(tmp_path: Path) -> None:

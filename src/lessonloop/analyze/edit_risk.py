@@ -288,7 +288,8 @@ def score_call(call: Call, rules: Sequence[RiskRule] = BUILTIN_RULES) -> list[Ed
     """Replay's view of a stored edit or write call: what `score_tool_call` said before it ran.
 
     The call's input is in Claude Code's names when its agent is Claude Code; any other agent's
-    edit is read from its stored diff (its '+' lines). A Claude Code Write's file as it was is
+    edit is read from its stored diff (its '+' lines), else from its input when that holds an old
+    and new text in Claude Code's keys (Aider's edit blocks, which store no diff). A Claude Code Write's file as it was is
     rebuilt from the stored diff (`previous_text`); without a diff it counts as new.
     """
     tool_input = call.input if isinstance(call.input, dict) else {}
@@ -301,6 +302,10 @@ def score_call(call: Call, rules: Sequence[RiskRule] = BUILTIN_RULES) -> list[Ed
         return score_lines(call.target_path, diff_added_lines(call.diff), rules)
     if call.tool == "apply_patch" or "*** Begin Patch" in str(tool_input.get("input", "")):
         return score_tool_call("apply_patch", tool_input, None, rules)
+    if isinstance(
+        tool_input.get("new_string"), str
+    ):  # an edit in Claude Code's keys under another name (Aider's edit_block)
+        return score_tool_call("Edit", tool_input, None, rules)
     return []
 
 
