@@ -289,8 +289,9 @@ def score_call(call: Call, rules: Sequence[RiskRule] = BUILTIN_RULES) -> list[Ed
 
     The call's input is in Claude Code's names when its agent is Claude Code; any other agent's
     edit is read from its stored diff (its '+' lines), else from its input when that holds an old
-    and new text in Claude Code's keys (Aider's edit blocks, which store no diff). A Claude Code Write's file as it was is
-    rebuilt from the stored diff (`previous_text`); without a diff it counts as new.
+    and new text in Claude Code's keys (Aider's edit blocks, which store no diff). A Claude Code
+    Write's file as it was is rebuilt from the stored diff (`previous_text`); without a diff it
+    counts as new.
     """
     tool_input = call.input if isinstance(call.input, dict) else {}
     if call.tool in EDIT_TOOLS and call.tool != "apply_patch" and tool_input:

@@ -28,10 +28,16 @@ def is_edit(tool: str) -> bool:
     return kind_of(tool) in ("edit", "write") or tool == "apply_patch"
 
 
-def edit_warnings(tool: str, tool_input: dict[str, object], cwd: str | None) -> list[tuple[str, Item]]:
-    """The high-risk lines the call is about to add, as (rule, warning item); [] for any other call."""
+def edit_warnings(
+    tool: str, tool_input: dict[str, object], cwd: str | None, kind: str | None = None
+) -> list[tuple[str, Item]]:
+    """The high-risk lines the call is about to add, as (rule, warning item); [] for any other call.
+    `kind`: the tool's neutral kind when the caller knows it: an edit of another name whose input
+    holds its old and new text in Claude Code's keys (Aider's edit_block) is read as an Edit."""
     if not is_edit(tool):
-        return []
+        if kind not in ("edit", "write") or not isinstance(tool_input.get("new_string"), str):
+            return []
+        tool = "Edit"
     from lessonloop.analyze.edit_risk import MAX_CURRENT_BYTES, MAX_WARNINGS, score_tool_call, warnings
     from lessonloop.core.outside_text import as_data
 

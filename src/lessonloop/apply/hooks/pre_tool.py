@@ -194,7 +194,7 @@ def _fired(
     rows = hook_tables.trigger_candidates(conn, kind, keys, project, session_id, ONE_OFF_AT)
     shell_command = command if isinstance(command, str) else None
     may_retry = hook_tables.failed_before(conn, session_id, tool, shell_command, target)
-    edits = edit_warnings(tool, tool_input, cwd)  # an edit or write about to add a high-risk line
+    edits = edit_warnings(tool, tool_input, cwd, kind)  # an edit or write about to add a high-risk line
     declared = _declared(conn, kind, tool, tool_input, target, shell_command, cwd, project)  # a never rule it breaks
     if not rows and not may_retry and not edits and not declared:
         return []
