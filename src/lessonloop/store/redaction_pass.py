@@ -131,6 +131,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "hook_session_states": _names("session_id signed calls digest branch state saved_at"),
     "forgotten_sessions": _names("session_id ts"),
     "hook_spool": _names("name applied_at"),
+    "approved_rules": _names("path sha256 approved_at"),  # m053: a rules file's path and the digest approved
     "feedback": _names("kind session_id message_uuid feedback_at"),
     # learning's state between runs (m024): times, versions, rowids and session ids, digests
     "learn_state": _names("version boundary marks tail_sessions saved_at"),
