@@ -223,4 +223,6 @@ def test_export_waits_for_the_worker_and_list_says_what_trails(tmp_path: Path) -
     note = _lessonloop(_env(behind), "lessons", "export", "--no-wait")
     assert note.stdout.strip() == "" and "trail" in note.stderr
     assert "not analyzed yet" in _lessonloop(_env(behind), "status").stdout
+    waiting = _lessonloop(_env(behind), "lessons", "export")  # off a terminal: a line says why it waits
+    assert "Note: waiting for the lessons to catch up (" in waiting.stderr, waiting.stderr
     assert _exported(_env(behind)) == expected  # waiting did the work here

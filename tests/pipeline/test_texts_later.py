@@ -69,16 +69,21 @@ def test_every_text_field_of_a_record_is_either_kept_by_name_or_emptied() -> Non
         names = {f.name for f in fields(record_type)}
         assert kept <= names, f"{record_type.__name__} keeps fields it does not have: {kept - names}"
     batch = Batch()
-    batch.sessions["s"] = SessionRecord("s", "claude-code", "main", title="a title", description="said", cwd="/p")
-    batch.messages.append(MessageRecord("s", "u", None, 1, None, "user", "prompt", "a secret"))
+    batch.sessions["s"] = SessionRecord(
+        "s", "claude-code", "main", title=f"a title {TOKEN}", description="said", cwd="/p"
+    )
+    batch.messages.append(MessageRecord("s", "u", None, 1, None, "user", "prompt", f"the token is {TOKEN}"))
+    batch.messages.append(MessageRecord("s", "a", "u", 2, None, "assistant", "assistant", "an answer"))
     batch.tool_calls.append(
         ToolCallRecord("c", "s", "u", 2, None, "Bash", '{"command": "x"}', "/p/f", "x", paths=("/p/f", "/p/g"))
     )
     batch.tool_results.append(ToolResultRecord("c", 3, None, False, "error", 1, "err", "out", "diff"))
     withhold_texts(batch)
     session = batch.sessions["s"]
-    assert (session.title, session.description, session.cwd) == (None, None, "/p")
-    assert batch.messages[0].text is None and batch.messages[0].kind == "prompt"
+    # what a list of sessions shows is kept, redacted: the title and the person's prompt
+    assert (session.title, session.description, session.cwd) == ("a title [REDACTED:github-token]", None, "/p")
+    assert batch.messages[0].text == "the token is [REDACTED:github-token]" and batch.messages[0].kind == "prompt"
+    assert batch.messages[1].text is None  # every other message's text goes
     call = batch.tool_calls[0]
     assert (call.input_json, call.target_path, call.command, call.paths, call.tool) == (None, None, None, (), "Bash")
     result = batch.tool_results[0]
@@ -99,9 +104,12 @@ def test_a_capture_without_texts_stores_no_text_and_no_secret_then_the_texts_com
     assert conn.execute("SELECT count(*) FROM ingest_problems").fetchone() == (0,)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = _stored_bytes(db)
-    for said in (PASSWORD, TOKEN, WORD):
+    for said in (PASSWORD, TOKEN):
         assert said.encode() not in raw, f"{said} reached the store before its redaction"
-    assert conn.execute("SELECT count(*) FROM messages WHERE text IS NOT NULL").fetchone() == (0,)
+    # the person's prompt alone is kept, redacted (what the list of sessions shows)
+    assert conn.execute("SELECT kind, count(*) FROM messages WHERE text IS NOT NULL GROUP BY kind").fetchall() == [
+        ("prompt", 1)
+    ]
     assert conn.execute(
         "SELECT count(*) FROM tool_calls WHERE coalesce(input_json, command, result_text, error_text) IS NOT NULL"
     ).fetchone() == (0,)
@@ -203,16 +211,46 @@ def test_ingest_leaves_the_texts_to_the_worker_stats_reads_figures_and_search_st
     assert stats["sessions"] == 2 and stats["tool_calls"] == 6
     settled(env)
     assert texts_pending(conn) == 0
-    # a session stored without its texts (no worker at work): `search` stores them before it answers
+    # a session stored without its texts (no worker at work): `search` answers at once from what
+    # is stored (the person's prompt is), says the rest is being stored, and starts the worker
     third = _secret_session(projects)
     capture = open_store(Path(env["LESSONLOOP_DB"]))
     ingest(capture, [SourceRef(str(third))], texts_later=True)
     capture.close()
     assert texts_pending(conn) == 1
-    found = json.loads(lessonloop(env, "search", WORD, "--json").stdout)
-    assert third.stem in {hit["session"] for hit in found}
-    assert texts_pending(conn) == 0
+    searched = lessonloop(env, "search", WORD, "--json")
+    assert third.stem in {hit["session"] for hit in json.loads(searched.stdout)}  # by its prompt
+    assert "the texts of 1 file are being stored, redacted, by the store's worker" in searched.stderr
     settled(env)
+    assert texts_pending(conn) == 0
+    tools = json.loads(lessonloop(env, "search", WORD, "--kind", "error", "--json").stdout)
+    assert third.stem in {hit["session"] for hit in tools}  # complete once the worker is done
+    assert "being stored" not in lessonloop(env, "search", WORD).stderr
+    conn.close()
+
+
+def test_a_read_waits_for_no_more_texts_than_it_shows(tmp_path: Path) -> None:
+    """`sessions` lists sessions whose texts are not stored yet (their prompts are) and stores none;
+    `show` stores its own session's texts first, not the other pending files'."""
+    projects = tmp_path / ".claude" / "projects" / "-home-dev-vault"
+    first, second = _secret_session(projects), _secret_session(projects)
+    env = _env(tmp_path)
+    capture = open_store(Path(env["LESSONLOOP_DB"]))
+    ingest(capture, [SourceRef(str(first)), SourceRef(str(second))], texts_later=True)
+    capture.close()
+    conn = sqlite3.connect(env["LESSONLOOP_DB"])
+    assert texts_pending(conn) == 2
+    # (--no-refresh: no look at the agents' folders, whose first look would start the store's worker)
+    listed = json.loads(lessonloop(env, "sessions", "--json", "--no-refresh").stdout)
+    assert {row["id"] for row in listed} == {first.stem, second.stem}
+    assert all(WORD in (row["first_prompt"] or "") and PASSWORD not in row["first_prompt"] for row in listed)
+    assert texts_pending(conn) == 2  # the list stored no text
+    shown = lessonloop(env, "show", first.stem, "--json", "--no-refresh").stdout
+    assert f"{WORD} denied" in shown and PASSWORD not in shown and TOKEN not in shown  # its tool output, redacted
+    assert texts_pending(conn) == 1  # the other session's file still waits for the worker
+    listed_lessons = lessonloop(env, "lessons", "list").stdout
+    assert "No lessons stored yet: the texts of 1 file not stored yet" in listed_lessons, listed_lessons
+    assert "`lessonloop ingest --wait` does it now" in listed_lessons  # never "run ingest" alone
     conn.close()
 
 

@@ -5,7 +5,10 @@ The parser ran inside `secrets.redaction.withheld()`, so its texts are as the ag
 none may reach the store. What is kept is named here, field by field (ids, times, roles, kinds,
 tool names, outcomes, counts, models, the session's folder and branch: what the parsers never
 redact); every other text field of every record is emptied, so a field a record gains later is
-left out until it is named here. The batch's problems are not stored either (a problem's detail
+left out until it is named here. The few short texts a list of sessions shows are kept, redacted
+here (secrets/redaction.redact_kept): the person's prompts, a session's title and its summaries
+(a few hundred characters a session: `sessions` and the web UI's list need no other text, and a
+search finds the prompts at once). The batch's problems are not stored either (a problem's detail
 may quote a line; store/sessions/writer.py). The file is marked (source_files.texts_withheld) and
 read again whole, its texts redacted, by the store's worker or the first read that shows texts.
 """
@@ -23,6 +26,7 @@ from lessonloop.core.records import (
     ToolCallRecord,
     ToolResultRecord,
 )
+from lessonloop.secrets.redaction import redact_kept
 
 
 def _may_hold_text(annotation: object) -> bool:
@@ -49,17 +53,29 @@ _EMPTIED: dict[type, tuple[str, ...]] = {
 }
 
 
+PROMPT = "prompt"  # the kind of message whose text is kept (MessageRecord.kind: what the person typed)
+
+
 def withhold_texts(batch: Batch) -> None:
     """Empty every text of `batch` in place (see the module's docstring): text fields become None,
-    tuples of texts empty, and the summaries (nothing but text) go."""
+    tuples of texts empty; the person's prompts, the sessions' titles and the summaries are kept,
+    redacted."""
     for session in batch.sessions.values():
+        title = session.title
         _empty(session)
-    for records in (batch.messages, batch.tool_calls, batch.tool_results):
+        if title:
+            session.title = redact_kept(title)[0]
+    for message in batch.messages:
+        prompt = message.text if message.kind == PROMPT else None
+        _empty(message)
+        if prompt:
+            message.text = redact_kept(prompt)[0]
+    for records in (batch.tool_calls, batch.tool_results):
         for record in records:
             _empty(record)
     for usage in batch.usage.values():
         _empty(usage)
-    batch.summaries = list[SummaryRecord]()
+    batch.summaries = [SummaryRecord(s.leaf_uuid, redact_kept(s.summary)[0], s.seq) for s in batch.summaries]
 
 
 def _empty(record: object) -> None:

@@ -36,4 +36,10 @@ def wait_for_lessons(conn: sqlite3.Connection, db: str, *, wait: bool, progress:
     if not wait:
         note_if_behind(conn, db)
         return
-    wait_until_current(db, conn, waiting=Busy("bringing the lessons up to date...", enabled=progress))
+    lag = lag_of(conn)
+    if lag.behind and not progress and main_sessions(conn):  # no spinner: a line says why it waits
+        print(
+            f"Note: waiting for the lessons to catch up ({lag.text()}); --no-wait answers with what is there.",
+            file=sys.stderr,
+        )
+    wait_until_current(db, conn, waiting=Busy(f"bringing the lessons up to date ({lag.text()})...", enabled=progress))

@@ -39,10 +39,16 @@ def no_sessions_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, obje
     )
 
 
-def no_lessons_text(conn: sqlite3.Connection, filters: Sequence[tuple[str, object | None]]) -> str:
-    """`lessons list` with no lesson to show."""
+def no_lessons_text(
+    conn: sqlite3.Connection, filters: Sequence[tuple[str, object | None]], db: str | None = None
+) -> str:
+    """`lessons list` with no lesson to show; while the store's worker has sessions to analyze or
+    history to learn (`db`: the store's path), it says so instead of asking for an ingest."""
     total = counts.lessons(conn)
     if not total:
+        working = _work_left(conn, db)
+        if working is not None:
+            return f"No lessons stored yet: {working}. The lessons appear when it is done."
         return (
             "No lessons stored yet. `lessonloop ingest` (or `lessonloop learn`) learns them from the stored sessions."
         )
@@ -82,3 +88,18 @@ def session_filters(args: argparse.Namespace, *, limit: bool = True) -> list[tup
         ("--since", getattr(args, "since", None)),
         ("--until", getattr(args, "until", None)),
     ]
+
+
+def _work_left(conn: sqlite3.Connection, db: str | None) -> str | None:
+    """What the store's worker has still to do, in words (pipeline/background/lag.py), and whether
+    it is at work; None when nothing trails (or no session is stored)."""
+    if db is None or counts.main_sessions(conn) == 0:
+        return None
+    from lessonloop.pipeline.background.lag import lag_of
+    from lessonloop.pipeline.background.worker import is_running
+
+    lag = lag_of(conn)
+    if not lag.behind:
+        return None
+    doing = "the store's worker is at it" if is_running(db) else "`lessonloop ingest --wait` does it now"
+    return f"{lag.text()}; {doing}"

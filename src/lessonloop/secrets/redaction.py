@@ -196,6 +196,16 @@ def redact(text: str, scope: Scope = "prose") -> tuple[str, int]:
     return cleaned, count
 
 
+def redact_kept(text: str, scope: Scope = "prose") -> tuple[str, int]:
+    """`redact`, inside `withheld()` too: for the few short texts a figures-first capture keeps
+    (capture/withheld_texts.py: the person's prompts, sessions' titles and summaries)."""
+    token = _WITHHELD.set(False)
+    try:
+        return redact(text, scope)
+    finally:
+        _WITHHELD.reset(token)
+
+
 # In bulk work (after prepare_bulk, the gate's DFA), short texts found clean (nothing to redact),
 # with their scope, STRUCTURAL and LEARNED: transcripts repeat short texts (roles, paths, names, status
 # lines), and what redaction makes of a text depends on the text, its scope and those two alone.

@@ -15,6 +15,14 @@ def main_sessions(conn: sqlite3.Connection) -> int:
     return _count(conn, "SELECT count(*) FROM sessions WHERE parent_id IS NULL")
 
 
+def files_without_texts(conn: sqlite3.Connection) -> int:
+    """Files stored without their texts, which the store's worker stores (m048; 0 on an older store)."""
+    try:
+        return _count(conn, "SELECT count(*) FROM source_files WHERE texts_withheld = 1")
+    except sqlite3.OperationalError:
+        return 0
+
+
 def all_sessions(conn: sqlite3.Connection) -> int:
     """Every stored session, subagents too."""
     return _count(conn, "SELECT count(*) FROM sessions")

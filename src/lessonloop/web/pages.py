@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from lessonloop.learning.engine import exchange
 from lessonloop.lesson_model.confidence import TIERS
+from lessonloop.pipeline.texts_later import texts_coming
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.settings.config import privacy_settings
 from lessonloop.store.lessons.reader import KINDS, list_lessons
@@ -65,6 +66,7 @@ def lessons_page(request: Request) -> Response:
     with state.store() as conn:
         embedder = state.recall_embedder(conn) if query.q else None
         view = views.lessons_view(conn, query, embedder)
+        view["working"] = views.work_left(conn, state.db)  # what the store's worker has still to do
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return page(
         request,
@@ -148,7 +150,9 @@ def sessions_page(request: Request) -> Response:
 def session_page(request: Request) -> Response:
     with state_of(request).store() as conn:
         only = params.choice(request.query_params, "only", ("errors",)) == "errors"
-        view = views.session_view(conn, path_text(request, "session_id", "the session id"), only_errors=only)
+        given = path_text(request, "session_id", "the session id")
+        views.texts_of_session(conn, given)  # its texts first, when a figures-first capture left them
+        view = views.session_view(conn, given, only_errors=only)
     return page(request, "session.html", "sessions", **view)
 
 
@@ -157,6 +161,7 @@ def search_page(request: Request) -> Response:
     state = state_of(request)
     with state.store() as conn:
         view = views.search_view(conn, q, filters, limit, filter_lists(state).value)
+        view["pending"] = texts_coming(conn, state.db)  # files whose texts the worker is storing
     # The days as the form's date inputs hold them (the filters hold their UTC moments).
     view["since"], view["until"] = request.query_params.get("since"), request.query_params.get("until")
     return page(request, "search.html", "search", search=view)

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from lessonloop.core.json_codec import loads
+from lessonloop.pipeline.background.lag import lag_of
+from lessonloop.pipeline.background.worker import is_running
+from lessonloop.pipeline.texts_later import store_session_texts
 from lessonloop.report import timeline_queries
 from lessonloop.report.analysis_queries import session_analysis
 from lessonloop.report.lesson_figures import confidence_curve, warning_outcomes
@@ -85,6 +88,26 @@ def lessons_view(conn: sqlite3.Connection, query: LessonQuery, embedder: Any = N
         "lessons": rows,
         "scores": scores,
     }
+
+
+def texts_of_session(conn: sqlite3.Connection, given: str) -> None:
+    """Store the texts of the session `given` names (and its subagents'), when a figures-first
+    capture left them to the store's worker: a timeline never shows a session without its texts."""
+    try:
+        session_id = resolve_session(conn, given)
+    except SessionNotFound:
+        return  # (session_view says so)
+    store_session_texts(conn, session_id)
+
+
+def work_left(conn: sqlite3.Connection, db: str) -> str | None:
+    """What the store's worker has still to do (texts to store, sessions to analyze, history to
+    learn), in words, with whether it is at work; None when nothing trails."""
+    lag = lag_of(conn)
+    if not lag.behind:
+        return None
+    doing = "the store's worker is at it" if is_running(db) else "`lessonloop ingest --wait` does it"
+    return f"{lag.text()}: {doing}"
 
 
 def lesson_counts(conn: sqlite3.Connection) -> dict[str, int]:

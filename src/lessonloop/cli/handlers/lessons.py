@@ -70,7 +70,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             filters = [("--status", args.status), ("--tier", args.tier), ("--project", args.project)]
             filters += [("--kind", args.kind), ("--query", args.query), ("-n", args.limit)]
             filters += [("--since", args.since), ("--until", args.until)]
-            empty = no_lessons_text(conn, filters)
+            empty = no_lessons_text(conn, filters, resolve_db_path_text(args.db))
     if args.json:
         emit_json([row.to_json() for row in rows])
     elif empty is not None:

@@ -9,6 +9,8 @@ import os
 import sys
 
 from lessonloop.cli.common import CommandError, UsageError, emit_json, known_agent, open_cli_store, project_named, shown
+from lessonloop.store.counts import files_without_texts
+from lessonloop.store.location import resolve_db_path_text
 from lessonloop.store.search.hits import KINDS, SearchFilters, UnknownKind, parse_kinds, snippet_parts
 from lessonloop.store.search.query_text import EmptyQuery, parse_query
 from lessonloop.store.search.reader import NoSearchIndex, search
@@ -42,7 +44,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     if query.notice:  # the bound on a search's cost left something out (store/search/query_text.py)
         print(f"Note: {shown(query.notice)}", file=sys.stderr)
     kinds = _kinds(args.kind)
-    with open_cli_store(args.db, reading=True, refresh=not getattr(args, "no_refresh", False)) as conn:
+    # what is stored is searched at once: new files are read for their figures (and the person's
+    # prompts) first, their texts stored by the store's worker, and a note says so meanwhile
+    with open_cli_store(
+        args.db, reading=True, refresh=not getattr(args, "no_refresh", False), figures_only=True
+    ) as conn:
+        pending = None
+        if files_without_texts(conn):  # (the pipeline is imported only then)
+            from lessonloop.pipeline.texts_later import pending_note
+
+            pending = pending_note(conn, resolve_db_path_text(args.db))
+        if pending is not None:
+            print(f"Note: {pending}.", file=sys.stderr)
         filters = SearchFilters(
             agent=known_agent(conn, args.agent),
             project=project_named(conn, args.project),
@@ -64,7 +77,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         emit_json([{**hit.to_json(), "short": short.get(hit.session_id, hit.session_id)} for hit in hits])
         return 0
     if not hits:
-        print(f"Nothing found for {shown(text)!r}" + (" with these filters." if filters.any() else "."))
+        more = " yet: the texts of new files are still being stored (see the note above)" if pending else ""
+        print(f"Nothing found for {shown(text)!r}" + (" with these filters" if filters.any() else "") + more + ".")
         return 0
     _print_hits(hits, short)
     return 0

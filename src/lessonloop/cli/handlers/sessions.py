@@ -12,7 +12,11 @@ from lessonloop.store.sessions.ids import short_ids
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    with open_cli_store(args.db, reading=True, refresh=not getattr(args, "no_refresh", False)) as conn:
+    # the list needs no text but the prompts and titles a figures-first capture keeps: it never
+    # waits for the texts of new files (capture/withheld_texts.py)
+    with open_cli_store(
+        args.db, reading=True, refresh=not getattr(args, "no_refresh", False), figures_only=True
+    ) as conn:
         rows = list_sessions(
             conn,
             args.project,

@@ -5,15 +5,21 @@ from __future__ import annotations
 import argparse
 
 from lessonloop.cli.common import UsageError, console, emit_json, open_cli_store
+from lessonloop.pipeline.texts_later import store_session_texts
 from lessonloop.report.queries import item_index, place_of, session_timeline
 from lessonloop.store.sessions.ids import SessionNotFound, resolve_session
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     at: int | None = None
-    with open_cli_store(args.db, reading=True, refresh=not getattr(args, "no_refresh", False)) as conn:
+    # new files are read for their figures first; the texts this session shows are stored next,
+    # its own files' alone (pipeline/texts_later.py): never every pending file's
+    with open_cli_store(
+        args.db, reading=True, refresh=not getattr(args, "no_refresh", False), figures_only=True
+    ) as conn:
         try:
             session_id = resolve_session(conn, args.session_id)
+            store_session_texts(conn, session_id)
             key: str | None = None
             if args.at is not None:
                 place = place_of(conn, session_id, args.at)

@@ -317,6 +317,22 @@ def files_without_texts(conn: sqlite3.Connection) -> list[FileState]:
     return [_state(row) for row in conn.execute(f"SELECT {_FILE_COLUMNS} FROM source_files WHERE texts_withheld = 1")]
 
 
+def session_files_without_texts(conn: sqlite3.Connection, session_id: str) -> list[str]:
+    """The files stored without their texts that hold the session or one of its subagents: what a
+    read of that session alone must store first (pipeline/texts_later.py)."""
+    try:
+        return [
+            str(path)
+            for (path,) in conn.execute(
+                """SELECT DISTINCT f.path FROM sessions s JOIN source_files f ON f.id = s.source_file_id
+                   WHERE (s.id = ? OR s.parent_id = ?) AND f.texts_withheld = 1 ORDER BY f.path""",
+                (session_id, session_id),
+            )
+        ]
+    except sqlite3.OperationalError:  # a store older than m048, opened read-only
+        return []
+
+
 def clear_texts_mark(conn: sqlite3.Connection, path: str) -> None:
     """Keep a file's records without their texts (it can no longer be read again)."""
     conn.execute("UPDATE source_files SET texts_withheld = 0 WHERE path = ?", (path,))
