@@ -726,3 +726,27 @@ def test_tokens_are_kept_out_of_the_store_in_a_file_only_their_user_reads(
     path = Path(tokens_path())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert {entry["member"] for entry in json.loads(path.read_text())["tokens"]} == {"alice", "bob"}
+
+
+def test_a_push_while_the_lessons_trail_says_it_shares_what_is_learned_so_far(
+    team_server: Server, stores: dict[str, tuple[Path, str]], tmp_path: Path
+) -> None:
+    """`team push` does not wait for the store's worker (issue 81, item 3): with a session stored
+    whose texts and lessons are not there yet, it pushes what is learned and says why on stderr."""
+    from lessonloop.capture.discovery import SourceRef
+    from lessonloop.pipeline.ingest import ingest
+    from lessonloop.store import open_store
+    from tests.transcript_builder import TranscriptBuilder
+
+    _url, a, _b = _team(team_server, stores)
+    t = TranscriptBuilder(cwd="/home/dev/later")
+    t.prompt("deploy it")
+    t.bash("./deploy.sh", "deploy failed", exit_code=1)
+    conn = open_store(a)
+    ingest(conn, [SourceRef(str(t.write(tmp_path / f"{t.session_id}.jsonl")))], texts_later=True)
+    conn.close()
+    pushed = cli("team", "push", "--db", a, "--json")
+    assert pushed.exit_code == 0, pushed.stderr
+    assert "Note: pushing the lessons learned so far; they trail the stored sessions (" in pushed.stderr
+    assert "the texts of 1 file not stored yet" in pushed.stderr
+    assert pushed.json()["items"] > 0  # what was learned is shared all the same

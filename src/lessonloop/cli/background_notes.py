@@ -28,6 +28,21 @@ def note_if_behind(conn: sqlite3.Connection, db: str) -> None:
     print(f"Note: the lessons trail the stored sessions ({lag.text()}); {doing}.", file=sys.stderr)
 
 
+def note_sharing_while_behind(conn: sqlite3.Connection, db: str) -> None:
+    """`team push`: it shares the lessons learned so far and does not wait for the worker; a note on
+    stderr says so when they trail the sessions (nothing when they are current)."""
+    if is_read_only(conn) or main_sessions(conn) == 0:
+        return
+    lag = lag_of(conn)
+    if lag.behind:
+        doing = "the background worker is at it" if is_running(db) else "`lessonloop ingest --wait` does it"
+        print(
+            f"Note: pushing the lessons learned so far; they trail the stored sessions ({lag.text()}: {doing}). "
+            "Push again once it is done.",
+            file=sys.stderr,
+        )
+
+
 def wait_for_lessons(conn: sqlite3.Connection, db: str, *, wait: bool, progress: bool) -> None:
     """Bring the lessons up to date before a command whose answer is nothing but them: wait for the
     worker, or do its work here (a spinner on a terminal); with `wait` False, a note instead."""

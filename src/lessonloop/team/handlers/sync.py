@@ -9,7 +9,9 @@ from contextlib import suppress
 
 from lessonloop.apply.embeddings import EmbeddingError
 from lessonloop.apply.vector_recall import resolve_embedder
+from lessonloop.cli.background_notes import note_sharing_while_behind
 from lessonloop.cli.common import CommandError, open_cli_store
+from lessonloop.store.location import resolve_db_path_text
 from lessonloop.team.handlers.common import joined_config, say, team_server
 from lessonloop.team.server import TeamError
 from lessonloop.team.store.state import set_sync_after_ingest
@@ -19,6 +21,7 @@ from lessonloop.team.sync import PUSH_BATCH, pull, push
 def cmd_push(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         config = joined_config(conn)
+        note_sharing_while_behind(conn, resolve_db_path_text(args.db))  # it does not wait: it says so
         _embed_lessons(conn)
         try:
             with team_server(config) as server:
