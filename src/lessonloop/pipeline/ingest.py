@@ -32,6 +32,7 @@ from lessonloop.pipeline.file_parse import (
     head_tail,
     parse_chunks,
 )
+from lessonloop.pipeline.misread_files import recognized_now, replace_misread
 from lessonloop.sample import is_sample_path
 from lessonloop.store.sessions import writer
 from lessonloop.store.sessions.forgotten import forgotten_session_ids
@@ -332,6 +333,12 @@ def ingest(
                 summary.files_failed += 1
             continue
         state = states.get(ref.path)
+        if state is not None:
+            now_as = recognized_now(conn, ref, state)
+            if now_as is not None:  # read wrong before: what it stored replaced by the right reading
+                summary.notices.append(replace_misread(conn, state, now_as))
+                state = None
+                ref = SourceRef(ref.path, ref.agent, ref.is_sample, ref.sniff_only, now_as)
         fmt = _format_of(ref, state, summary)
         if fmt is None:
             continue  # told apart: another agent's format not read, or not a transcript

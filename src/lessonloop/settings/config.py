@@ -186,7 +186,8 @@ SETTINGS: tuple[Setting, ...] = (
         "capture.paths",
         "list",
         (),
-        "more files or folders ingest reads without arguments (an Aider project folder or its .aider.chat.history.md)",
+        "more files or folders ingest reads without arguments (a file, recognized by its content: an OpenCode"
+        " database, a transcript, an Aider history; a folder: the Aider history in it)",
     ),
     Setting("lessons.exclude_categories", "list", (), "lesson categories that are neither learned nor given to agents"),
     Setting(

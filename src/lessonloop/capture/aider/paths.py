@@ -5,7 +5,10 @@ in the git repository's root, else in the folder it ran in; moved by $AIDER_CHAT
 aider/args.py). There is no central folder, so discovery looks in the project folders the store
 knows and the root of the git repository each is in, in the current folder and its repository's
 root, in the paths the person lists in the config (capture.paths), and at $AIDER_CHAT_HISTORY_FILE.
-What it found and did not read is said in a notice ("aider-histories").
+What it found and did not read is said in a notice ("aider-histories"). A file listed in
+capture.paths under another name than Aider's is found without a format: ingest recognizes it by
+its content (capture/sniffer.py), as a file named to `lessonloop ingest`, so that an OpenCode
+database listed there is read as one, not as an Aider history.
 """
 
 from __future__ import annotations
@@ -39,9 +42,11 @@ def discover(context: DiscoveryContext) -> list[Found]:
     any other is left out with a notice saying why and how to read it anyway (capture.paths, or
     `lessonloop ingest FILE`)."""
     found: list[Found] = []
+    listed_files: list[Found] = []  # listed under another name: not counted as Aider's in the hint
     skipped: list[str] = []
     seen: set[str] = set()
     chosen = {_candidate(p, context.home) for p in _chosen(context)}
+    listed = {_candidate(p, context.home) for p in context.configured}
     places = _places(context)
     for place in places:
         path = _candidate(place, context.home)
@@ -53,6 +58,12 @@ def discover(context: DiscoveryContext) -> list[Found]:
                 continue
         except OSError as exc:  # pragma: no cover - isfile swallows most errors
             context.problems.append(Problem(path, None, "unreadable-path", f"cannot read: {exc}"))
+            continue
+        if path in listed and os.path.basename(path) != HISTORY_NAME:
+            # A file the person listed in capture.paths under another name: whatever it is (an
+            # OpenCode database, a Codex rollout, a history Aider wrote under --chat-history-file)
+            # is recognized by its content when first read, as a file named to `ingest` is.
+            listed_files.append(Found(path))
             continue
         why = None if path in chosen else not_yours(path)
         if why is not None:
@@ -72,7 +83,7 @@ def discover(context: DiscoveryContext) -> list[Found]:
         found.append(Found(path, FORMAT))
     if places and (found or skipped):  # none at all: nothing to say on every ingest of a person without Aider
         context.problems.append(_hint(len(seen), found, skipped))
-    return found
+    return found + listed_files
 
 
 def _hint(looked: int, found: list[Found], skipped: list[str]) -> Problem:
