@@ -169,6 +169,10 @@ _RUN_LOGS = {
     "learn_checkpoints",
     "learn_session_parts",
     "search_marks",  # the highest search place indexed (places are numbered as they come)
+    # what a store watches and when it looked (store/capture_watch.py): where its ingests looked
+    # (the folders named, discovery's places), not what they stored
+    "capture_watch",
+    "capture_watch_state",
 }
 
 

@@ -43,7 +43,9 @@ def register(commands: Commands) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="transcript files, or folders to search for *.jsonl (and other agents' files)",
+        help="transcript files, or folders to search for *.jsonl (and other agents' files); a store of its own "
+        "(--db, $LESSONLOOP_DB) made from PATHs is refreshed from them only, not from your agents' folders, "
+        "until an ingest without PATH adds those",
     )
     common_options(ingest)
     ingest.add_argument(
@@ -81,8 +83,9 @@ def register(commands: Commands) -> None:
         help="the store's background worker: whether it runs, how its last run ended, what trails",
         description=(
             "Say whether the store's background worker (the analysis and learning that follow an "
-            "ingest or a read's refresh) is running, how its last run ended, and how far the findings "
-            "and lessons trail the captured sessions."
+            "ingest or a read's refresh) is running, how its last run ended, how far the findings "
+            "and lessons trail the captured sessions, and what the store watches: your agents' "
+            "folders, the paths named to `ingest` for it."
         ),
     )
     common_options(status)
@@ -181,9 +184,14 @@ def _ingest_description() -> str:
     return (
         f"{INGEST_FIRST_LINE}\n\n"
         f"{textwrap.fill(places, 80, break_long_words=False, break_on_hyphens=False)}\n\n"
-        "With PATHS, each file's format is recognized by its content; files of a format\n"
-        "lessonloop does not read are listed as not read. --git reads git history instead\n"
-        "(docs/git.md).\n\n"
+        "With PATHS, each file's format is recognized by its content (so is each file listed\n"
+        "in capture.paths); files of a format lessonloop does not read are listed as not\n"
+        "read, and a file read wrong before is read again as what it is. --git reads git\n"
+        "history instead (docs/git.md).\n\n"
+        "A store of its own (--db, $LESSONLOOP_DB) made from PATHS is what it was made from:\n"
+        "its reads (stats, sessions, show, report, search) refresh those paths only, never\n"
+        "your agents' folders; an ingest without PATHS adds them (`lessonloop status` says\n"
+        "what a store watches). The default store always watches your agents' folders.\n\n"
         "Exit status: 0, unless nothing at all could be read (1: every file failed, not one\n"
         "record of them could be read, or the files are in formats lessonloop does not read)."
     )

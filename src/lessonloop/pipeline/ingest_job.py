@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Iterable
     from pathlib import Path
 
     from lessonloop.capture.discovery import SourceRef
@@ -72,6 +73,15 @@ class IngestRequest:
     # known files changed does not), and files the store knows to read again wherever they are.
     discover: bool = True
     known_changed: tuple[str, ...] = ()
+    # With `paths` None: look again at the paths named to `ingest` for this store (a read's
+    # refresh that found one changed; with `discover`, they are always looked at).
+    named_again: bool = False
+    # With `paths`: they are the person's, named for this store (`lessonloop ingest PATH...`):
+    # recorded in it (store/capture_watch.py) and looked at again by its later reads. A store made
+    # so watches those paths only, unless it is `default_store` (the store without --db or
+    # $LESSONLOOP_DB, which always watches the agents' folders) or already watched them.
+    watch_paths: bool = False
+    default_store: bool = False
     # With `defer`: the files read from their start are stored without their texts, which the
     # worker stores (pipeline/ingest.py, "Texts later"): `lessonloop ingest`, `stats`' refresh.
     texts_later: bool = False
@@ -168,9 +178,13 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
     sources: list[SourceRef] = []
     known: list[str] = []
     configured: tuple[str, ...] = ()
+    defaults: bool | None = None  # the store's watch of the agents' folders, when this job names paths
+    named: list[str] = []  # the paths named to `ingest` for this store, looked at again
     if request.results_only:
         pass
     elif request.paths is not None:
+        if request.watch_paths:
+            defaults = _watches_defaults(conn, request)
         sources, summary = discover(list(request.paths))
     elif request.discover:  # Aider keeps its history in each project: look in the folders the store knows
         known = known_folders(conn)
@@ -180,6 +194,15 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
         from lessonloop.pipeline.ingest import IngestSummary
 
         summary = IngestSummary()
+    if request.paths is None and (request.discover or request.named_again) and summary is not None:
+        named = _named_paths(conn)
+        if named:
+            sources = _with_named(named, sources, summary)
+    # What the store watches, before reading (a first ingest stopped midway has made the store's record)
+    if summary is not None and request.paths is not None and request.watch_paths and defaults is not None:
+        _record_named(conn, request.paths, sources, defaults=defaults, replace=False)
+    elif named:
+        _record_named(conn, named, sources, defaults=True, replace=True)
     if request.known_changed and summary is not None:
         from lessonloop.capture.discovery import SourceRef
 
@@ -288,6 +311,80 @@ def _record_watch(conn: sqlite3.Connection, sources: list[SourceRef], configured
             {k: v for k, v in folders.items() if v != ABSENT or k in roots},
             utc_now(),
         )
+
+
+def _watches_defaults(conn: sqlite3.Connection, request: IngestRequest) -> bool:
+    """Whether the store, which this job names paths to, watches the agents' folders: as its record
+    says; with none, the default store does, and so does one holding files already (made before
+    the record was kept: as before); a new store made from named paths does not."""
+    from lessonloop.store.capture_watch import holds_files, watch_of
+
+    watch = watch_of(conn)
+    if watch.recorded:
+        return watch.defaults
+    return request.default_store or holds_files(conn)
+
+
+def _named_paths(conn: sqlite3.Connection) -> list[str]:
+    from lessonloop.store.capture_watch import watch_of
+
+    return watch_of(conn).named_paths
+
+
+def _with_named(named: list[str], sources: list[SourceRef], summary: IngestSummary) -> list[SourceRef]:
+    """`sources` and the files under the paths named to `ingest` for this store that still exist
+    (those gone keep what they stored), found as `ingest PATH...` finds them; what discovery found
+    and `summary` are merged with them (the bundled sample dropped when they hold files)."""
+    import os
+
+    from lessonloop.pipeline.ingest import discover
+
+    present = [path for path in named if os.path.exists(path)]
+    if not present:
+        return sources
+    found, seen = discover(present)
+    if not found:
+        return sources
+    if summary.used_sample:
+        summary.used_sample, sources = False, []
+    listed = {ref.path for ref in sources}
+    summary.searched.extend(path for path in seen.searched if path not in summary.searched)
+    summary.problems.extend(seen.problems)
+    summary.notices.extend(seen.notices)
+    summary.files_failed += seen.files_failed
+    return sources + [ref for ref in found if ref.path not in listed]
+
+
+def _record_named(
+    conn: sqlite3.Connection, paths: Iterable[str], sources: list[SourceRef], *, defaults: bool, replace: bool
+) -> None:
+    """Keep the paths named to `ingest` for this store (store/capture_watch.py) with their times,
+    and each folder between a named folder and a file found there, so that a read tells a new file
+    under them from none. `replace`: `paths` are all of them (those gone kept, as not there), else
+    the ones this ingest named that exist, added to the others."""
+    import os
+
+    from lessonloop.core.timestamps import utc_now
+    from lessonloop.sample import is_sample_path
+    from lessonloop.store.capture_watch import ABSENT, record_named
+    from lessonloop.store.transaction import transaction
+
+    named: dict[str, int] = {}
+    for path in paths:
+        full = os.path.abspath(os.path.expanduser(path))
+        if not is_sample_path(full) and (replace or os.path.exists(full)):
+            named[full] = _mtime(full)
+    folders = [root for root, mtime in named.items() if mtime != ABSENT and os.path.isdir(root)]
+    below: dict[str, int] = {}
+    for ref in sources:
+        folder = os.path.dirname(os.path.abspath(ref.path))
+        while folder not in below and folder not in named:
+            if not any(folder.startswith(root.rstrip(os.sep) + os.sep) for root in folders):
+                break  # outside every named folder
+            below[folder] = _mtime(folder)
+            folder = os.path.dirname(folder)
+    with transaction(conn):
+        record_named(conn, named, below, utc_now(), defaults=defaults, replace=replace)
 
 
 def _mtime(path: str) -> int:

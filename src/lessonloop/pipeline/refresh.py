@@ -13,6 +13,14 @@ first time is stored without its texts, which the worker stores (pipeline/texts_
 read that shows texts stores those of such files first. Analysis and learning follow in the
 store's worker (pipeline/background).
 
+A store is what it was made from (issue 81, item 4; store/capture_watch.py): the agents' folders
+are looked at only when the store watches them, that is when it was made by discovery (`lessonloop
+ingest` without paths, the default store always) or a later `ingest` without paths asked for them.
+A store made from named paths (`ingest --db STORE PATH...`) is refreshed from those paths only:
+the files it read, and each named file or folder (and each folder between a named folder and a
+file found there) by its time, a change there looking at the named paths again. A store with no
+record (made before it was kept) watches the agents' folders, as before.
+
 Not refreshed: with `--no-refresh`, with $LESSONLOOP_REFRESH=0, a store this user cannot write
 (it is only read), and a store that holds only the bundled sample while no agent's file exists
 (the look then finds nothing new anyway). A new Aider history in a folder the store does not know
@@ -39,18 +47,20 @@ REFRESH_WAIT_MS = 1000
 
 
 class Look:
-    """What changed since the last capture: `full` (discovery must look again) and the known
-    files that grew or changed. (Plain classes here: a read imports no dataclasses.)"""
+    """What changed since the last capture: `full` (discovery must look again), `named` (a path
+    named to `ingest` for this store, or a folder below it, changed: they are looked at again) and
+    the known files that grew or changed. (Plain classes here: a read imports no dataclasses.)"""
 
-    __slots__ = ("changed", "full")
+    __slots__ = ("changed", "full", "named")
 
     def __init__(self) -> None:
         self.full = False
+        self.named = False
         self.changed: list[str] = []
 
     @property
     def anything(self) -> bool:
-        return self.full or bool(self.changed)
+        return self.full or self.named or bool(self.changed)
 
 
 class Refreshed:
@@ -77,23 +87,18 @@ def look(conn: sqlite3.Connection, configured: tuple[str, ...] = (), *, texts: b
     """What changed since the last capture (see the module's docstring); `texts`: a file stored
     without its texts counts as changed (it is read again whole for them)."""
     from lessonloop.capture.discovery_env import places_digest
-    from lessonloop.store.capture_watch import ABSENT, known_files, watched
+    from lessonloop.store.capture_watch import ABSENT, known_files, watch_of
     from lessonloop.store.sessions.places import known_folders
 
     found = Look()
-    places, folders = watched(conn)
-    known = known_folders(conn)
-    if places is None or places != places_digest(os.environ, configured, known):
-        found.full = True
-    else:
-        for path, mtime_ns in folders:
-            try:
-                now = os.stat(path).st_mtime_ns
-            except OSError:
-                now = ABSENT
-            if now != mtime_ns:
-                found.full = True
-                break
+    watch = watch_of(conn)
+    if watch.defaults:  # the agents' own folders (a store made from named paths only does not look there)
+        known = known_folders(conn)
+        if watch.places_digest is None or watch.places_digest != places_digest(os.environ, configured, known):
+            found.full = True
+        else:
+            found.full = _any_changed(watch.places, ABSENT)
+    found.named = _any_changed([(path, mtime_ns) for _kind, path, mtime_ns in watch.named], ABSENT)
     clock = time.time()
     for path, size, mtime_ns, offset, reread, withheld in known_files(conn):
         try:
@@ -105,6 +110,18 @@ def look(conn: sqlite3.Connection, configured: tuple[str, ...] = (), *, texts: b
         elif offset < info.st_size and clock - info.st_mtime_ns / 1e9 >= QUIET_SECONDS:
             found.changed.append(path)  # a last line without its newline, quiet now: read it as whole
     return found
+
+
+def _any_changed(watched: list[tuple[str, int]], absent: int) -> bool:
+    """Whether any watched path's modification time is not the one recorded."""
+    for path, mtime_ns in watched:
+        try:
+            now = os.stat(path).st_mtime_ns
+        except OSError:
+            now = absent
+        if now != mtime_ns:
+            return True
+    return False
 
 
 def refresh(conn: sqlite3.Connection, db: str, *, texts: bool = True) -> Refreshed | None:
@@ -131,6 +148,7 @@ def refresh(conn: sqlite3.Connection, db: str, *, texts: bool = True) -> Refresh
             defer=True,
             defer_steps=True,
             discover=found.full,
+            named_again=found.named,
             known_changed=tuple(found.changed),
             store_file=None,
             texts_later=not texts,

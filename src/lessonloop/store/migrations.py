@@ -1621,3 +1621,29 @@ def m053_approved_rules(conn: sqlite3.Connection) -> None:
             approved_at TEXT NOT NULL
         )"""
     )
+
+
+@migration
+def m054_capture_named(conn: sqlite3.Connection) -> None:
+    """A store is what it was made from (issue 81, item 4): besides the folders discovery looks in,
+    `capture_watch` keeps the paths named to `lessonloop ingest PATH...` (`kind` 'named') and each
+    folder between a named folder and a file found there ('below'), which a read looks at by their
+    times and reads again (pipeline/refresh.py); the rows kept before are discovery's ('place').
+    `capture_watch_state.defaults`: whether a read looks in the agents' own folders too (1: the
+    store was made by discovery, or a later `ingest` without paths asked for them; 0: made from
+    named paths only). A store with no row keeps today's answer: the agents' folders."""
+    execute_all(
+        conn,
+        """
+        CREATE TABLE capture_watch_kinds (
+            kind TEXT NOT NULL DEFAULT 'place',  -- 'place' (discovery's), 'named' (named to ingest), 'below'
+            path TEXT NOT NULL,
+            mtime_ns INTEGER NOT NULL,           -- its modification time then; -1: it did not exist
+            PRIMARY KEY (kind, path)
+        ) WITHOUT ROWID;
+        INSERT INTO capture_watch_kinds (kind, path, mtime_ns) SELECT 'place', path, mtime_ns FROM capture_watch;
+        DROP TABLE capture_watch;
+        ALTER TABLE capture_watch_kinds RENAME TO capture_watch;
+        ALTER TABLE capture_watch_state ADD COLUMN defaults INTEGER NOT NULL DEFAULT 1;
+        """,
+    )

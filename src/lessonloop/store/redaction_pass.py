@@ -95,8 +95,9 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "redaction_state": _names("rules_digest applied_at sources_stat"),
     # parser_state: an adapter's state between reads, ids and counters only (capture/adapters.py)
     "source_files": _names("path agent head_hash tail_hash ingested_at format parser_state"),
-    # the folders discovery looked in, a digest of what chose them, when (store/capture_watch.py)
-    "capture_watch": _names("path"),
+    # the folders discovery looked in, the paths named to ingest and the folders below them, each
+    # of a kind; a digest of what chose discovery's, when (store/capture_watch.py)
+    "capture_watch": _names("kind path"),
     "capture_watch_state": _names("places looked_at"),
     "sessions": _names(
         "id parent_id agent_id kind agent project cwd git_branch version slug agent_type spawn_tool_use_id model"

@@ -14,7 +14,12 @@ from lessonloop.core.timestamps import utc_now
 from lessonloop.pipeline.ingest_job import IngestProgress, IngestReport, IngestRequest, ResultsFileError, run_ingest_job
 from lessonloop.report.ingest_overview_queries import IngestOverview
 from lessonloop.store import resolve_db_path
+from lessonloop.store.capture_watch import watch_of
 from lessonloop.store.counts import main_sessions
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -38,15 +43,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         # a new file's texts too, unless waited for (pipeline/ingest.py, "Texts later"): with
         # --no-analyze no worker follows, so they are stored now
         texts_later=not args.no_analyze and not wants_wait(args),
+        # paths named for this store: its later reads look at them again (store/capture_watch.py)
+        watch_paths=True,
+        default_store=_is_default_store(store_file),
     )
     config = user_config() if not request.results_only else None  # its [projects] place the sessions read
     background: dict[str, object] | None = None
     with open_cli_store(args.db) as conn:
         before, started = main_sessions(conn), utc_now()
+        recorded = watch_of(conn).recorded
         try:
             report = run_ingest_job(conn, request, config)
         except ResultsFileError as exc:
             raise CommandError(str(exc)) from exc
+        watch = watch_of(conn)
         if report.deferred:
             background = _analyze_and_learn(args, conn, str(store_file), report, progress)
         overview = None if args.json else _overview(conn, report, before, started)
@@ -57,6 +67,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         emit_json(data)
     else:
         _print_ingest(report, overview)
+        if not recorded and watch.recorded and not watch.defaults:  # a store made from named paths
+            option = f" --db {args.db}" if args.db else ""
+            said = (
+                f"This store watches only what was named to it: its reads look at {_named(watch.named_paths)} "
+                f"again, not at your agents' folders (`lessonloop ingest{option}` without paths adds them; "
+                "`lessonloop status` says what a store watches)."
+            )
+            print(shown(said, "command"))
         if background is not None and background.get("worker") in ("started", "running"):
             print(
                 "Analysis and learning go on in the background (`lessonloop status` shows them; "
@@ -76,6 +94,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"Error: {shown(message, 'command')}", file=sys.stderr)
         return 1
     return 0
+
+
+def _named(paths: list[str]) -> str:
+    return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _is_default_store(store_file: Path) -> bool:
+    """Whether `store_file` is the store without --db or $LESSONLOOP_DB, which always watches the
+    agents' folders (a store named otherwise and made from paths watches those paths only)."""
+    import os
+
+    from lessonloop.store.location import default_db_path
+
+    return os.path.abspath(store_file) == os.path.abspath(default_db_path())
 
 
 def wants_wait(args: argparse.Namespace) -> bool:
