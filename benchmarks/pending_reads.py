@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("| read | right after ingest | once everything is stored | bar (5x + 0.5 s) | met |")
     print("|---|---:|---:|---:|---|")
-    for read, figures in result["reads"].items():  # type: ignore[attr-defined]
+    for read, figures in result["reads"].items():
         print(
             f"| {read} | {figures['right_after_ingest_s']} s | {figures['settled_s']} s | {figures['bar_s']} s | "
             f"{'yes' if figures['met'] else 'no'} |"

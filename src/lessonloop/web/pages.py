@@ -66,7 +66,7 @@ def lessons_page(request: Request) -> Response:
     with state.store() as conn:
         embedder = state.recall_embedder(conn) if query.q else None
         view = views.lessons_view(conn, query, embedder)
-        view["working"] = views.work_left(conn, state.db)  # what the store's worker has still to do
+        view["working"] = views.work_left(conn, str(state.db))  # what the store's worker has still to do
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return page(
         request,
@@ -161,7 +161,7 @@ def search_page(request: Request) -> Response:
     state = state_of(request)
     with state.store() as conn:
         view = views.search_view(conn, q, filters, limit, filter_lists(state).value)
-        view["pending"] = texts_coming(conn, state.db)  # files whose texts the worker is storing
+        view["pending"] = texts_coming(conn, str(state.db))  # files whose texts the worker is storing
     # The days as the form's date inputs hold them (the filters hold their UTC moments).
     view["since"], view["until"] = request.query_params.get("since"), request.query_params.get("until")
     return page(request, "search.html", "search", search=view)
