@@ -29,7 +29,6 @@ from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.discovery import SourceRef
 from lessonloop.core.records import Problem
 from lessonloop.store.sessions import writer
-from lessonloop.store.transaction import transaction
 
 SQLITE_FORMAT = "opencode-db"  # the one reader of SQLite files (pipeline/ingest.py's _format_of)
 
@@ -44,7 +43,7 @@ def recognized_now(conn: sqlite3.Connection, ref: SourceRef, state: writer.FileS
         if ref.format != stored and for_format(ref.format) is not None and _agent(ref.format) != _agent(stored):
             return ref.format
         return None
-    if not _read_with_problems(conn, state.id):
+    if not writer.read_with_problems(conn, state.id):
         return None
     found = recognized(ref.path)
     return found if found is not None and found != stored else None
@@ -78,13 +77,7 @@ def replace_misread(conn: sqlite3.Connection, state: writer.FileState, now_as: s
     from lessonloop.capture import sniffer
 
     stored = state.format or CLAUDE_CODE
-    with transaction(conn):
-        (problems,) = conn.execute(
-            "SELECT count(*) FROM ingest_problems WHERE source_file_id = ?", (state.id,)
-        ).fetchone()
-        sessions = len(writer.file_session_ids(conn, state.id))
-        writer.clear_file_records(conn, state.id, cascade=True)
-        conn.execute("DELETE FROM source_files WHERE id = ?", (state.id,))
+    problems, sessions = writer.forget_misread_file(conn, state)
     before = sniffer.known_formats().get(stored)
     after = sniffer.known_formats().get(now_as)
     was = before.what if before is not None else stored
@@ -97,13 +90,6 @@ def replace_misread(conn: sqlite3.Connection, state: writer.FileState, now_as: s
         f"session{'' if sessions == 1 else 's'}); recognized now as {now}: read again as it, what the "
         "first reading stored replaced",
         "notice",
-    )
-
-
-def _read_with_problems(conn: sqlite3.Connection, file_id: int) -> bool:
-    return (
-        conn.execute("SELECT 1 FROM ingest_problems WHERE source_file_id = ? LIMIT 1", (file_id,)).fetchone()
-        is not None
     )
 
 

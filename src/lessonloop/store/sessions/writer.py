@@ -298,6 +298,27 @@ def forget_unread_file(conn: sqlite3.Connection, state: FileState) -> None:
         conn.execute("DELETE FROM source_files WHERE id = ?", (state.id,))
 
 
+def read_with_problems(conn: sqlite3.Connection, file_id: int) -> bool:
+    """Whether the store keeps problems of a file's reading (ingest_problems)."""
+    found = conn.execute("SELECT 1 FROM ingest_problems WHERE source_file_id = ? LIMIT 1", (file_id,)).fetchone()
+    return found is not None
+
+
+def forget_misread_file(conn: sqlite3.Connection, state: FileState) -> tuple[int, int]:
+    """Delete what a file read as the wrong format stored and its row, in one transaction, so that
+    it is read again as one never read (pipeline/misread_files.py); a file that shared sessions
+    with it is marked to be read again (clear_file_records). Returns the problems and sessions the
+    wrong reading held."""
+    with nullcontext() if conn.in_transaction else transaction(conn):
+        (problems,) = conn.execute(
+            "SELECT count(*) FROM ingest_problems WHERE source_file_id = ?", (state.id,)
+        ).fetchone()
+        sessions = len(file_session_ids(conn, state.id))
+        clear_file_records(conn, state.id, cascade=True)
+        conn.execute("DELETE FROM source_files WHERE id = ?", (state.id,))
+    return int(problems), sessions
+
+
 def clear_reread_mark(conn: sqlite3.Connection, path: str) -> None:
     """Keep a file's records as they are (it can no longer be read again)."""
     conn.execute("UPDATE source_files SET reread = 0 WHERE path = ?", (path,))
