@@ -36,16 +36,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def build_home(corpus: Path, home: Path) -> int:
     """Copy the corpora where each agent writes its files; the number of files copied."""
     claude = home / ".claude" / "projects"
-    for source in ("spotter", "codemie"):
-        shutil.copytree(corpus / "claude-code" / source, claude / f"-home-dev-{source}")
+    for source in ("claude-code/spotter", "claude-code/codemie"):
+        shutil.copytree(corpus / source, claude / f"-home-dev-{source.split('/')[1]}")
     sessions = home / ".codex" / "sessions"
-    for source in ("zo-qore", "parking-lot", "codemie"):
-        shutil.copytree(corpus / "codex" / source / "sessions", sessions / source)
+    for source in ("codex/zo-qore", "codex/parking-lot", "codex/codemie"):
+        shutil.copytree(corpus / source / "sessions", sessions / source.split("/")[1])
     chats = home / ".gemini" / "tmp" / "codemie" / "chats"
     chats.mkdir(parents=True)
-    for file in (corpus / "gemini" / "codemie").glob("session-*.json"):
+    for file in (corpus / "gemini/codemie").glob("session-*.json"):
         shutil.copy(file, chats / file.name)
-    shutil.copytree(corpus / "opencode" / "codemie" / "storage", home / ".local" / "share" / "opencode" / "storage")
+    shutil.copytree(corpus / "opencode/codemie" / "storage", home / ".local" / "share" / "opencode" / "storage")
     for path in home.rglob("*"):
         if path.name in ("PROVENANCE.md", "LICENSE"):
             path.unlink()
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    if not (args.corpus / "codex" / "zo-qore").is_dir():
+    if not (args.corpus / "codex/zo-qore").is_dir():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2
     rounds = [one_round(args.corpus) for _ in range(args.rounds)]
