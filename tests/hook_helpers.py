@@ -178,3 +178,24 @@ def mount_namespace() -> list[str] | None:
         except (OSError, subprocess.SubprocessError):
             return None
     return prefix if done.returncode == 0 else None
+
+
+def stopped_pushes(repo: Path, env: dict[str, str]) -> None:
+    """Three Claude Code sessions in `repo` (a git repository on feature-x) through the real hooks:
+    the first fails `git push` without an upstream and fixes it with --set-upstream; the second's
+    `git push` is stopped once by that lesson and its changed push works; the third's is stopped
+    once, then sent again unchanged, and fails again. The store the prevention figures read."""
+    first = HookSession(repo, env)
+    first.start()
+    first.bash("git push", error=no_upstream("feature-x"))
+    first.bash("git push --set-upstream origin feature-x", stdout="branch set up")
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-b", "feature-y"], check=True)
+    second = HookSession(repo, env)
+    second.start()
+    stopped = second.pre("git push")  # a one-off of the project that names its remedy: stopped once
+    assert stopped.output is not None and stopped.output["hookSpecificOutput"]["permissionDecision"] == "deny"
+    second.bash("git push --set-upstream origin feature-y", stdout="branch set up")  # the changed call works
+    third = HookSession(repo, env)
+    third.start()
+    assert third.pre("git push").output is not None  # stopped once in this session too
+    third.bash("git push", error=no_upstream("feature-y"))  # sent again unchanged: it runs, and fails

@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'lessonloop[web]'")
 
 from tests.conftest import cli
-from tests.hook_helpers import HookSession, hook_env, no_upstream
+from tests.hook_helpers import hook_env, stopped_pushes
 from tests.web_stores import Server, serving
 
 if TYPE_CHECKING:
@@ -35,20 +35,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo.mkdir()
     subprocess.run(["git", "init", "-q", "-b", "feature-x", str(repo)], check=True)
     db = root / "store" / "lessonloop.db"
-    env = hook_env(db)
-    first = HookSession(repo, env)
-    first.start()
-    first.bash("git push", error=no_upstream("feature-x"))
-    first.bash("git push --set-upstream origin feature-x", stdout="branch set up")
-    second = HookSession(repo, env)
-    second.start()
-    stopped = second.pre("git push")
-    assert stopped.output is not None and stopped.output["hookSpecificOutput"]["permissionDecision"] == "deny"
-    second.bash("git push --set-upstream origin feature-y", stdout="branch set up")  # the changed call works
-    third = HookSession(repo, env)
-    third.start()
-    assert third.pre("git push").output is not None  # stopped once in this session too
-    third.bash("git push", error=no_upstream("feature-y"))  # sent again unchanged: it runs, and fails
+    stopped_pushes(repo, hook_env(db))
     return db
 
 

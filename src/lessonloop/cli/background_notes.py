@@ -7,9 +7,8 @@ from __future__ import annotations
 import sqlite3
 import sys
 
-from lessonloop.pipeline.background.lag import lag_of
+from lessonloop.pipeline.background.lag import lag_of, work_left
 from lessonloop.pipeline.background.wait import wait_until_current
-from lessonloop.pipeline.background.worker import is_running
 from lessonloop.report.progress import Busy
 from lessonloop.store.counts import main_sessions
 from lessonloop.store.read_only import is_read_only
@@ -21,11 +20,9 @@ def note_if_behind(conn: sqlite3.Connection, db: str) -> None:
         return
     if main_sessions(conn) == 0:
         return  # nothing stored: nothing trails
-    lag = lag_of(conn)
-    if not lag.behind:
-        return
-    doing = "the background worker is at it" if is_running(db) else "`lessonloop ingest --wait` brings them up to date"
-    print(f"Note: the lessons trail the stored sessions ({lag.text()}); {doing}.", file=sys.stderr)
+    left = work_left(conn, db)
+    if left is not None:
+        print(f"Note: the lessons trail the stored sessions ({left}).", file=sys.stderr)
 
 
 def note_sharing_while_behind(conn: sqlite3.Connection, db: str) -> None:
@@ -33,11 +30,10 @@ def note_sharing_while_behind(conn: sqlite3.Connection, db: str) -> None:
     stderr says so when they trail the sessions (nothing when they are current)."""
     if is_read_only(conn) or main_sessions(conn) == 0:
         return
-    lag = lag_of(conn)
-    if lag.behind:
-        doing = "the background worker is at it" if is_running(db) else "`lessonloop ingest --wait` does it"
+    left = work_left(conn, db)
+    if left is not None:
         print(
-            f"Note: pushing the lessons learned so far; they trail the stored sessions ({lag.text()}: {doing}). "
+            f"Note: pushing the lessons learned so far; they trail the stored sessions ({left}). "
             "Push again once it is done.",
             file=sys.stderr,
         )

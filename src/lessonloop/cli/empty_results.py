@@ -91,15 +91,10 @@ def session_filters(args: argparse.Namespace, *, limit: bool = True) -> list[tup
 
 
 def _work_left(conn: sqlite3.Connection, db: str | None) -> str | None:
-    """What the store's worker has still to do, in words (pipeline/background/lag.py), and whether
-    it is at work; None when nothing trails (or no session is stored)."""
+    """What the store's worker has still to do, in words (pipeline/background/lag.work_left); None
+    when nothing trails (or no session is stored)."""
     if db is None or counts.main_sessions(conn) == 0:
         return None
-    from lessonloop.pipeline.background.lag import lag_of
-    from lessonloop.pipeline.background.worker import is_running
+    from lessonloop.pipeline.background.lag import work_left
 
-    lag = lag_of(conn)
-    if not lag.behind:
-        return None
-    doing = "the store's worker is at it" if is_running(db) else "`lessonloop ingest --wait` does it now"
-    return f"{lag.text()}; {doing}"
+    return work_left(conn, db)

@@ -12,6 +12,7 @@ import os
 import sqlite3
 from typing import TYPE_CHECKING
 
+from lessonloop.store.counts import files_without_texts
 from lessonloop.store.read_only import is_read_only
 from lessonloop.store.sessions import writer
 from lessonloop.store.transaction import transaction
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 def texts_pending(conn: sqlite3.Connection) -> int:
     """How many files are stored without their texts (0 on a store older than m048)."""
-    return writer.count_without_texts(conn)
+    return files_without_texts(conn)
 
 
 def store_session_texts(conn: sqlite3.Connection, session_id: str) -> IngestSummary | None:

@@ -29,11 +29,8 @@ class Approval:
 def approved_digest(conn: sqlite3.Connection, path: str) -> str | None:
     """The digest of the bytes of `path` this person approved; None when never approved (or the
     store predates approvals)."""
-    try:
-        row = conn.execute("SELECT sha256 FROM approved_rules WHERE path = ?", (path,)).fetchone()
-    except sqlite3.OperationalError:  # a store from before m053, opened as it is by a hook
-        return None
-    return str(row[0]) if row else None
+    held = approval(conn, path)
+    return held.sha256 if held is not None else None
 
 
 def approvals(conn: sqlite3.Connection) -> dict[str, str]:
@@ -45,6 +42,8 @@ def approvals(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def approval(conn: sqlite3.Connection, path: str) -> Approval | None:
+    """The approval of the rules file at `path`; None when never approved (or the store predates
+    approvals: a store from before m053, opened as it is by a hook)."""
     try:
         row = conn.execute("SELECT path, sha256, approved_at FROM approved_rules WHERE path = ?", (path,)).fetchone()
     except sqlite3.OperationalError:

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from lessonloop.learning.engine import exchange
 from lessonloop.lesson_model.confidence import TIERS
+from lessonloop.pipeline.background.lag import work_left
 from lessonloop.pipeline.texts_later import texts_coming
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.settings.config import privacy_settings
@@ -66,7 +67,7 @@ def lessons_page(request: Request) -> Response:
     with state.store() as conn:
         embedder = state.recall_embedder(conn) if query.q else None
         view = views.lessons_view(conn, query, embedder)
-        view["working"] = views.work_left(conn, str(state.db))  # what the store's worker has still to do
+        view["working"] = work_left(conn, str(state.db))  # what the store's worker has still to do
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return page(
         request,

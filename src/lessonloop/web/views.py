@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from lessonloop.core.json_codec import loads
-from lessonloop.pipeline.background.lag import lag_of
-from lessonloop.pipeline.background.worker import is_running
 from lessonloop.pipeline.texts_later import store_session_texts
 from lessonloop.report import timeline_queries
 from lessonloop.report.analysis_queries import session_analysis
@@ -98,16 +96,6 @@ def texts_of_session(conn: sqlite3.Connection, given: str) -> None:
     except SessionNotFound:
         return  # (session_view says so)
     store_session_texts(conn, session_id)
-
-
-def work_left(conn: sqlite3.Connection, db: str) -> str | None:
-    """What the store's worker has still to do (texts to store, sessions to analyze, history to
-    learn), in words, with whether it is at work; None when nothing trails."""
-    lag = lag_of(conn)
-    if not lag.behind:
-        return None
-    doing = "the store's worker is at it" if is_running(db) else "`lessonloop ingest --wait` does it"
-    return f"{lag.text()}: {doing}"
 
 
 def lesson_counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -73,3 +73,15 @@ def lag_of(conn: sqlite3.Connection, *, learn: bool = True) -> Lag:
         learning = not learning_is_current(conn)
         learned_at = last_learned_at(conn)
     return Lag(analysis, learning, sessions, learned_at, texts_pending(conn))
+
+
+def work_left(conn: sqlite3.Connection, db: str) -> str | None:
+    """What trails, in words, and who brings it up to date (the store's worker at it, or
+    `ingest --wait`), for the notes and empty pages that say so; None when nothing trails."""
+    lag = lag_of(conn)
+    if not lag.behind:
+        return None
+    from lessonloop.pipeline.background.worker import is_running
+
+    doing = "the store's worker is at it" if is_running(db) else "`lessonloop ingest --wait` does it now"
+    return f"{lag.text()}; {doing}"

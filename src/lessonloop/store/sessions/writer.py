@@ -324,15 +324,6 @@ def clear_reread_mark(conn: sqlite3.Connection, path: str) -> None:
     conn.execute("UPDATE source_files SET reread = 0 WHERE path = ?", (path,))
 
 
-def count_without_texts(conn: sqlite3.Connection) -> int:
-    """How many files are stored without their texts (0 on a store older than m048)."""
-    try:
-        (count,) = conn.execute("SELECT count(*) FROM source_files WHERE texts_withheld = 1").fetchone()
-    except sqlite3.OperationalError:  # a store older than m048, opened read-only
-        return 0
-    return int(count)
-
-
 def files_without_texts(conn: sqlite3.Connection) -> list[FileState]:
     """The files stored without their texts (m048), to be read again whole for them."""
     return [_state(row) for row in conn.execute(f"SELECT {_FILE_COLUMNS} FROM source_files WHERE texts_withheld = 1")]
