@@ -127,7 +127,7 @@ def test_runs_cleanup_is_cleanups_runs_part(tmp_path: Path, corpus_store: Path) 
     assert part["runs"] == whole["runs"] == 2
     assert {k: part[k] for k in part if k != "cutoff"} == {k: whole[k] for k in part if k != "cutoff"}
     assert "sessions" not in part and whole["sessions"]["count"] > 0  # cleanup would take sessions
-    done = cli("runs", "cleanup", "--older-than", "0s", "--db", db)
+    done = cli("runs", "cleanup", "--yes", "--older-than", "0s", "--db", db)
     assert done.exit_code == 0 and "Deleted 2 run(s)" in done.output
     conn = open_store(db)
     assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0

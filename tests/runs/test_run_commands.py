@@ -212,25 +212,25 @@ def test_cleanup_dry_run_then_for_real(runs_db: dict[str, Any]) -> None:
     text = cli("cleanup", "--dry-run", "--db", db).output
     assert text.startswith("Would delete 1 run(s) older than 90d")
     assert "Dry run: nothing was deleted." in text
-    done = cli("cleanup", "--db", db)
+    done = cli("cleanup", "--yes", "--db", db)
     assert done.exit_code == 0
     assert done.output.startswith("Deleted 1 run(s) older than 90d")
     assert "1 finding(s) of theirs were kept, no longer tied to a run." in done.output
     assert [r[0] for r in _rows(db, "SELECT id FROM runs ORDER BY id")] == [second, third]
     assert _rows(db, "SELECT run_id FROM findings") == [(None,)]
-    assert cli("cleanup", "--db", db).output.startswith("No runs older than 90d")
+    assert cli("cleanup", "--yes", "--db", db).output.startswith("No runs older than 90d")
     assert first not in [r["id"] for r in cli("runs", "--db", db, "--json").json()]
 
 
 def test_cleanup_older_than_and_the_configured_retention(runs_db: dict[str, Any], tmp_path: Path) -> None:
     db = runs_db["db"]
-    bad = cli("cleanup", "--older-than", "soon", "--db", db)
+    bad = cli("cleanup", "--yes", "--older-than", "soon", "--db", db)
     assert bad.exit_code == 2 and "not a duration" in bad.stderr
     assert cli("config", "set", "runner.retention", "100000d").exit_code == 0
-    assert cli("cleanup", "--db", db, "--json").json()["runs"] == 0
-    data = cli("cleanup", "--older-than", "1s", "--db", db, "--json").json()
+    assert cli("cleanup", "--yes", "--db", db, "--json").json()["runs"] == 0
+    data = cli("cleanup", "--yes", "--older-than", "1s", "--db", db, "--json").json()
     assert (data["older_than"], data["runs"], data["dry_run"]) == ("1s", 3, False)
-    empty = cli("cleanup", "--db", tmp_path / "none.db", "--json")
+    empty = cli("cleanup", "--yes", "--db", tmp_path / "none.db", "--json")
     assert empty.exit_code == 0 and empty.json()["runs"] == 0
     assert not (tmp_path / "none.db").exists()
 

@@ -199,13 +199,13 @@ def test_cleanup_command_with_backdated_commits_and_the_configured_retention(tmp
     assert bad.exit_code != 0
     assert cli("config", "unset", "retention.commits").exit_code == 0
 
-    done = cli("cleanup", "--db", db)
+    done = cli("cleanup", "--yes", "--db", db)
     assert done.exit_code == 0, done.stderr
     assert "Deleted 2 commit(s) older than 730d" in done.output
     assert _rows(db, "SELECT hash FROM git_commits") == [(recent,)]
     assert _rows(db, "SELECT count(*) FROM git_commit_files WHERE hash IN (?, ?)", tuple(old)) == [(0,)]
     assert _rows(db, "SELECT count(*) FROM git_hunks WHERE hash IN (?, ?)", tuple(old)) == [(0,)]
-    assert "No commits older than 730d" in cli("cleanup", "--db", db).output
+    assert "No commits older than 730d" in cli("cleanup", "--yes", "--db", db).output
 
 
 def test_forget_project_deletes_its_repositories_git_history(tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_dry_run_names_every_kind_of_row_and_the_real_run_deletes_exactly_those(
     assert f"Kept {commits} commit(s) older than 1d: {commits} learned by the file model of {scene.repo}." in text
     assert "Kept 2 session(s) older than 1d" in text and "--include-needed deletes what is kept too" in text
     assert _counts(db) == before
-    done = cli("cleanup", *_ALL_OLD, "--json", "--db", db)
+    done = cli("cleanup", "--yes", *_ALL_OLD, "--json", "--db", db)
     assert done.exit_code == 0, done.stderr
     assert done.json()["deleted"] == {"runs": 2}
     after = _counts(db)
@@ -122,7 +122,7 @@ def test_dry_run_names_every_kind_of_row_and_the_real_run_deletes_exactly_those(
     assert dry_data["file_models_dropped"] == [str(scene.repo)] and dry_data["commits"]["count"] == commits
     assert "Would drop the file model of" in dry_text.output and "Dry run: nothing was deleted." in dry_text.output
     assert _counts(db) == before
-    real = cli("cleanup", *_ALL_OLD, "--include-needed", "--db", db)
+    real = cli("cleanup", "--yes", *_ALL_OLD, "--include-needed", "--db", db)
     assert real.exit_code == 0, real.stderr
     assert _listed(real.output) == listed and "Rows deleted:" in real.output
     after = _counts(db)
@@ -155,7 +155,7 @@ def test_a_commit_the_model_has_not_learned_goes_without_the_model(tmp_path: Pat
     # Committed after the model learned, dated long ago (a rebase keeps no order): not learned yet.
     late = commit_file(scene.repo, "d.py", "d = 1\n", "add d", _days_ago(3000, "+00:00"))
     assert cli("ingest", "--git", "--db", db, scene.repo).exit_code == 0
-    data = cli("cleanup", "--commits-older-than", "2000d", "--json", "--db", db).json()
+    data = cli("cleanup", "--yes", "--commits-older-than", "2000d", "--json", "--db", db).json()
     assert data["commits"]["count"] == 1 and data["file_models_dropped"] == []
     assert data["deleted"] == {"git_commit_files": 1, "git_commits": 1, "git_hunks": 1}
     assert late not in {r[0] for r in _rows(db, "SELECT hash FROM git_commits")}
@@ -186,11 +186,11 @@ def test_sessions_holding_a_learned_lessons_last_evidence_are_kept(tmp_path: Pat
     assert set(kept) == holders and {i for ids in kept.values() for i in ids} == learned
     assert data["lessons_forgotten"] == 0 and "lessons" not in data["deleted"]
     before = _counts(db)
-    done = cli("cleanup", "--sessions-older-than", "1d", "--json", "--db", db).json()
+    done = cli("cleanup", "--yes", "--sessions-older-than", "1d", "--json", "--db", db).json()
     assert _gone(before, _counts(db)) == done["deleted"] == data["deleted"]
     assert {r[0] for r in _rows(db, "SELECT id FROM lessons WHERE origin = 'learned'")} == learned
     assert holders <= {r[0] for r in _rows(db, "SELECT id FROM sessions")}
     # --include-needed: they go, and the lessons with them.
-    text = cli("cleanup", "--sessions-older-than", "1d", "--include-needed", "--db", db).output
+    text = cli("cleanup", "--yes", "--sessions-older-than", "1d", "--include-needed", "--db", db).output
     assert f"{len(learned)} learned lesson(s) had no other evidence and were deleted." in text
     assert _rows(db, "SELECT count(*) FROM lessons WHERE origin = 'learned'") == [(0,)]

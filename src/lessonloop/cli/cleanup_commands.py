@@ -35,7 +35,8 @@ def _cleanup_command(commands: Commands) -> None:
             "file model learned or a session that stays is linked to, the sessions a file model may have "
             "learned from or that hold a learned lesson's last evidence; --include-needed deletes them "
             "too, with those lessons and file models. --dry-run lists every kind of row that would be "
-            "deleted, with its count (docs/quality.md)."
+            "deleted, with its count (docs/quality.md). What would be deleted is shown and asked for first; "
+            "--yes confirms (off a terminal, nothing is deleted without it)."
         ),
     )
     for part in retention_parts():  # the wings' options first (the runs': --older-than)
@@ -59,6 +60,11 @@ def _cleanup_command(commands: Commands) -> None:
         "(those models and lessons go with them)",
     )
     cleanup.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    cleanup.add_argument(
+        "--yes",
+        action="store_true",
+        help="delete without asking (it asks on a terminal; off one, nothing is deleted without --yes)",
+    )
     cleanup.add_argument("--db", metavar="PATH", help=DB_HELP)
     cleanup.add_argument("--json", action="store_true", help=JSON_HELP)
     cleanup.set_defaults(handler="lessonloop.cli.handlers.cleanup:cmd_cleanup")

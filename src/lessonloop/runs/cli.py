@@ -134,10 +134,17 @@ def _runs_cleanup_command(commands: Commands) -> None:
             "Delete the runs of `lessonloop run` that started longer ago than --older-than (default: "
             "runner.retention of the configuration, 90d), with their matches and patterns; findings "
             "made of their matches are kept, no longer tied to a run. Sessions and commits are left "
-            "alone: `lessonloop cleanup` applies their retention too. --dry-run shows what would be deleted."
+            "alone: `lessonloop cleanup` applies their retention too. --dry-run shows what would be deleted; "
+            "otherwise it is shown and asked for first, --yes confirms (off a terminal, nothing is deleted "
+            "without it)."
         ),
     )
     cleanup_part.add_options(cleanup)
     cleanup.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    cleanup.add_argument(
+        "--yes",
+        action="store_true",
+        help="delete without asking (it asks on a terminal; off one, nothing is deleted without --yes)",
+    )
     _store_options(cleanup)
     cleanup.set_defaults(handler="lessonloop.runs.handlers.cleanup:cmd_runs_cleanup")

@@ -1,0 +1,89 @@
+"""`lessonloop cleanup` and `runs cleanup` delete for good, so they ask first (issue 82, item 4): a
+real `lessonloop` process on a real store, its standard input /dev/null (off a terminal), then a
+real pseudo-terminal answering no and yes."""
+
+from __future__ import annotations
+
+import os
+import pty
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import run_ingest
+
+TRANSCRIPT = Path(__file__).parents[1] / "data" / "claude_code_2_1_328"
+
+
+def _sessions(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _store(tmp_path: Path) -> Path:
+    folder = tmp_path / "transcripts"
+    shutil.copytree(TRANSCRIPT, folder)
+    db = tmp_path / "store.db"
+    run_ingest(db, folder)
+    assert _sessions(db) >= 1
+    return db
+
+
+def _cleanup(db: Path, stdin: int, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lessonloop", "cleanup", "--sessions-older-than", "1d", "--db", str(db), *extra],
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _on_terminal(db: Path, answer: str) -> subprocess.CompletedProcess[str]:
+    leader, follower = pty.openpty()
+    try:
+        os.write(leader, answer.encode() + b"\n")
+        return _cleanup(db, follower)
+    finally:
+        os.close(follower)
+        os.close(leader)
+
+
+def test_off_a_terminal_nothing_is_deleted_without_yes(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    before = _sessions(db)
+    with open(os.devnull, "rb") as nothing:
+        done = _cleanup(db, nothing.fileno())
+    assert done.returncode == 1
+    assert "Would delete" in done.stderr and "add --yes to confirm" in done.stderr
+    assert _sessions(db) == before
+    with open(os.devnull, "rb") as nothing:
+        confirmed = _cleanup(db, nothing.fileno(), "--yes")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert confirmed.stdout.startswith("No runs older than") and "Deleted" in confirmed.stdout
+    assert _sessions(db) == 0
+
+
+def test_on_a_terminal_it_asks_and_a_no_keeps_everything(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    before = _sessions(db)
+    declined = _on_terminal(db, "n")
+    assert declined.returncode == 1
+    assert "Delete these for good?" in declined.stderr and "Nothing was deleted." in declined.stderr
+    assert _sessions(db) == before
+    accepted = _on_terminal(db, "y")
+    assert accepted.returncode == 0, accepted.stderr
+    assert _sessions(db) == 0
+
+
+def test_nothing_to_delete_asks_nothing(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    with open(os.devnull, "rb") as nothing:
+        done = _cleanup(db, nothing.fileno(), "--sessions-older-than", "100000d", "--commits-older-than", "100000d")
+    assert done.returncode == 0, done.stderr
+    assert "nothing to delete" in done.stdout and "Delete these" not in done.stderr
