@@ -300,16 +300,40 @@ def test_a_lesson_a_maintainer_rejects_is_rejected_for_everyone(
     bobs = _lessons(b, "origin <> 'team'")[0]
     copy = next(c for c in _lessons(a, "origin = 'team'") if c["title"] == bobs["title"])
 
-    refused = cli("team", "reject", str(bobs["id"]), "--db", b)  # bob only writes
+    refused = cli("team", "reject", "--lesson", str(bobs["id"]), "--yes", "--db", b)  # bob only writes
     assert refused.exit_code == 1 and "maintain" in refused.stderr
 
-    ok("team", "reject", str(copy["id"]), "--reason", "not how we work", "--db", a)
+    ok("team", "reject", "--lesson", str(copy["id"]), "--yes", "--reason", "not how we work", "--db", a)
     assert _lessons(a, f"id = {copy['id']}")[0]["status"] == "rejected"
     assert ok("team", "pull", "--db", b)["rejected"] == 1
     assert _lessons(b, f"id = {bobs['id']}")[0]["status"] == "rejected"  # bob's own lesson too
     assert not [r for r in _recall(b, bobs["title"], stores["codex"][1]) if r["status"] == "active"]
     assert ok("team", "push", "--db", b)["items"] == 0  # still bob's contribution, still rejected
     assert [r for r in server_state(url)["items"] if r[6] == "alice"]
+
+
+def test_a_team_rejection_names_the_servers_item_and_asks(
+    team_server: Server, stores: dict[str, tuple[Path, str]]
+) -> None:
+    """A bare number is never a team item (issue 82): `--lesson N` names a local lesson; off a
+    terminal nothing is rejected without --yes, and the item is shown first."""
+    url, a, b = _team(team_server, stores)
+    for db in (a, b, a):
+        ok("team", "sync", "--db", db)
+    copy = _lessons(a, "origin = 'team'")[0]
+    number = cli("team", "reject", str(copy["id"]), "--db", a)
+    assert number.exit_code == 2 and f"--lesson {copy['id']}" in number.stderr
+    short = cli("team", "reject", "abc", "--db", a)
+    assert short.exit_code == 2 and "at least 8" in short.stderr
+    asked = cli("team", "reject", "--lesson", str(copy["id"]), "--db", a)
+    assert asked.exit_code == 1 and "add --yes" in asked.stderr and copy["title"] in asked.stderr
+    assert _lessons(a, f"id = {copy['id']}")[0]["status"] != "rejected"
+    assert not [r for r in server_state(url)["items"] if r[6] is not None]
+    with sqlite3.connect(a) as conn:
+        item = conn.execute("SELECT item_id FROM team_items WHERE lesson_id = ?", (copy["id"],)).fetchone()[0]
+    done = ok("team", "reject", item[:12], "--yes", "--db", a)
+    assert done["item"] == item
+    assert [r[0] for r in server_state(url)["items"] if r[6] is not None] == [item]
 
 
 @pytest.mark.slow

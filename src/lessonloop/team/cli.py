@@ -126,9 +126,18 @@ def register(commands: Commands) -> None:
     reject = sub.add_parser(
         "reject",
         help="reject a lesson for the whole team (maintainers)",
-        description="Reject a lesson for the whole team (maintainers).",
+        description=(
+            "Reject a lesson for the whole team (maintainers): every member's copy is rejected at their next "
+            "pull, and the server keeps no undo. Name the team's item by its id (`team search` shows it; "
+            "whole, or 8 characters or more of its start), or a local lesson with --lesson N. What is "
+            "rejected is shown and asked first; --yes confirms (off a terminal, nothing is rejected without it)."
+        ),
     )
-    reject.add_argument("lesson", metavar="ID", help="a local lesson id, or a team item id (or its first characters)")
+    reject.add_argument(
+        "item", metavar="ITEM", nargs="?", help="the team item's id (whole, or its first 8 characters or more)"
+    )
+    reject.add_argument("--lesson", type=int, metavar="N", help="the team item of this local lesson instead")
+    reject.add_argument("--yes", action="store_true", help="reject without asking (needed off a terminal)")
     reject.add_argument("--reason", metavar="TEXT", help="why, for the team to read")
     common_options(reject)
     reject.set_defaults(handler="lessonloop.team.handlers.reject:cmd_reject")

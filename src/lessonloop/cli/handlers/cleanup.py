@@ -62,4 +62,3 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
     else:
         print(cleanup_report(parts, history, older_than))
     return 0
-

@@ -862,6 +862,23 @@ def items_starting(conn: sqlite3.Connection, given: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
+def item_described(conn: sqlite3.Connection, item_id: str) -> dict[str, Any] | None:
+    """What this store knows of a team item (pulled or shared): its kind, project, signature and its
+    local lesson's id and title (None when the item is unknown here)."""
+    row = conn.execute(
+        """SELECT i.kind, i.project, i.signature, i.lesson_id, l.title FROM team_items i
+           LEFT JOIN lessons l ON l.id = i.lesson_id WHERE i.item_id = ?""",
+        (item_id,),
+    ).fetchone()
+    if row is None:
+        row = conn.execute(
+            "SELECT kind, '', local_key, NULL, NULL FROM team_shared WHERE item_id = ?", (item_id,)
+        ).fetchone()
+    if row is None:
+        return None
+    return {"kind": row[0], "project": row[1], "signature": row[2], "lesson_id": row[3], "title": row[4]}
+
+
 def team_rejected_items(conn: sqlite3.Connection) -> set[str]:
     """The items someone of the team rejected for everyone."""
     return {str(r[0]) for r in conn.execute("SELECT item_id FROM team_items WHERE rejected_by IS NOT NULL")}
