@@ -95,7 +95,8 @@ class Agreement(LoopPlug):
         }
         if (
             any(action == "stop" for action, *_ in fired)
-            and _once(str(self.db), event.session_id, event.hook_tool, hook_input(event), call.kind) == "override"
+            and _once(self.conn, str(self.db), event.session_id, event.hook_tool, hook_input(event), call.kind)
+            == "override"
         ):
             hooked = set()  # the call stopped once already in its session: it runs, nothing said
         if replayed or hooked:

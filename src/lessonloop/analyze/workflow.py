@@ -24,6 +24,7 @@ from typing import Any
 
 from lessonloop.analyze.commands import command_kinds
 from lessonloop.analyze.file_ops import READ_TOOL_HARNESSES, shell_effects
+from lessonloop.analyze.guarded_regex import GuardedPattern
 from lessonloop.analyze.inputs import Call, Ref, SessionInput
 from lessonloop.core import records
 
@@ -129,8 +130,8 @@ class Matcher:
     _call_kinds: frozenset[str] = field(init=False, repr=False, compare=False)
     _path: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     _not_path: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-    _command: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
-    _not_command: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    _command: tuple[GuardedPattern, ...] = field(init=False, repr=False, compare=False)
+    _not_command: tuple[GuardedPattern, ...] = field(init=False, repr=False, compare=False)
     _kinds: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -187,12 +188,13 @@ def _compile_globs(globs: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{glob_to_regex(g)})" for g in globs), re.DOTALL)
 
 
-def _compile_regexes(regexes: tuple[str, ...], name: str) -> tuple[re.Pattern[str], ...]:
-    compiled: list[re.Pattern[str]] = []
+def _compile_regexes(regexes: tuple[str, ...], name: str) -> tuple[GuardedPattern, ...]:
+    """A rules file's patterns, run guarded (analyze/guarded_regex.py: a repository's text)."""
+    compiled: list[GuardedPattern] = []
     for regex in regexes:
         try:
-            compiled.append(re.compile(regex))
-        except re.error as error:
+            compiled.append(GuardedPattern(regex))
+        except ValueError as error:
             raise ValueError(f"bad {name} regex {regex!r}: {error}") from None
     return tuple(compiled)
 

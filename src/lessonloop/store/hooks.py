@@ -53,6 +53,25 @@ def set_lock_wait(conn: sqlite3.Connection, milliseconds: int) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
 
+def writes_now(conn: sqlite3.Connection) -> bool:
+    """Whether a write could start at once: `conn` may write and no other process holds the
+    store's write lock (a BEGIN IMMEDIATE tried without waiting, then rolled back)."""
+    if read_only(conn):
+        return False
+    if conn.in_transaction:
+        return True
+    wait = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    set_lock_wait(conn, 0)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except Exception:  # sqlite3.OperationalError: locked, busy, or the file cannot be written
+        return False
+    finally:
+        set_lock_wait(conn, wait)
+
+
 def is_forgotten(conn: sqlite3.Connection, session_id: str) -> bool:
     """Whether `lessonloop forget` removed this session (`forgotten_sessions`; store/sessions/forgotten.py
     lists them for ingest): here, so that a hook reads it without one more module's import."""

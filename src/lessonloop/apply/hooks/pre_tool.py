@@ -44,6 +44,7 @@ from lessonloop.apply.hooks.hook_store import (
 from lessonloop.core.claude_tool_kinds import kind_of
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store import hooks as hook_tables
+from lessonloop.store.location import SPOOL_FOLDER, beside
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         raise
     action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
     if action == "stop":  # once: the same call sent again after its stop runs
-        action = _once(ctx.db, session_id, tool, tool_input, kind)
+        action = _once(conn, ctx.db, session_id, tool, tool_input, kind)
     ids = [lesson_id for _a, lesson_id, *_ in fired if lesson_id not in NO_LESSON]
     detail: dict[str, object] = {"tool": tool}
     if action in ("stop", "override"):
@@ -131,10 +132,15 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     return _output(action, fired)
 
 
-def _once(db: str, session_id: str, tool: str, tool_input: dict[str, object], kind: str | None) -> str:
+def _once(
+    conn: sqlite3.Connection, db: str, session_id: str, tool: str, tool_input: dict[str, object], kind: str | None
+) -> str:
     """ "stop" the first time this call is stopped in the session (remembered beside the store),
     "override" when it was stopped before (it runs now), "warn" when that cannot be remembered (a
-    stop nobody can go past would stop the agent for good)."""
+    stop nobody can go past would stop the agent for good), nor what follows it: the store cannot
+    take the hooks' writes now (read-only, another process holds its write lock, or writes wait in
+    the spool). A lesson whose stops were gone past becomes a note (OVERRIDES_TO_NOTE) by the
+    overrides stored; unstored, every new session would be stopped on the same call (issue 82)."""
     from lessonloop.apply.hooks.agents import carried
     from lessonloop.lesson_model.triggers import input_key
 
@@ -143,6 +149,8 @@ def _once(db: str, session_id: str, tool: str, tool_input: dict[str, object], ki
     try:
         if carried.was_stopped(db, key):
             return "override"
+        if os.path.isdir(beside(db, SPOOL_FOLDER)) or not hook_tables.writes_now(conn):
+            return "warn"
         carried.mark_stopped(db, key)
     except OSError:
         return "warn"
