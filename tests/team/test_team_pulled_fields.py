@@ -72,6 +72,8 @@ def test_a_lessons_texts_as_the_client_sends_them_pass_unchanged() -> None:
         ({"title": "t" * 70_000}, "its title is over 65536 characters"),
         ({"trigger": "git push"}, "its trigger is a JSON string, not an object"),
         ({"trigger": {"words": ["git"]}}, "its trigger names no kind"),
+        ({"trigger": {"kind": "shell"}}, "its trigger names no command, file or tool"),  # every shell call
+        ({"trigger": {"kind": "edit", "unless": {"words": ["x"]}}}, "would speak before every edit call"),
         ({"trigger": {"kind": "shell", "words": "git"}}, "trigger's words is not a list"),
         ({"trigger": {"kind": "shell", "words": [["git"]]}}, "trigger's words is not a text"),
         ({"trigger": {"kind": "shell", "unless": ["git"]}}, "its trigger's unless is a JSON array"),

@@ -1018,6 +1018,28 @@ _TOKEN_WORDS = {
 }
 
 
+# What narrows a trigger to some calls of its kind: a trigger with none of these (`{"kind": "shell"}`)
+# matches every call of its kind. Only its kind's `tool` for the kind "other" (one agent's tool).
+NARROWING_FIELDS = (
+    "words", "operand", "operands", "path", "param", "rule", "token", "sought", "family", "needs", "with_flags",
+)  # fmt: skip
+
+
+def names_calls(data: Mapping[str, object]) -> bool:
+    """Whether a trigger's JSON narrows it to some calls of its kind (NARROWING_FIELDS, a file not
+    read since it changed: `unless` since "read", or a tool of the kind "other"), rather than every
+    one: what came from elsewhere (a teammate, an import) must, or it would speak before every
+    shell call (issue 82)."""
+    for name in NARROWING_FIELDS:
+        value = data.get(name)
+        if value or (name == "operands" and isinstance(value, list)):
+            return True
+    unless = data.get("unless")
+    if isinstance(unless, dict) and unless.get("since") == "read":
+        return True
+    return data.get("kind") == "other" and bool(data.get("tool"))
+
+
 class TriggerError(ValueError):
     """A stored trigger that cannot be read: the message names the field and what it holds."""
 

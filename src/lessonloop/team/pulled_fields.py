@@ -25,6 +25,7 @@ from lessonloop.lesson_model.triggers import (
     UNLESS_LIST_FIELDS,
     UNLESS_TEXT_FIELDS,
     Trigger,
+    names_calls,
 )
 from lessonloop.team.server_schema import MAX_ITEM_TEXT, MAX_PAYLOAD_DEPTH, MAX_SHORT_TEXT, SHORT_TEXTS
 
@@ -144,7 +145,12 @@ def trigger_field(value: Any) -> dict[str, Any] | None:
         _check_fields(unless, UNLESS_TEXT_FIELDS, UNLESS_LIST_FIELDS, "trigger's unless")
     if not any(isinstance(value.get(key), str) and value[key] for key in ("kind", "tool")):
         raise ValueError("its trigger names no kind")
-    return Trigger.from_json(value).to_json()
+    trigger = Trigger.from_json(value).to_json()
+    if not names_calls(trigger):
+        raise ValueError(
+            f"its trigger names no command, file or tool: it would speak before every {trigger['kind']} call"
+        )
+    return trigger
 
 
 def _check_fields(values: Mapping[str, Any], texts: tuple[str, ...], lists: tuple[str, ...], what: str) -> None:

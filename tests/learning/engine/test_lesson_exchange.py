@@ -325,11 +325,12 @@ def test_import_redacts_and_validates_records() -> None:
                 {**base, "confidence": 1.5},
                 {**base, "severity": "dire"},
                 {**base, "last_seen": "yesterday"},
+                {**base, "trigger": {"kind": "shell", "unless": {"words": ["make"], "since": "session"}}},
             )
         ).encode(),
         "f.jsonl",
     )
-    assert len(parsed.records) == 1 and parsed.lines == 7
+    assert len(parsed.records) == 1 and parsed.lines == 8
     record = parsed.records[0]
     assert GITHUB_TOKEN not in record["title"] and "[REDACTED:github-token]" in record["title"]
     assert (record["scope"], record["severity"], record["confidence"], record["tier"]) == (
@@ -345,4 +346,6 @@ def test_import_redacts_and_validates_records() -> None:
         "f.jsonl:5: confidence must be between 0 and 1, got 1.5",
         "f.jsonl:6: severity must be one of low, medium, high, critical, got 'dire'",
         "f.jsonl:7: last_seen is not an ISO-8601 time: 'yesterday'",
+        "f.jsonl:8: trigger names no command, file or tool: it would speak before every shell call (give its "
+        "words, path or tool, or null for a lesson given only as context)",
     ]

@@ -24,7 +24,7 @@ from lessonloop.core.terminal_text import json_safe
 from lessonloop.core.timestamps import normalize_timestamp
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.quoting import lesson_texts
-from lessonloop.lesson_model.triggers import Trigger, TriggerError, kind_and_tool
+from lessonloop.lesson_model.triggers import Trigger, TriggerError, kind_and_tool, names_calls
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.pii import scrub_pii_value
 
@@ -321,10 +321,17 @@ def _trigger(given: Any) -> dict[str, Any] | None:
     except TriggerError as exc:
         raise ValueError(f"trigger cannot be read: {exc}") from exc
     if isinstance(given.get("kind"), str) and given["kind"]:
-        return given
-    kind, tool = kind_and_tool(given)
-    converted = {k: v for k, v in given.items() if k != "tool"}
-    return {"kind": kind, **({"tool": tool} if tool else {}), **converted}
+        trigger = given
+    else:
+        kind, tool = kind_and_tool(given)
+        converted = {k: v for k, v in given.items() if k != "tool"}
+        trigger = {"kind": kind, **({"tool": tool} if tool else {}), **converted}
+    if not names_calls(trigger):
+        raise ValueError(
+            f"trigger names no command, file or tool: it would speak before every {trigger['kind']} call "
+            "(give its words, path or tool, or null for a lesson given only as context)"
+        )
+    return trigger
 
 
 # --- files ----------------------------------------------------------------------------------
