@@ -74,7 +74,10 @@ def no_recall_text(
             f"No {which} to recall from ({plural(total, 'lesson')} stored; "
             "`lessonloop lessons list --status all` lists them, `recall --all` searches every status)."
         )
-    return f"Nothing passed the minimum score ({min_score:g}) for {text!r}."
+    from lessonloop.secrets.redaction import redact_shown
+
+    shown = redact_shown(text, "prose")[0]  # what was asked leaves redacted, as everything else does
+    return f"Nothing passed the minimum score ({min_score:g}) for {shown!r}."
 
 
 def session_filters(args: argparse.Namespace, *, limit: bool = True) -> list[tuple[str, object | None]]:
