@@ -192,6 +192,21 @@ def test_refresh_section_rules() -> None:
     assert exchange.refresh_section(marked, section) == f"a{section}b"
 
 
+def test_markers_a_person_shows_in_a_code_block_are_their_text() -> None:
+    """Both markers inside a fenced block (a README explaining the section) were taken for the
+    section and the person's lines between them replaced (issue 82): they are kept, and the
+    section is appended, or put between the real markers outside the block."""
+    section = f"{BEGIN_MARKER}\nnew\n{END_MARKER}"
+    shown = f"# Notes\n\n```md\n{BEGIN_MARKER}\nmy own line\n{END_MARKER}\n```\n"
+    assert exchange.refresh_section(shown, section) == shown + "\n" + section + "\n"
+    tilde = f"~~~~\n{BEGIN_MARKER}\n```\nstill code\n{END_MARKER}\n~~~~\n"
+    assert exchange.refresh_section(tilde, section) == tilde + "\n" + section + "\n"
+    both = shown + f"\n{BEGIN_MARKER}\nold\n{END_MARKER}\n"
+    assert exchange.refresh_section(both, section) == shown + "\n" + section + "\n"
+    unclosed = f"```\n{BEGIN_MARKER}\n"  # an unclosed fence runs to the end
+    assert exchange.refresh_section(unclosed, section) == unclosed + "\n" + section + "\n"
+
+
 def test_a_title_cannot_close_the_section_early() -> None:
     lesson: dict[str, Any] = {
         "signature": "s1",

@@ -122,10 +122,14 @@ class SectionError(ValueError):
 def refresh_section(existing: str | None, section: str) -> str:
     """`existing` with the marked section replaced by `section` (markers included), or the
     section appended when it has no markers; None (no file) gives the section alone. Everything
-    outside the markers is kept exactly."""
+    outside the markers is kept exactly. Markers inside a fenced code block (``` or ~~~: a person's
+    text showing them, issue 82) are not markers: they are kept as they are."""
     if existing is None:
         return section + newline_of(section)
-    begins, ends = existing.count(BEGIN_MARKER), existing.count(END_MARKER)
+    fenced = _fenced_spans(existing)
+    begin_at = _markers_at(existing, BEGIN_MARKER, fenced)
+    end_at = _markers_at(existing, END_MARKER, fenced)
+    begins, ends = len(begin_at), len(end_at)
     if begins == 0 and ends == 0:
         newline = newline_of(existing)
         if not existing or existing.endswith(newline * 2):
@@ -135,13 +139,49 @@ def refresh_section(existing: str | None, section: str) -> str:
         else:
             gap = newline * 2
         return existing + gap + section + newline
-    start, end = existing.find(BEGIN_MARKER), existing.find(END_MARKER)
+    start, end = (begin_at or [-1])[0], (end_at or [-1])[0]
     if begins != 1 or ends != 1 or end < start:
         raise SectionError(
             f"expected one {BEGIN_MARKER} followed by one {END_MARKER}, found {begins} begin and {ends} end "
             "marker(s) (in that order: " + ("end first" if end < start else "begin first") + "); fix them by hand"
         )
     return existing[:start] + section + existing[end + len(END_MARKER) :]
+
+
+def _fenced_spans(text: str) -> list[tuple[int, int]]:
+    """Where the fenced code blocks of a Markdown text are (start, end): from a line opening a
+    fence (up to three spaces, then three or more ` or ~) to the line closing it with the same
+    character, at least as many (CommonMark), or the end of the text."""
+    spans: list[tuple[int, int]] = []
+    opened: tuple[int, str, int] | None = None  # where, which character, how many
+    at = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        fence = stripped[:1]
+        if indent <= 3 and fence in ("`", "~"):
+            run = len(stripped) - len(stripped.lstrip(fence))
+            if run >= 3:
+                if opened is None:
+                    opened = (at, fence, run)
+                elif fence == opened[1] and run >= opened[2] and not stripped[run:].strip():
+                    spans.append((opened[0], at + len(line)))
+                    opened = None
+        at += len(line)
+    if opened is not None:
+        spans.append((opened[0], len(text)))
+    return spans
+
+
+def _markers_at(text: str, marker: str, fenced: list[tuple[int, int]]) -> list[int]:
+    """Where `marker` occurs in `text` outside the fenced spans."""
+    found: list[int] = []
+    at = text.find(marker)
+    while at >= 0:
+        if not any(start <= at < end for start, end in fenced):
+            found.append(at)
+        at = text.find(marker, at + 1)
+    return found
 
 
 def newline_of(text: str) -> str:
