@@ -367,6 +367,13 @@ def test_errors(store: dict[str, Any], tmp_path: Path) -> None:
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
     taken = cli("dataset", "export", "--db", db, "--kind", "lessons", "--format", "hf", "--to", folder)
     assert taken.exit_code == 1 and "not empty" in taken.stderr and (folder / "notes.txt").exists()
+    mine = tmp_path / "mine.jsonl"  # a file already there is replaced only with --force (issue 82)
+    mine.write_text("my own notes\n", encoding="utf-8")
+    kept = cli("dataset", "export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", mine)
+    assert kept.exit_code == 1 and "exists: nothing was written (--force replaces it)" in kept.stderr
+    assert mine.read_text(encoding="utf-8") == "my own notes\n"
+    forced = cli("dataset", "export", "--db", db, "--kind", "sessions", "--format", "jsonl", "--to", mine, "--force")
+    assert forced.exit_code == 0 and mine.read_text(encoding="utf-8").startswith("{")
     empty = cli(
         "dataset",
         "export",

@@ -53,6 +53,9 @@ def add_export(commands: Commands) -> None:
         metavar="PATH",
         help="the file to write (a folder for hf); - writes jsonl or csv to standard output",
     )
+    export.add_argument(
+        "--force", action="store_true", help="replace the file --to names when it exists (else nothing is written)"
+    )
     export.add_argument("--kind", choices=kind_names(), default="records", help="what to export (default: records)")
     export.add_argument(
         "-p", "--project", metavar="P", help="only records of this project (a folder, or part of its path)"

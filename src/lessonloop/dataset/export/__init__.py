@@ -60,11 +60,14 @@ def export_dataset(
     keep: ExportFilter = ExportFilter(),  # noqa: B008 (frozen: never changed)
     stdout: IO[str] | None = None,
     scrub_pii: bool = True,
+    replace: bool = False,
 ) -> ExportSummary:
     """Export the rows of `kind` that `keep` keeps as `fmt` to `to` (a file; a folder for hf; "-"
     for `stdout`, jsonl and csv only). A file is written beside its place and moved there when
-    complete; a folder replaces only an earlier export's folder or an empty one. `scrub_pii`:
-    personal data (emails, IPs, host names, user names in paths) scrubbed from every text."""
+    complete; a file already there is replaced only with `replace` (ExportError before anything
+    is read: `dataset export --force`); a folder replaces only an earlier export's folder or an
+    empty one. `scrub_pii`: personal data (emails, IPs, host names, user names in paths) scrubbed
+    from every text."""
     kinds = all_kinds()
     if kind not in kinds:
         raise ExportError(f"unknown kind {kind!r}: {', '.join(kinds)}")
@@ -73,6 +76,8 @@ def export_dataset(
     if keep.min_rating is not None and not kinds[kind].rated:
         rated = sorted(name for name, found in kinds.items() if found.rated)
         raise ExportError(f"{kind} carry no rating: --min-rating applies to {', '.join(rated)}")
+    if to != "-" and fmt != "hf" and not replace and Path(to).expanduser().is_file():
+        raise ExportError(f"{Path(to).expanduser()} exists: nothing was written (--force replaces it)")
     fields = kinds[kind].fields
     rows = kinds[kind].rows(conn, keep)
     if fmt == "hf" and not rows:

@@ -32,7 +32,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         keep = ExportFilter(project=project, since=args.since, until=args.until, min_rating=args.min_rating)
         try:
             summary = export_dataset(
-                conn, args.kind, args.format, args.to, keep, stdout=sys.stdout, scrub_pii=scrub_pii
+                conn,
+                args.kind,
+                args.format,
+                args.to,
+                keep,
+                stdout=sys.stdout,
+                scrub_pii=scrub_pii,
+                replace=args.force,
             )
         except (ExportError, MissingExtra) as exc:
             raise CommandError(str(exc)) from exc
