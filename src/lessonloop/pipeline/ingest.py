@@ -710,14 +710,18 @@ def _store_unit(
 def _unit_merge(conn: sqlite3.Connection, unit: Unit, state: writer.FileState, batch: Batch) -> Merge | None:
     """How a unit read before is written over what it stored (None: a new unit, or one rebuilt): its
     rows are kept (store/sessions/kept_rows.py), and what it no longer holds is said in `batch`
-    (pipeline/damage_reports.py). A read with problems only adds rows; a clean one updates them."""
+    (pipeline/damage_reports.py). A clean read that grew updates them; a read with problems, of
+    a unit that shrank or that no longer holds rows it stored, is damaged, not the truth (issue 82:
+    an emptied Droid session nulled its project and model): it only adds rows and fills empty
+    fields."""
     if state.reread or (state.offset == 0 and state.mtime_ns == 0):
         return None
     from lessonloop.pipeline.damage_reports import unit_damage
     from lessonloop.store.sessions.kept_rows import Merge, missing_from
 
-    damaged = any(p.severity == "error" for p in batch.problems)
-    said = unit_damage(unit.path, batch, missing_from(conn, state.id, batch))
+    missing = missing_from(conn, state.id, batch)
+    damaged = any(p.severity == "error" for p in batch.problems) or unit.size < state.size or missing.any
+    said = unit_damage(unit.path, batch, missing)
     if said is not None:
         batch.problems.insert(0, said)
     return Merge(update=not damaged)

@@ -3,9 +3,11 @@
 A transcript read again from its start (cut short, shorter, bytes changed) or a unit read again
 whole (a Gemini CLI chat rewritten, an OpenCode session whose files changed) may hold less than
 before: a crash in a whole-file rewrite, a part file deleted, flipped bytes. Its rows are never
-deleted for that: a re-read adds what it holds that is new and, when it read cleanly, writes again
-the rows it holds (their text, results and tokens as the agent has them now); the rows it no
-longer holds stay as they were stored. The one deletion is what the agent itself took back: the
+deleted for that: a re-read adds what it holds that is new and, when it read cleanly (and the unit
+grew, and holds all it stored), writes again the messages and token rows it holds (as the agent
+has them now); its sessions keep their fields and fill the empty ones, its calls keep their
+results and get the missing ones. A damaged re-read (writer's `keep_stored`) changes no stored
+value at all (issue 82). The rows it no longer holds stay as they were stored. The one deletion is what the agent itself took back: the
 messages a Gemini CLI rewind names (`Batch.retracted`), with their calls and token rows.
 """
 
@@ -105,7 +107,8 @@ def missing_from(conn: sqlite3.Connection, file_id: int, batch: Batch) -> RowCou
 def merge(conn: sqlite3.Connection, file_id: int, batch: Batch, merging: Merge) -> None:
     """Before `batch` is written (inside the caller's transaction): the file's stored problems
     cleared (the read reports its own), and for a clean read the messages it takes back deleted and
-    the rows it holds cleared, to be written again as read now."""
+    the messages and token rows it holds cleared, to be written again as read now (its sessions
+    are upserted: writer._UPSERT_SESSION; its calls kept, their missing results filled)."""
     conn.execute("DELETE FROM ingest_problems WHERE source_file_id = ?", (file_id,))
     if not merging.update:
         return
@@ -120,16 +123,17 @@ def merge(conn: sqlite3.Connection, file_id: int, batch: Batch, merging: Merge) 
         file_id,
         [(m.session_id, m.uuid) for m in batch.messages],
     )
-    _delete(
-        conn, "DELETE FROM tool_calls WHERE source_file_id = ? AND id = ?", file_id, [c.id for c in batch.tool_calls]
-    )
+    # Nor its calls: a call stored keeps its input and its result, and one stored without a result
+    # gets the result read now (writer._FILL_RESULT). A result does not change once the call ran;
+    # a unit rewritten whole with another one is damaged (bits flipped in a still valid JSON).
     _delete(
         conn,
         "DELETE FROM token_usage WHERE source_file_id = ? AND message_id = ? AND request_id = ?",
         file_id,
         batch.usage,
     )
-    _delete(conn, "DELETE FROM sessions WHERE source_file_id = ? AND id = ?", file_id, batch.sessions)
+    # Its sessions are not deleted: the upsert keeps each stored field and fills the empty ones, as
+    # a file read on does (a re-read that cannot read a time or a title does not blank it).
 
 
 def _delete(conn: sqlite3.Connection, sql: str, file_id: int, keys: Iterable[str | Sequence[str]]) -> None:

@@ -217,7 +217,10 @@ def write_chunk(
             clear_file_records(conn, state.id, cascade=cascade)
         elif merging is not None:
             merge(conn, state.id, batch, merging)
-        notices = _write_batch(conn, state, batch, problems=not withheld)
+        keep = merging is not None and not merging.update
+        notices = _write_batch(
+            conn, state, batch, problems=not withheld, keep_stored=keep, fill_results=merging is not None
+        )
         conn.execute(
             """UPDATE source_files SET size = ?, mtime_ns = ?, offset = ?, lines = ?, head_hash = ?,
                    tail_hash = ?, parser_state = ?, restart_offset = ?, restart_line = ?, reread = 0,
@@ -407,13 +410,40 @@ _UPSERT_SESSION = (
     + ", source_file_id = CASE WHEN sessions.placeholder = 1 THEN excluded.source_file_id ELSE sessions.source_file_id END"
     + ", placeholder = 0"
 )
+# A damaged file read again (`keep_stored`): a stored session's fields only filled where empty.
+_FILL_SESSION = (
+    "INSERT "
+    + _INSERT_SESSION
+    + " ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(
+        f"{col} = CASE WHEN sessions.placeholder = 1 THEN excluded.{col} ELSE coalesce(sessions.{col}, excluded.{col}) END"
+        for col in (*_SESSION_METADATA, "title", "started_at", "ended_at")
+    )
+    + ", source_file_id = CASE WHEN sessions.placeholder = 1 THEN excluded.source_file_id ELSE sessions.source_file_id END"
+    + ", placeholder = 0"
+)
 
 
-def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch, *, problems: bool = True) -> list[Problem]:
+def _write_batch(
+    conn: sqlite3.Connection,
+    state: FileState,
+    batch: Batch,
+    *,
+    problems: bool = True,
+    keep_stored: bool = False,
+    fill_results: bool = False,
+) -> list[Problem]:
     """`problems` False: the batch's problems are not stored (a capture without texts: a problem's
-    detail may quote a line, and the file's read with its texts stores them)."""
+    detail may quote a line, and the file's read with its texts stores them). `keep_stored`: a
+    damaged file read again (kept_rows.Merge(update=False)): what is stored is the better record,
+    so no stored value is changed: rows not stored yet are added, a stored row's empty fields
+    filled, a call without a result given its result; nothing stored is replaced (issue 82: a cut
+    Codex rollout turned a failed call into a success, an emptied Droid session nulled its
+    project and model). `fill_results`: a file read again from its start (merging): a stored
+    call's result is kept, a call without one gets it (read on, a result may follow an
+    intermediate one: Codex's "Process running" chunk)."""
     file_id = state.id
-    if batch.replaced_sessions:
+    if batch.replaced_sessions and not keep_stored:
         _clear_sessions(conn, file_id, batch.replaced_sessions)
     real = [s for s in batch.sessions.values() if not s.placeholder]
     placeholders = [s for s in batch.sessions.values() if s.placeholder]
@@ -423,7 +453,7 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch, *, pr
             [_session_row(s, file_id) for s in placeholders],
         )
     if real:
-        conn.executemany(_UPSERT_SESSION, [_session_row(s, file_id) for s in real])
+        conn.executemany(_FILL_SESSION if keep_stored else _UPSERT_SESSION, [_session_row(s, file_id) for s in real])
     if batch.sessions:
         conn.executemany(
             "INSERT OR IGNORE INTO file_sessions (source_file_id, session_id) VALUES (?, ?)",
@@ -456,7 +486,9 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch, *, pr
             merged = {}
     unmerged = [r for r in results if r.tool_use_id not in merged] if merged else results
     if unmerged:
-        cursor = conn.executemany(_UPDATE_RESULT, [_result_row(r) for r in unmerged])
+        cursor = conn.executemany(
+            _FILL_RESULT if keep_stored or fill_results else _UPDATE_RESULT, [_result_row(r) for r in unmerged]
+        )
         if cursor.rowcount != len(unmerged):
             notices.extend(_orphan_results(conn, state.path, batch))
     if batch.subagent_links:
@@ -477,7 +509,7 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch, *, pr
                    cache_creation_1h_tokens = excluded.cache_creation_1h_tokens,
                    cache_read_tokens = excluded.cache_read_tokens, reasoning_tokens = excluded.reasoning_tokens,
                    cost_usd = excluded.cost_usd, source_file_id = excluded.source_file_id
-               WHERE excluded.output_tokens > token_usage.output_tokens""",
+               WHERE excluded.output_tokens > token_usage.output_tokens AND ? = 0""",
             [
                 (
                     u.message_id,
@@ -493,13 +525,15 @@ def _write_batch(conn: sqlite3.Connection, state: FileState, batch: Batch, *, pr
                     u.cost_usd,
                     file_id,
                     u.cache_creation_1h_tokens,
+                    int(keep_stored),
                 )
                 for u in batch.usage.values()
             ],
         )
     if batch.summaries:
         conn.executemany(
-            "INSERT OR REPLACE INTO session_summaries (leaf_uuid, summary, seq, source_file_id) VALUES (?, ?, ?, ?)",
+            f"INSERT OR {'IGNORE' if keep_stored else 'REPLACE'} INTO session_summaries (leaf_uuid, summary, seq,"
+            " source_file_id) VALUES (?, ?, ?, ?)",
             [(s.leaf_uuid, s.summary, s.seq, file_id) for s in batch.summaries],
         )
     if batch.problems and problems:
@@ -522,6 +556,8 @@ _UPDATE_RESULT = """UPDATE tool_calls SET ok = ?, status = ?, exit_code = ?, err
        duration_ms = CAST(round((julianday(?) - julianday(ts)) * 86400000) AS INTEGER),
        diff = ?, lines_added = ?, lines_removed = ?, subagent_id = coalesce(?, subagent_id)
    WHERE id = ?"""
+# A damaged file read again (`keep_stored`): a result only for a call stored without one.
+_FILL_RESULT = _UPDATE_RESULT.replace("WHERE id = ?", "WHERE id = ? AND status IS NULL")
 
 
 def _results_of_calls(batch: Batch) -> dict[str, ToolResultRecord]:
