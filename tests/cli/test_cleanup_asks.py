@@ -4,6 +4,7 @@ real pseudo-terminal answering no and yes."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import shutil
@@ -87,3 +88,46 @@ def test_nothing_to_delete_asks_nothing(tmp_path: Path) -> None:
         done = _cleanup(db, nothing.fileno(), "--sessions-older-than", "100000d", "--commits-older-than", "100000d")
     assert done.returncode == 0, done.stderr
     assert "nothing to delete" in done.stdout and "Delete these" not in done.stderr
+
+
+def test_what_cleanup_deleted_comes_back_with_ingest_reread_and_a_forgotten_session_does_not(
+    tmp_path: Path,
+) -> None:
+    """cleanup deleted for good: `ingest` then said "unchanged" and the store kept 0 sessions
+    (issue 82). `ingest --reread` reads the files that held them again; `forget` stays forgotten."""
+    db = _store(tmp_path)
+    ids = _session_ids(db)
+    with open(os.devnull, "rb") as nothing:
+        assert _cleanup(db, nothing.fileno(), "--yes").returncode == 0
+    assert _sessions(db) == 0
+    run_ingest(db, tmp_path / "transcripts")
+    assert _sessions(db) == 0  # a plain ingest does not bring them back
+    again = _lessonloop("ingest", "--reread", "--no-analyze", "--json", "--db", str(db), str(tmp_path / "transcripts"))
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["brought_back"]["sessions"] >= 1
+    assert _session_ids(db) == ids
+    forgotten = _lessonloop("forget", "session", ids[0], "--yes", "--db", str(db))
+    assert forgotten.returncode == 0, forgotten.stderr
+    assert (
+        _lessonloop("ingest", "--reread", "--no-analyze", "--db", str(db), str(tmp_path / "transcripts")).returncode
+        == 0
+    )
+    assert ids[0] not in _session_ids(db)
+
+
+def _session_ids(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return [str(r[0]) for r in conn.execute("SELECT id FROM sessions WHERE parent_id IS NULL ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def _lessonloop(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lessonloop", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )

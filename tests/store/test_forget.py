@@ -404,7 +404,7 @@ def test_forget_everything_deletes_the_store_and_keeps_the_config(
     assert Path(log_path(str(db))).exists()
     conn = open_store(db)  # an open connection keeps the -wal and -shm files
     try:
-        conn.execute("INSERT INTO forgotten_sessions VALUES ('x', 'y')")
+        conn.execute("INSERT INTO forgotten_sessions (session_id, ts) VALUES ('x', 'y')")
         wal, shm = Path(f"{db}-wal"), Path(f"{db}-shm")
         assert wal.exists() and shm.exists()
         refused = cli("forget", "everything", "--db", db)

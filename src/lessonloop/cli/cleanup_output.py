@@ -65,6 +65,8 @@ def history_text(result: HistoryCleanupResult, sessions_older_than: str, commits
         lines.extend(f"  {session_id}" for session_id in result.sessions[:10])
         if count > 10:
             lines.append(f"  ... and {count - 10:,} more")
+        if not result.dry_run:
+            lines.append("(`lessonloop ingest --reread` brings them back from their files, while those exist.)")
     elif result.sessions_kept or result.sessions_kept_for_lessons:
         lines = [f"No sessions older than {sessions_older_than}{since} to delete."]
     else:

@@ -73,6 +73,12 @@ def register(commands: Commands) -> None:
         help="analyze and learn before returning (default: return once what was read is stored, and "
         "analyze and learn in the background; also $LESSONLOOP_INGEST_WAIT=1)",
     )
+    ingest.add_argument(
+        "--reread",
+        action="store_true",
+        help="bring back the sessions `cleanup` removed as old, reading the files that held them again whole "
+        "(a session removed with `forget` stays forgotten)",
+    )
     for mode in ingest_modes():  # the wings' other ways to ingest (history: --git)
         mode.add_options(ingest)
     bandit_options(ingest)

@@ -28,6 +28,7 @@ configuration is kept.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 from collections.abc import Collection, Iterable
@@ -227,8 +228,12 @@ def delete_sessions(
     project: str | None = None,
     removed_because: str | None = None,
     file_models: Collection[str] | None = None,
+    reason: str = "forget",
 ) -> None:
     """The deletion `forget_sessions` does, inside the caller's transaction, without compacting.
+
+    `reason`: why they are remembered as forgotten, 'forget' (for good) or 'retention' (cleanup:
+    `ingest --reread` brings them back from the files that held them, kept with each).
 
     `file_models`: the roots of the file models to drop (retention's, history/session_retention.py:
     those that learned from these sessions); None drops every one, as forgetting does (the
@@ -241,6 +246,13 @@ def delete_sessions(
     but no longer its id, and the hooks' decisions that gave it no longer name it."""
     try:
         _collect(conn, ids, result, project)
+        files: dict[str, list[int]] = {}
+        if removed_because is None:
+            for session_id, file_id in conn.execute(
+                f"""SELECT session_id, source_file_id FROM file_sessions WHERE session_id IN {_S}
+                    UNION SELECT id, source_file_id FROM sessions WHERE id IN {_S} AND source_file_id IS NOT NULL"""
+            ):
+                files.setdefault(str(session_id), []).append(int(file_id))
         _delete(conn, result, file_models)
         _forget_lessons(conn, moment, result, removed_because)
         # Learning's stored state holds lessons' texts and these sessions' ids: it goes, and the
@@ -252,8 +264,11 @@ def delete_sessions(
                     result.deleted[table] = result.deleted.get(table, 0) + count
         if removed_because is None:
             conn.executemany(
-                "INSERT OR IGNORE INTO forgotten_sessions (session_id, ts) VALUES (?, ?)",
-                [(row[0], moment) for row in conn.execute("SELECT id FROM temp._ll_fs").fetchall()],
+                "INSERT OR IGNORE INTO forgotten_sessions (session_id, ts, reason, source_files) VALUES (?, ?, ?, ?)",
+                [
+                    (row[0], moment, reason, json.dumps(sorted(set(files.get(row[0], [])))))
+                    for row in conn.execute("SELECT id FROM temp._ll_fs").fetchall()
+                ],
             )
     finally:
         for name in _temp_tables():

@@ -1647,3 +1647,18 @@ def m054_capture_named(conn: sqlite3.Connection) -> None:
         ALTER TABLE capture_watch_state ADD COLUMN defaults INTEGER NOT NULL DEFAULT 1;
         """,
     )
+
+
+@migration
+def m055_forgotten_reason(conn: sqlite3.Connection) -> None:
+    """Why a session was forgotten (issue 82, item 4): 'forget' (`lessonloop forget`: the person's
+    choice, for good) or 'retention' (`lessonloop cleanup`: old), and the source files that held
+    it (`source_files`, a JSON list of ids), which `ingest --reread` reads again whole to bring
+    back what cleanup deleted while those files exist."""
+    execute_all(
+        conn,
+        """
+        ALTER TABLE forgotten_sessions ADD COLUMN reason TEXT NOT NULL DEFAULT 'forget';
+        ALTER TABLE forgotten_sessions ADD COLUMN source_files TEXT;
+        """,
+    )

@@ -130,7 +130,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "live_calls": _names("id session_id ts tool target_path cwd status error_class"),
     # the pre-tool hook's kept states hold excerpts of call texts: dropped by the pass (below)
     "hook_session_states": _names("session_id signed calls digest branch state saved_at"),
-    "forgotten_sessions": _names("session_id ts"),
+    "forgotten_sessions": _names("session_id ts reason source_files"),
     "hook_spool": _names("name applied_at"),
     "approved_rules": _names("path sha256 approved_at"),  # m053: a rules file's path and the digest approved
     "feedback": _names("kind session_id message_uuid feedback_at"),

@@ -16,6 +16,8 @@ from lessonloop.report.ingest_overview_queries import IngestOverview
 from lessonloop.store import resolve_db_path
 from lessonloop.store.capture_watch import watch_of
 from lessonloop.store.counts import main_sessions
+from lessonloop.store.sessions.forgotten import bring_back_cleaned
+from lessonloop.store.transaction import transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -52,6 +54,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with open_cli_store(args.db) as conn:
         before, started = main_sessions(conn), utc_now()
         recorded = watch_of(conn).recorded
+        brought: tuple[int, int] | None = None
+        if getattr(args, "reread", False):  # what cleanup removed, read again from its files
+            with transaction(conn):
+                brought = bring_back_cleaned(conn)
         try:
             report = run_ingest_job(conn, request, config)
         except ResultsFileError as exc:
@@ -64,8 +70,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         data = report.to_json()
         if background is not None:
             data["background"] = background
+        if brought is not None:
+            data["brought_back"] = {"sessions": brought[0], "files": brought[1]}
         emit_json(data)
     else:
+        if brought is not None:
+            print(
+                f"--reread: {brought[0]:,} session(s) `cleanup` removed, from {brought[1]:,} file(s) read again whole"
+                " (a session you forgot stays forgotten)."
+            )
         _print_ingest(report, overview)
         if not recorded and watch.recorded and not watch.defaults:  # a store made from named paths
             option = f" --db {args.db}" if args.db else ""

@@ -164,7 +164,7 @@ def cleanup_history(
                 result.sessions = [s for s in result.sessions if s not in result.sessions_kept_for_lessons]
             if result.sessions:
                 forgotten = ForgetResult(sessions=result.sessions)
-                delete_sessions(conn, result.sessions, forgotten, moment, file_models=dropped)
+                delete_sessions(conn, result.sessions, forgotten, moment, file_models=dropped, reason="retention")
                 result.lessons_forgotten = forgotten.lessons_forgotten
             for part in parts:  # after the sessions: a link to a session deleted above keeps nothing
                 count, kept = part.delete_old(conn, result.commits_cutoff, include_needed)
