@@ -119,8 +119,10 @@ def test_vendored_rules_check_entropy_and_allowlists() -> None:
     assert shannon("aaaa") == 0.0 and shannon("ab") == 1.0
     low = "SK" + "0" * 32  # twilio's shape without its entropy
     assert redact(f"key {low} here") == (f"key {low} here", 0)
-    example = "AKIAIOSFODNN7EXAMPLE"  # allowlisted by gitleaks (.+EXAMPLE$); our own AWS rule redacts it
-    assert "[REDACTED:aws-access-key-id]" in redact(example)[0]
+    # AWS's documented example keys (gitleaks allows .+EXAMPLE$): look-alikes, kept (issue 82)
+    for example in ("AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"):
+        assert redact(example) == (example, 0)
+    assert "[REDACTED:aws-access-key-id]" in redact("AKIAZ3MXQ7P2LWEXAMPL")[0]  # not the example: redacted
 
 
 @pytest.mark.parametrize(

@@ -248,7 +248,9 @@ _DEVICE = LazyRegex(
 )
 # dovecot's and others' `{PLAIN}password` in a passwd-file; postfix's sasl_passwd `[host]:port user:PW`
 _PLAIN_SCHEME = LazyRegex(r"\{(?:PLAIN|CLEAR|CLEARTEXT|PLAINTEXT)\}([^:\s]{3,200})")
-_SASL_LINE = LazyRegex(r"(?m)^\[[^\]\n]+\](?::\d+)?[ \t]+[^:\s]+:(\S{3,200})[ \t]*$")
+# Postfix's sasl_passwd: `[smtp.example.com]:587 user@example.com:PW` (a host in the brackets, not a
+# Markdown reference's `[1]` or `[link]`; a URL after them is no `user:PW`)
+_SASL_LINE = LazyRegex(r"(?m)^\[[^\]\n.]*\.[^\]\n]*\](?::\d+)?[ \t]+[^:\s/]+:(?!//)(\S{3,200})[ \t]*$")
 # backup and recovery codes listed after their heading: `1234 5678`, `abcde-12345`
 _CODES_HEAD = LazyRegex(r"(?i)(?:backup|recovery|verification|one-time)[ \w()\-]{0,20}codes?")
 _CODE = LazyRegex(r"(?<![\w-])(?:\d{4}[ ]\d{4}|\d{8}|[a-z0-9]{4,5}-[a-z0-9]{4,5})(?![\w-])")

@@ -19,7 +19,7 @@ _HEX = LazyRegex(r"(?<![0-9A-Za-z_])(0x)?([0-9a-fA-F]{32,512})(?![0-9A-Za-z_])")
 _HASH_WORDS = LazyRegex(
     r"(?i)sha|digest|checksum|hash|commit|\brev\b|revision|md5|etag|integrity|fingerprint|trace|span|"
     r"\bid\b|_id\b|ids\b|uuid|guid|object|blob|tree|\bref\b|\bhead\b|merge|cherry|revert|build|image|layer|"
-    r"nonce|salt_?hex|request|correlation|session_?id|transaction|\btx|block|manifest|cache(?:[ _-]?key)?|lock|sum\b|\bsums\b"
+    r"nonce|salt_?hex|request|correlation|session_?id|transaction|\btx(?:id|_?hash|n)?\b|block|manifest|cache(?:[ _-]?key)?|lock|sum\b|\bsums\b"
 )
 _SECRET_WORDS = LazyRegex(
     r"(?i:hmac)|(?<![A-Za-z])(?i:key|secret|token|passw|pwd|auth|login|fromhex|private|api_?key|credential|signing"
@@ -36,6 +36,20 @@ _STRONG_WORDS = LazyRegex(
     r"|fromhex|auth|segret|geheim|secreto|密钥|秘钥|秘密)"
 )
 _CHECKSUM_LINE = LazyRegex(r"[ \t]+\*?[\w./-]+\.[\w]{1,8}[ \t]*$")
+
+
+def _compound_label(before: str, end: int, hashed: list[int]) -> bool:
+    """Whether the secret's word ending at `end` ends a compound name (a flag, a key with `-`/`_`)
+    standing right before the value, after the last hash word: that name says what the value is
+    (`--discovery-token-ca-cert-hash sha256:... --certificate-key <hex>`), where a bare `key` after
+    a hash word does not (`sha256 of the key: <hex>`)."""
+    if (hashed and hashed[-1] >= end) or before[end:].strip(" \t:='\""):
+        return False
+    word_start = end
+    while word_start > 0 and (before[word_start - 1].isalnum() or before[word_start - 1] in "-_."):
+        word_start -= 1
+    name = before[word_start:end].lstrip("-")
+    return "-" in name or "_" in name or "." in name or any(c.isupper() for c in name[1:])
 
 
 def hex_spans(text: str) -> list[tuple[int, int, str]]:
@@ -61,8 +75,13 @@ def hex_spans(text: str) -> list[tuple[int, int, str]]:
         ]
         named = [f.end() for f in _SECRET_WORDS.finditer(before)]
         strong = [f.end() for f in _STRONG_WORDS.finditer(before)]
-        if (hashed and (not strong or hashed[-1] >= strong[-1])) or _CHECKSUM_LINE.match(after) is not None:
-            continue  # a hash's word is the nearest (`sha256 <hex>`); `createHmac('sha256', '<hex>')` is a key
+        labelled = bool(named) and _compound_label(before, named[-1], hashed)
+        if (hashed and (not strong or hashed[-1] >= strong[-1]) and not labelled) or _CHECKSUM_LINE.match(
+            after
+        ) is not None:
+            # a hash's word is the nearest (`sha256 <hex>`); `createHmac('sha256', '<hex>')` is a key, and
+            # so is a value right after its key's name (`--certificate-key <hex>` after a `sha256:` elsewhere)
+            continue
         if _FILE_EXTENSION.match(after) is not None or before.endswith("\\"):
             continue  # a file named by its hash (a build artefact, a cache entry)
         if before.endswith("/"):

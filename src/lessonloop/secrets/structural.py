@@ -313,11 +313,18 @@ def _joined_secret(joined: str) -> bool:
 # PKCE challenges and OAuth client ids, SOPS's ciphertext fields, an Ethereum address.
 _PUBLIC_LABEL = LazyRegex(
     r"(?i)(?:\bh1:|\bzh:|sha1:|sha256:|sha384:|sha512:|md5:|blake2b?:|\bkid\b[\"']?[ \t]*[:=][ \t]*[\"']?|\|1\||\|1\|[A-Za-z0-9+/=]{8,60}\|"
-    r"|code_challenge=|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+"
+    r"|code_challenge[\"']?[ \t]*[:=][ \t]*[\"']?|client_id=|\bstate=|\bnonce=|\biv:|\btag:|data:|address[ \t:=]+|fingerprint[ \t:=]+"
     r"|;base64,|(?m:^(?:sec|pub|ssb|sub)[ \t#>]+)|/(?:spreadsheets|document|presentation|file|forms|folders)/d/"
     r"|\betag:[ \t]*(?:W/)?\"?|\"x5c\"[ \t]*:[ \t]*\[[ \t]*\"|sitekey=\"?|site_?key[\"']?[ \t]*[:=][ \t]*[\"']?"
     r"|(?:^|[\W_])s?id(?:-\d)?[\"']?[ \t]*[:=][ \t]*[\"']?|md5:[ \t]*|\"[nexy]\"[ \t]*:[ \t]*\"|\$|\"signature\"[ \t]*:[ \t]*\""
     r"|public[ _-]?key\b[^\n]{0,40}\r?\n)$"
+)
+# What labels a public value by name, for the learned pass too (issue 82's look-alikes): a CI cache's
+# key (`cache key: Linux-node-<hash>`, GitHub's "Cache restored from key: ..."), a public key given
+# inline (`minisign public key: RW...`, `"publicKey": "..."`), a PKCE challenge in JSON or YAML.
+_PUBLIC_NAMED = LazyRegex(
+    r"(?i)(?:cache[ _-]?key[\"']?[ \t]*[:=][ \t]*[\"']?|(?:restored from|saved with)[ \t]+key:?[ \t]*"
+    r"|public[ _-]?key[\"']?[ \t]*[:=][ \t]*[\"']?|code_challenge[\"']?[ \t]*[:=][ \t]*[\"']?)$"
 )
 _LOOSE_KINDS = frozenset({"random-token", "hex-key", "secret-value", "prefixed-token"})
 # a block that holds no secret: anything but a private or secret key (certificates, public keys,
@@ -338,12 +345,22 @@ def _public(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int
     kept = []
     for span in spans:
         if span[2] in _LOOSE_KINDS:
-            if _PUBLIC_LABEL.search(text, max(0, span[0] - 72), span[0]) is not None:
+            if public_before(text, span[0]):
                 continue
             if any(start <= span[0] < end for start, end in blocks) or 0 <= vault < span[0]:
                 continue
         kept.append(span)
     return kept
+
+
+def public_before(text: str, start: int, *, named: bool = False) -> bool:
+    """Whether what stands before `start` labels a public value or a hash (_PUBLIC_LABEL, or with
+    `named` only _PUBLIC_NAMED, what the learned pass keeps): a value found by its shape there is
+    kept (a PKCE challenge, a cache key, a public key, a fingerprint)."""
+    window = max(0, start - 72)
+    if _PUBLIC_NAMED.search(text, window, start) is not None:
+        return True
+    return not named and _PUBLIC_LABEL.search(text, window, start) is not None
 
 
 def _without_markers(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
