@@ -35,14 +35,15 @@ def _store(tmp_path: Path) -> Path:
     return db
 
 
-def _cleanup(db: Path, stdin: int, *extra: str) -> subprocess.CompletedProcess[str]:
+def _lessonloop(*args: str, stdin: int = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
+    """A real `lessonloop` process, its standard input `stdin` (/dev/null: off a terminal)."""
     return subprocess.run(
-        [sys.executable, "-m", "lessonloop", "cleanup", "--sessions-older-than", "1d", "--db", str(db), *extra],
-        stdin=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-m", "lessonloop", *args], stdin=stdin, capture_output=True, text=True, timeout=120
     )
+
+
+def _cleanup(db: Path, stdin: int, *extra: str) -> subprocess.CompletedProcess[str]:
+    return _lessonloop("cleanup", "--sessions-older-than", "1d", "--db", str(db), *extra, stdin=stdin)
 
 
 def _on_terminal(db: Path, answer: str) -> subprocess.CompletedProcess[str]:
@@ -121,13 +122,3 @@ def _session_ids(db: Path) -> list[str]:
         return [str(r[0]) for r in conn.execute("SELECT id FROM sessions WHERE parent_id IS NULL ORDER BY id")]
     finally:
         conn.close()
-
-
-def _lessonloop(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lessonloop", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )

@@ -404,8 +404,11 @@ _TEST_MARKS = ("def test", "@pytest.fixture", "fixture", "describe(", " it(", "t
 
 
 def _look_alike(text: str, value: str) -> bool:
-    """A value shaped like a secret that says it is none (issue 82): base64 of a JSON document
-    holding nothing redaction finds (a page token, a cursor), or a placeholder password in a test."""
+    """A value shaped like a secret that says it is none (issue 82): AWS's documented example keys
+    (`AKIAIOSFODNN7EXAMPLE`, `...EXAMPLEKEY`), base64 of a JSON document holding nothing redaction
+    finds (a page token, a cursor), or a placeholder password in a test's code."""
+    if value.endswith(_DOCUMENTED):
+        return True
     if value.startswith("eyJ") and "." not in value and len(value) >= 16:
         import base64
         import binascii
@@ -424,17 +427,17 @@ def _look_alike(text: str, value: str) -> bool:
             and stripped.isprintable()
             and _redact_secrets(stripped, "code")[1] == 0
         )
-    return value.lower() in _PLACEHOLDERS and any(mark in text for mark in _TEST_MARKS)
+    return (
+        value.lower() in _PLACEHOLDERS
+        and ("eyJ" in text or "password" in text.lower())
+        and any(mark in text for mark in _TEST_MARKS)
+    )
 
 
 def _replace(text: str, spans: list[tuple[int, int, int, str]]) -> tuple[str, int]:
     """Replace the spans; overlapping spans become one, named by the most specific kind. A value
-    that ends as AWS's documented example keys do (`AKIAIOSFODNN7EXAMPLE`, `...EXAMPLEKEY`) is a
-    look-alike, kept (issue 82)."""
-    if "EXAMPLE" in text:
-        spans = [span for span in spans if not text[span[0] : span[1]].endswith(_DOCUMENTED)]
-    if spans and ("eyJ" in text or "password" in text.lower()):
-        spans = [span for span in spans if not _look_alike(text, text[span[0] : span[1]])]
+    that says it is no secret is kept (`_look_alike`)."""
+    spans = [span for span in spans if not _look_alike(text, text[span[0] : span[1]])]
     if not spans:
         return text, 0
     spans.sort()

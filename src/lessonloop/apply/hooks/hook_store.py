@@ -93,6 +93,12 @@ def release(conn: sqlite3.Connection, db: str) -> None:
             pass  # another process holds the store: a later hook empties it
 
 
+def spool_waiting(db: str) -> bool:
+    """Whether hook events wait in the spool for the store's write lock (its folder exists only
+    while they do: spool.py)."""
+    return os.path.isdir(beside(db, SPOOL_FOLDER))
+
+
 def writable(db: str) -> bool:
     """Whether this process may write the store file and its folder (SQLite makes the -wal and
     -shm files there); two access(2) calls, false on a read-only file system for root too."""
@@ -158,7 +164,7 @@ def record(conn: sqlite3.Connection, db: str, ops: list[Op], wait: int) -> list[
             cause="read-only",
         )
     spooled = False
-    waiting = os.path.isdir(beside(db, SPOOL_FOLDER))
+    waiting = spool_waiting(db)
     try:
         for timeout in (0, wait):
             hook_tables.set_lock_wait(conn, timeout)

@@ -38,13 +38,13 @@ from lessonloop.apply.hooks.hook_store import (
     record_later,
     release,
     session_project,
+    spool_waiting,
     text_of,
     wait_ms,
 )
 from lessonloop.core.claude_tool_kinds import kind_of
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store import hooks as hook_tables
-from lessonloop.store.location import SPOOL_FOLDER, beside
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def _once(
     try:
         if carried.was_stopped(db, key):
             return "override"
-        if os.path.isdir(beside(db, SPOOL_FOLDER)) or not hook_tables.writes_now(conn):
+        if spool_waiting(db) or not hook_tables.writes_now(conn):
             return "warn"
         carried.mark_stopped(db, key)
     except OSError:

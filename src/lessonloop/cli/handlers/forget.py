@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import CommandError, UsageError, emit_json, open_cli_store
+from lessonloop.cli.confirmation import answered_yes, asked
 from lessonloop.cli.forget_commands import exact_project_or_repository
 from lessonloop.settings.config import config_path
 from lessonloop.store import resolve_db_path
@@ -56,26 +57,17 @@ def cmd_forget(args: argparse.Namespace) -> int:
         if args.dry_run:
             _print_result(args, target, name, plan)
             return 0
-        if not args.yes:
-            sys.stderr.write(_result_text(target, name, plan, preview=True) + "\n")
-            if not sys.stdin.isatty():
-                raise CommandError(
-                    f"nothing was deleted: `forget {target}` deletes for good and asks first, but standard input "
-                    "is not a terminal; add --yes to confirm"
-                )
-            if not _confirm(f"Forget {_sessions_phrase(plan)} for good? This cannot be undone. [y/N] "):
-                print("Nothing was deleted.", file=sys.stderr)
-                return 1
+        if not args.yes and not asked(
+            _result_text(target, name, plan, preview=True),
+            f"nothing was deleted: `forget {target}` deletes for good and asks first, but standard input "
+            "is not a terminal; add --yes to confirm",
+            f"Forget {_sessions_phrase(plan)} for good? This cannot be undone. [y/N] ",
+        ):
+            print("Nothing was deleted.", file=sys.stderr)
+            return 1
         result = forget_sessions(conn, ids, project=name)
     _print_result(args, target, name, result)
     return 0
-
-
-def _confirm(prompt: str) -> bool:
-    sys.stderr.write(prompt)
-    sys.stderr.flush()
-    answer = sys.stdin.readline()
-    return answer.strip().lower() in ("y", "yes")
 
 
 def _sessions_phrase(result: ForgetResult) -> str:
@@ -178,7 +170,7 @@ def _everything(args: argparse.Namespace) -> int:
                 f"`forget everything` deletes the whole store {db} and cannot be undone: add --yes to confirm"
             )
         sys.stderr.write("This deletes:\n" + "\n".join(f"  {path}" for path, _ in files) + "\n")
-        if not _confirm("Delete everything lessonloop stored? This cannot be undone. [y/N] "):
+        if not answered_yes("Delete everything lessonloop stored? This cannot be undone. [y/N] "):
             print("Nothing was deleted.", file=sys.stderr)
             return 1
     try:

@@ -55,7 +55,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         before, started = main_sessions(conn), utc_now()
         recorded = watch_of(conn).recorded
         brought: tuple[int, int] | None = None
-        if getattr(args, "reread", False):  # what cleanup removed, read again from its files
+        if args.reread:  # what cleanup removed, read again from its files
             with transaction(conn):
                 brought = bring_back_cleaned(conn)
         try:

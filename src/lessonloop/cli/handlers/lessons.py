@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from lessonloop.cli.background_notes import note_if_behind
 from lessonloop.cli.common import CommandError, UsageError, console, emit_json, open_cli_store, shown
+from lessonloop.cli.confirmation import answered_yes
 from lessonloop.cli.empty_results import no_lessons_text
 from lessonloop.cli.lessons_export import export
 from lessonloop.cli.review_commands import LESSONS_SHOWN, LIST_STATUSES
@@ -161,9 +162,7 @@ def _confirm_forget(lessons: Sequence[LessonRow]) -> None:
         )
     for lesson in lessons:
         print(shown(f"  #{lesson.id} {one_line(lesson.title, 90)}"), file=sys.stderr)
-    sys.stderr.write(f"Forget {len(lessons)} lesson(s) for good, with their evidence? [y/N] ")
-    sys.stderr.flush()
-    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+    if not answered_yes(f"Forget {len(lessons)} lesson(s) for good, with their evidence? [y/N] "):
         raise CommandError("not confirmed; nothing was forgotten")
 
 

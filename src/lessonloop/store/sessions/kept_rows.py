@@ -7,8 +7,9 @@ deleted for that: a re-read adds what it holds that is new and, when it read cle
 grew, and holds all it stored), writes again the messages and token rows it holds (as the agent
 has them now); its sessions keep their fields and fill the empty ones, its calls keep their
 results and get the missing ones. A damaged re-read (writer's `keep_stored`) changes no stored
-value at all (issue 82). The rows it no longer holds stay as they were stored. The one deletion is what the agent itself took back: the
-messages a Gemini CLI rewind names (`Batch.retracted`), with their calls and token rows.
+value at all (issue 82). The rows it no longer holds stay as they were stored. The one deletion
+is what the agent itself took back: the messages a Gemini CLI rewind names (`Batch.retracted`),
+with their calls and token rows.
 """
 
 from __future__ import annotations

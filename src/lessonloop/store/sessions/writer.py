@@ -390,38 +390,39 @@ _INSERT_SESSION = (
     + ", ".join("?" * (len(_SESSION_METADATA) + 6))
     + ")"
 )
-_UPSERT_SESSION = (
-    "INSERT "
-    + _INSERT_SESSION
-    + " ON CONFLICT(id) DO UPDATE SET "
-    # A real session replaces a placeholder (known only as some subagent's parent) entirely;
-    # otherwise the first value stays and later records only fill what is missing.
-    + ", ".join(
-        f"{col} = CASE WHEN sessions.placeholder = 1 THEN excluded.{col} ELSE coalesce(sessions.{col}, excluded.{col}) END"
-        for col in _SESSION_METADATA
+
+
+def _session_upsert(filled: tuple[str, ...], merged: str = "") -> str:
+    """The upsert of a session row: a real session replaces a placeholder (known only as some
+    subagent's parent) entirely; otherwise each of `filled` keeps its first value and later records
+    only fill it where missing; `merged`: the other columns' own assignments."""
+    return (
+        "INSERT "
+        + _INSERT_SESSION
+        + " ON CONFLICT(id) DO UPDATE SET "
+        + ", ".join(
+            f"{col} = CASE WHEN sessions.placeholder = 1 THEN excluded.{col} ELSE coalesce(sessions.{col}, excluded.{col}) END"
+            for col in filled
+        )
+        + merged
+        + ", source_file_id = CASE WHEN sessions.placeholder = 1 THEN excluded.source_file_id ELSE sessions.source_file_id END"
+        + ", placeholder = 0"
     )
-    + ", title = coalesce(excluded.title, sessions.title)"
+
+
+_UPSERT_SESSION = _session_upsert(
+    _SESSION_METADATA,
+    ", title = coalesce(excluded.title, sessions.title)"
     # An agent's own start and last update: the earliest and the latest any record said.
-    + ", started_at = CASE WHEN sessions.placeholder = 1 OR sessions.started_at IS NULL"
+    ", started_at = CASE WHEN sessions.placeholder = 1 OR sessions.started_at IS NULL"
     " OR excluded.started_at < sessions.started_at THEN coalesce(excluded.started_at, sessions.started_at)"
-    " ELSE sessions.started_at END" + ", ended_at = CASE WHEN sessions.placeholder = 1 OR sessions.ended_at IS NULL"
+    " ELSE sessions.started_at END"
+    ", ended_at = CASE WHEN sessions.placeholder = 1 OR sessions.ended_at IS NULL"
     " OR excluded.ended_at > sessions.ended_at THEN coalesce(excluded.ended_at, sessions.ended_at)"
-    " ELSE sessions.ended_at END"
-    + ", source_file_id = CASE WHEN sessions.placeholder = 1 THEN excluded.source_file_id ELSE sessions.source_file_id END"
-    + ", placeholder = 0"
+    " ELSE sessions.ended_at END",
 )
 # A damaged file read again (`keep_stored`): a stored session's fields only filled where empty.
-_FILL_SESSION = (
-    "INSERT "
-    + _INSERT_SESSION
-    + " ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(
-        f"{col} = CASE WHEN sessions.placeholder = 1 THEN excluded.{col} ELSE coalesce(sessions.{col}, excluded.{col}) END"
-        for col in (*_SESSION_METADATA, "title", "started_at", "ended_at")
-    )
-    + ", source_file_id = CASE WHEN sessions.placeholder = 1 THEN excluded.source_file_id ELSE sessions.source_file_id END"
-    + ", placeholder = 0"
-)
+_FILL_SESSION = _session_upsert((*_SESSION_METADATA, "title", "started_at", "ended_at"))
 
 
 def _write_batch(

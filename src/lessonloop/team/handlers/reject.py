@@ -13,6 +13,7 @@ import sqlite3
 import sys
 
 from lessonloop.cli.common import CommandError, UsageError, open_cli_store
+from lessonloop.cli.confirmation import asked
 from lessonloop.secrets.redaction import redact_shown
 from lessonloop.team.handlers.common import joined_config, say, team_server
 from lessonloop.team.server import TeamError
@@ -91,12 +92,9 @@ def _confirmed(item: str, known: dict[str, object] | None) -> bool:
         lines.append(f"  {known['kind']}: {known['signature']}")
         if known["project"]:
             lines.append(f"  project: {known['project']}")
-    sys.stderr.write("\n".join(redact_shown(line)[0] for line in lines) + "\n")
-    if not sys.stdin.isatty():
-        raise CommandError(
-            "nothing was rejected: `team reject` acts for the whole team and asks first, but standard input is "
-            "not a terminal; add --yes to confirm"
-        )
-    sys.stderr.write("Reject it for everyone? [y/N] ")
-    sys.stderr.flush()
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
+    return asked(
+        "\n".join(redact_shown(line)[0] for line in lines),
+        "nothing was rejected: `team reject` acts for the whole team and asks first, but standard input is "
+        "not a terminal; add --yes to confirm",
+        "Reject it for everyone? [y/N] ",
+    )
