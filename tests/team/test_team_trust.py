@@ -19,6 +19,7 @@ from tests.team_server import Server
 
 psycopg = pytest.importorskip("psycopg")
 
+from lessonloop.lesson_model import confidence as conf  # noqa: E402
 from lessonloop.team import server_schema  # noqa: E402
 from lessonloop.team.items import item_id  # noqa: E402
 from lessonloop.team.server import TeamError, TeamServer, init_schema  # noqa: E402
@@ -287,4 +288,63 @@ def test_a_server_not_yet_brought_to_schema_4_is_still_pulled_from(team_server: 
     store = tmp_path / "old.db"
     _join(url, "alice", made.token, store)
     copy = _pulled(store, "sig-840")
-    assert (copy["sessions"], copy["failed_sessions"], copy["author"], copy["status"]) == (3, 2, None, "pending")
+    # summed counts cannot be told apart per member: alice is not trusted, so her report counts once
+    assert (copy["sessions"], copy["failed_sessions"], copy["author"], copy["status"]) == (1, 1, None, "pending")
+    _trust("alice")  # every member trusted: the summed claims count
+    trusting = tmp_path / "trusting.db"
+    _join(url, "alice", made.token, trusting)
+    assert (_pulled(trusting, "sig-840")["sessions"], _pulled(trusting, "sig-840")["failed_sessions"]) == (3, 2)
+
+
+@pytest.mark.slow
+def test_a_teammates_claimed_counts_are_not_what_this_store_counts(team: tuple[str, str, str], tmp_path: Path) -> None:
+    """Issue 82: bob's claimed "99 of 99 sessions" was shown (and ranked) as confidence 0.97. The
+    server cannot check a member's counts: an untrusted member's report counts as what the server
+    knows (one failing session), a candidate; this person's approval makes it active; trusting bob
+    counts his own figures."""
+    url, alice, bob = team
+    with TeamServer(url, "bob", bob) as server:
+        server.push("batch-850", [_item(850, counts={"sessions": 99, "failed_sessions": 99, "observations": 120})])
+    store = tmp_path / "carol.db"
+    _join(url, "alice", alice, store)
+    copy = _pulled(store, "sig-850")
+    assert (copy["sessions"], copy["failed_sessions"], copy["observations"]) == (1, 1, 0)
+    assert 0.2 < copy["confidence"] <= conf.wilson_lower_bound(1, 1)  # one failing session's, decayed since
+    assert (copy["tier"], copy["status"]) == ("candidate", "pending")
+    approved = cli("lessons", "approve", str(copy["id"]), "--db", store, "--json")
+    assert approved.exit_code == 0, approved.stderr
+    again = _pulled(store, "sig-850")  # the next pull keeps the approval's tier
+    assert (again["tier"], again["status"], again["sessions"]) == ("active", "active", 1)
+
+    with TeamServer(url, "alice", alice) as server:  # a second member reports the same lesson
+        server.push("batch-851", [_item(850, counts={"sessions": 5, "failed_sessions": 3})])
+    other = tmp_path / "dave.db"
+    _join(url, "bob", bob, other)
+    two = _pulled(other, "sig-850")
+    assert (two["sessions"], two["failed_sessions"]) == (2, 2)
+
+    _trust("bob")  # bob trusted: his own figures count; alice's report is still one session
+    trusting = tmp_path / "erin.db"
+    _join(url, "bob", bob, trusting)
+    trusted = _pulled(trusting, "sig-850")
+    assert (trusted["sessions"], trusted["failed_sessions"], trusted["observations"]) == (100, 100, 120)
+    assert trusted["confidence"] > 0.9
+
+
+@pytest.mark.slow
+def test_an_untrusted_author_may_lower_their_own_lesson_but_no_one_else_may(
+    team: tuple[str, str, str], tmp_path: Path
+) -> None:
+    url, alice, bob = team
+    with TeamServer(url, "alice", alice) as server:  # alice's own claim: it kept succeeding
+        server.push("batch-860", [_item(860, counts={"sessions": 12, "failed_sessions": 1})])
+    with TeamServer(url, "bob", bob) as server:  # bob: a million sessions of someone else's lesson
+        server.push("batch-861", [_item(861, counts={"sessions": 4, "failed_sessions": 4})])
+    with TeamServer(url, "alice", alice) as server:
+        server.push("batch-862", [_item(861, counts={"sessions": 1_000_000, "failed_sessions": 0})])
+    store = tmp_path / "carol.db"
+    _join(url, "bob", bob, store)
+    own = _pulled(store, "sig-860")
+    assert (own["sessions"], own["failed_sessions"]) == (12, 1)
+    others = _pulled(store, "sig-861")
+    assert (others["sessions"], others["failed_sessions"]) == (1, 1)

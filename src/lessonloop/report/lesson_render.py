@@ -255,6 +255,12 @@ def _render_evidence(console: Console, lesson: LessonRow, evidence: Sequence[Evi
         f"with the trigger and without the prevention; {lesson.observations} failing call(s); "
         f"prevented {lesson.prevented} time(s)."
     )
+    if lesson.origin == "team":
+        console.print(
+            "  A teammate's lesson: counted from the members you trust (lessons.trusted_members); each "
+            "other member the team server says reported it counts as one failing session (their own "
+            "figures are their claim, which no server can check)."
+        )
     if not evidence:
         console.print("  No evidence stored (an imported or manual lesson, or its sessions were re-read).")
         return

@@ -119,11 +119,26 @@ def change_status(
         conn.execute(
             "UPDATE lessons SET status = ?, updated_at = ? WHERE id = ?", (transition.target, moment, lesson.id)
         )
+        if _vouched_copy(lesson, transition.target):
+            conn.execute("UPDATE lessons SET tier = 'active' WHERE id = ?", (lesson.id,))
         detail: dict[str, Any] = {"from": lesson.status, "to": transition.target}
         if reason:
             detail["reason"] = reason
         log_event(conn, lesson.id, lesson.signature, moment, transition.event, detail)
     return Outcome(lesson.id, lesson.signature, action, True, transition.verb, get_lesson(conn, lesson.id))
+
+
+def _vouched_copy(lesson: LessonRow, target: str) -> bool:
+    """A teammate's lesson this person puts in use while it is a candidate: the team server counts
+    an untrusted member's report as one session (team/store/state.py _counted_evidence), and this
+    person's approval is the second report a candidate lacks, so it becomes active (the next pull
+    keeps it so)."""
+    return (
+        lesson.origin == "team"
+        and target == "active"
+        and lesson.tier == "candidate"
+        and lesson.confidence >= conf.ACTIVE_BELOW
+    )
 
 
 def approve(conn: sqlite3.Connection, lesson_id: int, *, now: str | None = None) -> Outcome:

@@ -542,7 +542,7 @@ def _count(totals: dict[str, float], name: str) -> int:
 # hooks' trigger, title, prevention, category, kind, error signature; recall's and MCP's texts,
 # severity and trigger description; a rules file's bullet) and all a person is shown of it
 # (`lessons list/show`, the web UI). Its other columns are this store's: the counts, times and
-# confidence from the author's and trusted members' evidence, the status from this person's
+# confidence from what the server vouches for (_counted_evidence), the status from this person's
 # decisions, the scope and project from the item's identity. tests/team/test_team_decisions.py checks
 # that every column those readers read is one or the other. A copy is made, and compared when
 # its author changes it, from this dict only, so no field the author sends escapes the comparison.
@@ -693,9 +693,10 @@ def _upsert_copy(
 ) -> int:
     """The team copy of a lesson this member does not have, in local `project` (None: global).
 
-    Its texts: the author's (`texts`, _author_columns). Its counts, first and last seen, and so its
-    decay and confidence: the author's and the trusted members' own (an untrusted member's cannot
-    move anything this person sees). Its status, in this order:
+    Its texts: the author's (`texts`, _author_columns). Its counts: the trusted members' own, one
+    session for each other member the server says reported it (_counted_evidence: a member's
+    counts are a claim). Its first and last seen, and so its decay: the author's and the trusted
+    members' own (an untrusted member's fresh time cannot take its decay away). Its status, in this order:
     - rejected, by a maintainer for the team or by this person: stays rejected;
     - archived by this person: stays archived, whatever arrives (`team_update_kept` says it came);
     - in use or waiting here after this person approved it, and changed by its author since
@@ -723,6 +724,8 @@ def _upsert_copy(
     vouched = member_trusted(item.author, trusted)
     changed = _changed_fields(conn, item.item_id, old, texts) if old is not None else []
     decided = _decisions(conn, copy_id) if copy_id is not None else _Decisions(False, False)
+    if tier == "candidate" and decided.approved and value >= conf.ACTIVE_BELOW:
+        tier = "active"  # this person's approval is the second report one untrusted member's lacks
     _trigger, unreadable = read_trigger(texts["trigger"])
     kept = None
     if item.rejected_by or (old is not None and old["status"] == "rejected"):
@@ -794,21 +797,49 @@ def _stored_copy(conn: sqlite3.Connection, copy_id: int) -> dict[str, Any]:
 
 
 def _counted(item: Incoming, trusted: tuple[str, ...]) -> list[str]:
-    """The members whose evidence a copy counts: its author and the members trusted here."""
+    """The members whose times a copy takes (its decay): its author and the members trusted here."""
     return [m for m in item.member_counts if m == item.author or member_trusted(m, trusted)]
 
 
+# What the server itself knows of an untrusted member's report: one session, failing.
+_ONE_REPORT = {"sessions": 1.0, "failed_sessions": 1.0}
+
+
 def _counted_evidence(item: Incoming, trusted: tuple[str, ...]) -> dict[str, float]:
-    """The counts a team copy's confidence comes from: those of its author and of the members this
-    person trusts, summed; a member this person does not trust cannot change another's lesson
-    with counts. The summed totals when the server sends no member's own (older than schema 4)."""
+    """The counts a team copy's confidence comes from. A member's counts are that member's claim:
+    the server stores what each member sends and cannot check it (a member may send "99 of 99
+    sessions"). So a member's claim counts here only when this person trusts that member
+    (`lessons.trusted_members`). Of every other member the copy counts what the server itself
+    knows: that they reported it failing, one failing session each; their author may lower their
+    own lesson with their claim (one that kept succeeding), never raise it; another untrusted
+    member's claim that it never failed is not counted (it would let anyone archive another's
+    lesson). An untrusted teammate's lesson therefore starts at the confidence of one failing
+    session (a one-off: a note in its project, never a stop) and rises as more members report it,
+    as this person approves it (store/lessons/curation.py) or trusts its author. A server older
+    than schema 4 sends the members' claims summed: they count only when every member is trusted."""
     if not item.member_counts:
-        return item.totals
+        if item.members and all(member_trusted(m, trusted) for m in item.members):
+            return dict(item.totals)
+        reported = float(len(item.members))
+        return {"sessions": reported, "failed_sessions": reported}
     summed: dict[str, float] = {}
-    for member in _counted(item, trusted):
-        for name, value in item.member_counts[member].items():
+    for member, claim in item.member_counts.items():
+        counts: dict[str, float] | None = claim
+        if not member_trusted(member, trusted):
+            counts = _untrusted_report(claim, member == item.author)
+        for name, value in (counts or {}).items():
             summed[name] = summed.get(name, 0.0) + value
     return summed
+
+
+def _untrusted_report(claim: dict[str, float], author: bool) -> dict[str, float] | None:
+    """What an untrusted member's report counts for (_counted_evidence): one failing session, or
+    the author's own claim when it says less than that; nothing from another member whose claim
+    says it never failed."""
+    failed, sessions = _count(claim, "failed_sessions"), _count(claim, "sessions")
+    if author and conf.wilson_lower_bound(failed, sessions) < conf.wilson_lower_bound(1, 1):
+        return claim
+    return dict(_ONE_REPORT) if failed else None
 
 
 def _counted_times(item: Incoming, trusted: tuple[str, ...], now: str) -> tuple[str | None, str | None]:
