@@ -62,3 +62,37 @@ def test_what_looks_alike_but_is_a_secret_is_still_redacted() -> None:
     assert docker[:-2] not in redact(f'"dockerconfigjson": "{docker}"', "output")[0]  # it holds a credential
     assert "password123" not in redact("db.connect(user='app', password='password123')", "code")[0]  # not a test
     assert "password123" not in redact("the staging db password is password123", "prose")[0]
+
+
+# Secrets that what surrounds them names (issue 82, item 1): a fresh set written for the issue, in
+# every form the issue lists (the line after a command that reveals one, a label before it, its
+# encoding, a correction, `!` mode's wrapper). Prefixes are joined so no token-shaped literal sits here.
+CARRIED = [
+    ("$ kubectl get secret redis -o jsonpath='{.data.redis-password}' | base64 -d\n", "Vq3mK8zPw2LxR7"),
+    ("$ vault kv get -field=api_key kv/prod/payments\n", "pk9Xw2mQz7RtL4vB"),
+    ("$ gcloud secrets versions access latest --secret=stripe\n", "Zt8wQv3NpL6rXk2m"),
+    ("$ doppler secrets get DB_PASSWORD --plain\n", "qW7eRt9yUi3oP"),
+    ("$ pass show infra/root\n", "Bq8!mZ2#rT5w"),
+    ("$ op read 'op://Private/GitHub/token'\n", "gh" + "p_Q1w2E3r4T5y6U7i8O9p0AsDfGhJkL1z2X3c4"),
+    ("? Service account key: ", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+    ("Master key: ", "5f2b8c1d9e7a4f6b3c2d1e0f9a8b7c6d"),
+    ("$ echo -n 'S3cr3tPassw0rd!' | xxd -p\n", "53336372337450617373773072642100"),
+    ("$ printf '%s' 'Corr3ct-H0rse-Battery' | xxd -p\n", "436f72723363742d48307273652d42617474657279"),
+    ("$ printf 'Corr3ct-H0rse-Battery' | base64\n", "Q29ycjNjdC1IMHJzZS1CYXR0ZXJ5"),
+    ("No, don't do that, run it with MYSQL_PWD=", "Lp9vQe2Zr7Wx"),
+    ("<bash-input>export OPENAI_API_KEY=", "sk-" + "proj-Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY"),
+    ("db.internal:5432:app:appuser:", "Xc7vBn3MzQ9w"),
+    ("machine api.example.com login bot password ", "R4ndomP4ssW0rdZ"),
+    ("Authorization: Basic ", "YWRtaW46c3VwZXJzZWNyZXQxMjM="),
+]
+
+
+@pytest.mark.parametrize(("before", "secret"), CARRIED, ids=[c[0][:30] for c in CARRIED])
+def test_a_secret_named_by_what_surrounds_it_is_redacted(before: str, secret: str) -> None:
+    out, count = redact(before + secret, "output")
+    assert secret not in out and count >= 1, out
+
+
+def test_what_a_printf_piped_into_an_encoder_prints_is_kept_when_it_is_no_secret() -> None:
+    for text in ("printf 'hello world' | wc -c\n11", "printf 'build-output' | sha256sum\n" + _HEX + "  -"):
+        assert redact(text, "output") == (text, 0)

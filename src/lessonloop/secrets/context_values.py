@@ -193,7 +193,8 @@ _OTP_WORDS = ("totp", "otp", "2fa", "mfa", "authenticator", "oath", "otpauth", "
 _BASE32_SEED = LazyRegex(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{16,128}|[a-z2-7]{16,128})={0,6}(?![A-Za-z0-9])")
 # a secret piped into an encoder, and what the encoder printed
 _ENCODED_ECHO = LazyRegex(
-    r"(?m)\becho[ \t]+(?:-[neE]+[ \t]+)*([\"']?)([^\s\"'|]{6,200})\1[ \t]*\|[ \t]*"
+    r"(?m)(?:\becho[ \t]+(?:-[neE]+[ \t]+)*|\bprintf[ \t]+(?:[\"']%s(?:\\n)?[\"'][ \t]+|--[ \t]+)?)"
+    r"([\"']?)(?:%s(?:\\n)?)?([^\s\"'|]{6,200})\1[ \t]*\|[ \t]*"  # `'%s' 'pw'`, read joined: `'%spw'`
     r"(?:base64|xxd(?:[ \t]+-p)?|od[ \t]+-\S+|hexdump[^\n|]*|openssl[ \t]+(?:base64|enc)[^\n|]*)[^\n]*\r?\n(\S{8,400})[ \t]*$"
 )
 # an API's key as a path segment after its version: `https://mainnet.infura.io/v3/<key>`
@@ -448,7 +449,7 @@ def _config_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
             digits = sum(c in "234567" for c in seed)
             if digits >= 2 and len(seed) - digits >= 8 and len(set(seed)) >= 10:
                 out.append((found.start(), found.end(), "totp-secret"))
-    if "echo" in lowered and "|" in text:
+    if ("echo" in lowered or "printf" in lowered) and "|" in text:
         for found in _ENCODED_ECHO.finditer(text):
             if _printed_secret(found.group(2)) and found.group(2)[0] not in "$%{<":
                 out += [(found.start(2), found.end(2), "piped-secret"), (found.start(3), found.end(3), "piped-secret")]
