@@ -188,12 +188,14 @@ class Candidate:
     back in the verdict; `key` orders lessons of equal confidence (the lesson's signature);
     `learned_here(session_id)`: whether the lesson learned from a failure of that session;
     `overrides`: how often a call it stopped was sent again (and ran); `remedied`: it says what
-    to do instead, or the rule the call breaks (Lesson.remedy)."""
+    to do instead, or the rule the call breaks (Lesson.remedy), or a check to make; `checked_only`:
+    what it says is a check (lesson_model/checks.py), no remedy: a note, never a stop."""
 
     __slots__ = (
         "_learned_here",
         "_overrides",
         "category",
+        "checked_only",
         "error_signature",
         "failed_sessions",
         "item",
@@ -228,9 +230,11 @@ class Candidate:
         learned_here: Callable[[str], bool],
         overrides: Callable[[], int] | None = None,
         remedied: bool = True,
+        checked_only: bool = False,
     ) -> None:
         self._overrides = overrides
         self.remedied = remedied
+        self.checked_only = checked_only
         self.item = item
         self.key = key
         self.trigger = trigger
@@ -526,8 +530,11 @@ def decide(
         if trigger.until_worked and not trigger.speaks_where_learned and candidate.learned_here(call.session_id):
             continue  # learned in this session: the warning about the same call resent speaks here
         verdict.matched.append(candidate)
-        if trigger.sought is not None and not candidate.remedied:
-            continue  # a search that found nothing, where the thing was is not known yet: nothing to say
+        if not candidate.remedied:
+            # it names no remedy, no rule broken and no check (lesson_model/checks.py): "it failed
+            # before" alone teaches an agent nothing, so it is never given (a search that found
+            # nothing, where the thing was is not known yet, included)
+            continue
         here = note = False
         if candidate.status != "active" or candidate.tier not in rules.warn_tiers:
             if candidate.status != "active" or candidate.tier != "candidate":
@@ -538,7 +545,6 @@ def decide(
                 if (
                     value < conf.ONE_OFF_AT
                     or "active" not in rules.warn_tiers
-                    or not candidate.remedied
                     or candidate.kind == "correction"
                 ):
                     continue
@@ -569,9 +575,9 @@ def decide(
             action = STOP if rules.stop and where in ONE_OFF_STOPS and one_off_stops(candidate.origin) else WARN
         else:
             action = action_for(value, candidate.origin, rules, candidate.failed_sessions)
-        if action == STOP and (not candidate.remedied or trigger.sought is not None):
-            # a lesson that says neither what to do instead nor the rule broken: a note; so is a
-            # search that found nothing (a probe: its empty answer was an answer), naming where it was
+        if action == STOP and (trigger.sought is not None or candidate.checked_only):
+            # a search that found nothing (a probe: its empty answer was an answer): a note naming
+            # where it was; a lesson that names a check but no remedy (no fix seen yet): a note
             action = WARN
         if action == STOP and candidate.overrides >= OVERRIDES_TO_NOTE:
             action = WARN  # its stops were gone past: a note (read only now, a look-up in the hook's store)

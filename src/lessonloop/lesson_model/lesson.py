@@ -8,6 +8,7 @@ from typing import Any
 from lessonloop.core.outside_text import one_line
 from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
+from lessonloop.lesson_model.checks import is_check
 from lessonloop.lesson_model.decision import remedy_of
 from lessonloop.lesson_model.triggers import Trigger
 
@@ -95,6 +96,12 @@ class Lesson:
         """It says what to do instead, or the rule the call breaks (lesson_model/decision.py: a
         lesson without either never stops a call)."""
         return self.remedy is not None
+
+    @property
+    def checked_only(self) -> bool:
+        """What it says is a check to make (lesson_model/checks.py), not a remedy seen to work: it
+        gives a note, never a stop (lesson_model/decision.py)."""
+        return is_check(self.prevention) and not self.prevention_command
 
     @property
     def sessions(self) -> int:

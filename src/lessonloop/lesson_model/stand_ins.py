@@ -9,6 +9,7 @@ Facts about the shells (PowerShell's cmdlets, POSIX tools), not about any corpus
 from __future__ import annotations
 
 from lessonloop.core.outside_text import as_data
+from lessonloop.lesson_model.checks import CHECK_HEAD
 from lessonloop.lesson_model.environment import CMD, POWERSHELL
 
 # PowerShell (Windows PowerShell 5.1 and 7): the cmdlets that do what a Unix tool does. (`cat`,
@@ -108,8 +109,8 @@ def absent_remedy(path: str) -> str:
 
 def general_remedy(text: str | None) -> bool:
     """Whether a lesson's remedy is a general one of this module (a stand-in, the outside
-    prerequisite's, a missing path's): what worked next in the session (learning/engine/instead.py) or a
+    prerequisite's, a missing path's) or a check (lesson_model/checks.py): what worked next in the session (learning/engine/instead.py) or a
     remedy learned since (store/lessons/writer.py) replaces it."""
     if not text:
         return False
-    return is_stand_in(text) or text == OUTSIDE or text.endswith(_ABSENT_TAIL)
+    return is_stand_in(text) or text == OUTSIDE or text.endswith(_ABSENT_TAIL) or text.startswith(CHECK_HEAD)

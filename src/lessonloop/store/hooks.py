@@ -533,7 +533,7 @@ def session_start_candidates(
     given: Collection[int] = (),
 ) -> list[tuple[Any, ...]]:
     """(id, title, prevention, prevention_command, failed_sessions, observations, sessions,
-    confidence, last_seen, severity, category, trigger, learned_confidence, origin) of the active lessons of tier
+    confidence, last_seen, severity, category, trigger, learned_confidence, origin, kind) of the active lessons of tier
     active or core, global or of `project`, with a stored confidence of at least `min_confidence`: the
     `limit` most confident (read in `lessons_confidence`'s order, m039: the rows kept and those
     skipped on the way, not every active lesson), less those in `given` (the lessons the session
@@ -542,7 +542,7 @@ def session_start_candidates(
     if not given:
         tier = """SELECT * FROM (
                       SELECT id, title, prevention, prevention_command, failed_sessions, observations, sessions,
-                             confidence, last_seen, severity, category, trigger, learned_confidence, origin
+                             confidence, last_seen, severity, category, trigger, learned_confidence, origin, kind
                       FROM lessons
                       WHERE tier = ? AND status = 'active' AND confidence >= ? AND (scope = 'global' OR project = ?)
                       ORDER BY confidence DESC, id LIMIT ?)"""
@@ -561,7 +561,7 @@ def session_start_candidates(
     return conn.execute(
         f"""SELECT l.id, l.title, l.prevention, l.prevention_command, l.failed_sessions, l.observations,
                    l.sessions, l.confidence, l.last_seen, l.severity, l.category, l.trigger, l.learned_confidence,
-                   l.origin
+                   l.origin, l.kind
             FROM ({tier} UNION ALL {tier} ORDER BY confidence DESC, id LIMIT ?) AS top
             JOIN lessons AS l ON l.id = top.id
             WHERE top.id NOT IN (SELECT value FROM json_each(?))

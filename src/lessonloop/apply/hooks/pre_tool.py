@@ -361,6 +361,7 @@ def _rules_file(project: str | None, cwd: str | None) -> bool:
 def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate | None:
     """A trigger_candidates row as the one decision reads it (None: a stored trigger that cannot
     be read, which matches nothing)."""
+    from lessonloop.lesson_model.checks import is_check
     from lessonloop.lesson_model.decision import Candidate, remedy_of
     from lessonloop.lesson_model.triggers import Trigger
 
@@ -407,6 +408,7 @@ def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate
             _text(_prevention), _text(_prevention_command), trigger.rule, _text(lesson_kind), _text(_title) or ""
         )
         is not None,
+        checked_only=is_check(_text(_prevention)) and not _text(_prevention_command),
     )
 
 

@@ -137,6 +137,8 @@ def _best_lessons(
     for row in rows:
         if row[0] in given or not policy.allows_category(row[10]) or not holds_in(_shell_of(row[11]), shells):
             continue
+        if not _remedied(row):
+            continue  # it says only that a call failed before: never given (lesson_model/checks.py)
         days = days_between(row[8], moment) if row[8] else 0.0
         # capped by learning's undecayed value where there is one, as the PreToolUse hook caps it
         value = ranking.live_confidence(row[4], row[6], days, row[12] if row[12] is not None else row[7])
@@ -146,6 +148,13 @@ def _best_lessons(
         scored.append((weight, _Lesson(row, value)))
     scored.sort(key=lambda item: (-item[0], item[1].id))
     return [lesson for _w, lesson in scored]
+
+
+def _remedied(row: tuple[object, ...]) -> bool:
+    """Whether a lesson's row names a remedy, the rule broken (a trigger's rule), or a check, or is
+    a person's objection: lesson_model/decision.remedy_of's test, without importing the decision."""
+    trigger = str(row[11] or "")
+    return bool(row[2] or row[3] or '"rule"' in trigger or row[14] == "correction")
 
 
 def _shell_of(trigger: str | None) -> str | None:

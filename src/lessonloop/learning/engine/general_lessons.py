@@ -46,6 +46,7 @@ from lessonloop.learning.engine.episodes import Draft, _usage_draft, named_opera
 from lessonloop.learning.engine.events import CallEvent
 from lessonloop.learning.engine.refused_forms import TOO_LONG, refused_form_lesson
 from lessonloop.learning.engine.signatures import digest
+from lessonloop.lesson_model.checks import check_for
 from lessonloop.lesson_model.lesson import Lesson
 from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.stand_ins import OUTSIDE, absent_remedy, stand_in
@@ -431,19 +432,31 @@ def general_draft(event: CallEvent) -> Draft | None:
             title = f"`{program}` is not available here: {tool_output(headline)}"
             remedy = stand_in(program, event.shell)  # what this shell has in its place
         else:
-            title = f"`{shown}`{where} failed before: {tool_output(headline)}"
+            cause = "failed"
             if outside:
                 remedy = OUTSIDE
             elif operand and says_absent(call.error_text):
                 remedy = absent_remedy(operand)
+            else:
+                check = check_for(
+                    call.error_text, shown=shown, path=operand, kinds=words_kinds(failing), exit_code=call.exit_code
+                )
+                if check is not None:
+                    cause, remedy = check.cause, check.text
+            title = f"`{shown}`{where} {cause}: {tool_output(headline)}"
         body = f"`{show_command(failing, event.branch)}` failed ({failed_as}): {tool_output(headline)}"
         category = words[0]
     elif call.target_path and call.kind in (READ, WRITE):
         program = None
         path = relative_path(call.target_path, event.cwd)
+        cause = "failed"
         remedy = absent_remedy(path) if says_absent(call.error_text) else None
+        if remedy is None:
+            check = check_for(call.error_text, shown=call.tool, path=path, exit_code=call.exit_code)
+            if check is not None:
+                cause, remedy = check.cause, check.text
         trigger = Trigger(call.kind, path=path, unless=Unless((), since=WORKED), tool=call.tool)
-        title = f"{call.tool} of {as_data(path)} failed before: {tool_output(headline)}"
+        title = f"{call.tool} of {as_data(path)} {cause}: {tool_output(headline)}"
         body = f"{call.tool} of {as_data(path)} failed ({failed_as}): {tool_output(headline)}"
         category = "files"
     else:
