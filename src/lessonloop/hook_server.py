@@ -104,6 +104,7 @@ PRELOAD = (
     "lessonloop.core.tool_kinds",
     "lessonloop.learning.engine.learnable",
     "lessonloop.learning.engine.signatures",
+    "lessonloop.lesson_model.checks",
     "lessonloop.lesson_model.confidence",
     "lessonloop.lesson_model.decision",
     "lessonloop.lesson_model.provenance",

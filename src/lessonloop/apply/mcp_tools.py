@@ -204,7 +204,8 @@ def recall_lessons(
     # Each text on one line (core/outside_text.one_line): a title holding a file's name forges no
     # line of its own, whatever the client shows the result as; another's lesson (a teammate's, a
     # file's, an agent's) quoted whole, labelled (lesson_model/quoting.lesson_texts).
-    shown = [(r, lesson_texts(r.origin, r.title, r.prevention or r.prevention_command)) for r in results]
+    # a lesson that says only that a call failed before is given to no agent
+    shown = [(r, lesson_texts(r.origin, r.title, r.prevention or r.prevention_command)) for r in results if r.remedied]
     return [
         {
             "id": r.id,

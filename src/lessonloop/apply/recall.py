@@ -242,6 +242,12 @@ class Recalled(_Record):
         self.score = score
         self.factors = factors
 
+    @property
+    def remedied(self) -> bool:
+        """Whether it names a remedy, a check or a rule (its prevention), or is a person's objection:
+        one that says only that a call failed before is given to no agent (lesson_model/checks.py)."""
+        return bool(self.prevention or self.prevention_command or self.kind == "correction")
+
     def to_json(self, explain: bool = True) -> dict[str, Any]:
         from lessonloop.lesson_model.provenance import describe  # not on the prompt hook's path
 

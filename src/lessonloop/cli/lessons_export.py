@@ -155,6 +155,15 @@ def export(args: argparse.Namespace, list_statuses: str) -> int:
         what = "left out of the section" if markdown else "exported as stored (`lessons import` refuses them)"
         first = f"#{unreadable[0].id}: {unreadable[0].unreadable}" + (" ..." if len(unreadable) > 1 else "")
         print(shown(f"Note: {len(unreadable)} lesson(s) cannot be read ({first}): {what}."), file=sys.stderr)
+    silent = 0
+    if markdown:  # a lesson that says only that a call failed before is given to no agent (lesson_model/checks.py)
+        silent = sum(1 for row in rows if row.remedy is None)
+        rows = [row for row in rows if row.remedy is not None]
+    if silent and not args.json:
+        print(
+            f"{silent} lesson(s) left out: they name no remedy, rule or check (only that a call failed before).",
+            file=sys.stderr,
+        )
     candidates = 0
     if markdown:  # an instruction to agents: a candidate (a one-off: one failing session) is not one yet
         candidates = sum(1 for row in rows if row.tier == "candidate")
@@ -195,9 +204,11 @@ def export(args: argparse.Namespace, list_statuses: str) -> int:
         reports = [
             _json_report(fmt, plan, changed, held, folder_project) for plan, changed in zip(plans, results, strict=True)
         ]
-        if candidates:
-            for report in reports:
+        for report in reports:
+            if candidates:
                 report["candidates_left_out"] = candidates
+            if silent:
+                report["without_remedy_left_out"] = silent
         emit_json(reports[0] if len(reports) == 1 and args.agent != ALL else {"format": fmt, "files": reports})
         return 0
     for plan, changed in zip(plans, results, strict=True):

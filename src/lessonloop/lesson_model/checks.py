@@ -52,9 +52,10 @@ def is_check(text: str | None) -> bool:
 
 
 _LIMIT = LazyRegex(r"(?:timed out|timeout) after (\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|sec|seconds?)\b", re.I)
-_TIMEOUT = LazyRegex(r"timed out after|exceeded the timeout|\bexit(?: code:?)? 124\b|\btimed out\b", re.I)
+_TIMEOUT = LazyRegex(r"timed out after|exceeded the timeout|\bexit(?:ed with)?(?: code:?)? 124\b|\btimed out\b", re.I)
 _TOO_LARGE = LazyRegex(
-    r"exceeds? (?:the )?maximum allowed|file content \(.{0,40}\) exceeds|too large to read|file is too (?:large|big)", re.I
+    r"exceeds? (?:the )?maximum allowed|file content \(.{0,40}\) exceeds|too large to read|file is too (?:large|big)",
+    re.I,
 )
 _FOLDER = LazyRegex(r"\bEISDIR\b|\bis a directory\b|illegal operation on a directory", re.I)
 _REFUSED = LazyRegex(
@@ -91,7 +92,9 @@ _TESTS = LazyRegex(
 # the error's own advice: a hint or help line (git, cargo, rustc), "did you mean", "run X to fix"
 _HINT = LazyRegex(r"(?im)^[ \t]*(?:=[ \t]*)?(?:hint|help|suggestion)[ \t]*:[ \t]*(\S[^\n]{8,300})$")
 _DID_YOU_MEAN = LazyRegex(r"(?i)\bdid you mean\b[^\n?]{1,160}\??")
-_RUN_TO_FIX = LazyRegex(r"(?i)\b(?:run|use|try)\s+[`'\"]([^`'\"\n]{2,100})[`'\"]\s+(?:to fix|instead|first)\b[^\n]{0,80}")
+_RUN_TO_FIX = LazyRegex(
+    r"(?i)\b(?:run|use|try)\s+[`'\"]([^`'\"\n]{2,100})[`'\"]\s+(?:to fix|instead|first)\b[^\n]{0,80}"
+)
 _FORCING = LazyRegex(r"--force\b|--no-verify\b|--legacy-peer-deps\b|--skip-|\s-f\b|--allow-dirty\b", re.I)
 
 
@@ -224,7 +227,7 @@ def error_advice(text: str) -> str | None:
 
 
 def _limit(text: str) -> str:
-    """ ` (120 s)`: the time limit the error names, in seconds, or nothing."""
+    """` (120 s)`: the time limit the error names, in seconds, or nothing."""
     found = _LIMIT.search(text)
     if found is None:
         return ""

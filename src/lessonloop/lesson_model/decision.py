@@ -120,6 +120,8 @@ if TYPE_CHECKING:
         def last_seen(self) -> str | None: ...
         @property
         def remedied(self) -> bool: ...
+        @property
+        def checked_only(self) -> bool: ...
         def learned_here(self, session_id: str) -> bool: ...
 
 
@@ -542,11 +544,7 @@ def decide(
             if not candidate.learned_here(call.session_id):
                 # a one-off elsewhere in its project: a note while its confidence holds (rule 4)
                 value = live_confidence(candidate, call.ts)
-                if (
-                    value < conf.ONE_OFF_AT
-                    or "active" not in rules.warn_tiers
-                    or candidate.kind == "correction"
-                ):
+                if value < conf.ONE_OFF_AT or "active" not in rules.warn_tiers or candidate.kind == "correction":
                     continue
                 note = True
             else:

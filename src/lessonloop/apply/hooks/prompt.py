@@ -55,7 +55,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             candidates=CANDIDATES,
             exclude_categories=policy.exclude_categories,
         )
-        found = [r for r in found if r.id not in given][:TOP]
+        found = [r for r in found if r.id not in given and r.remedied][:TOP]
         text = ""
         used: list[Recalled] = []
         if found:  # (the block's modules imported only when there is a lesson to give)

@@ -16,7 +16,7 @@ from lessonloop.analyze.error_headline import error_headline
 from lessonloop.core import json_codec
 from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model import confidence as conf
-from lessonloop.lesson_model.decision import confidence_now
+from lessonloop.lesson_model.decision import confidence_now, remedy_of
 from lessonloop.lesson_model.provenance import describe
 from lessonloop.lesson_model.triggers import Trigger, read_trigger
 from lessonloop.store import hooks as hook_tables
@@ -128,6 +128,14 @@ class LessonRow:
         """The stored trigger as a JSON object (None when the lesson has none or it is not an
         object); as stored, also when a field cannot be read (`unreadable` says which)."""
         return _trigger_object(self.trigger)
+
+    @property
+    def remedy(self) -> str | None:
+        """What it tells an agent to do instead, the rule broken, or the check to make
+        (decision.remedy_of); None for a lesson that says only that a call failed before: such a
+        lesson is never given to an agent."""
+        rule = self.parsed_trigger.rule if self.parsed_trigger is not None else None
+        return remedy_of(self.prevention, self.prevention_command, rule, self.kind, self.title)
 
     @property
     def provenance(self) -> str:

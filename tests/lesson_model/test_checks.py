@@ -1,0 +1,79 @@
+"""A check in every lesson that knows no fix yet (issue 83, item 1): what a failure's own text says
+happened, and what to do or check before the call; never "it failed before" alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from lessonloop.lesson_model.checks import CHECK_HEAD, check_for, error_advice, is_check
+from lessonloop.lesson_model.stand_ins import general_remedy
+
+CASES = [
+    # (error text, shown, path, kinds, the cause's words, words the check holds)
+    ("command timed out after 120000 milliseconds", "cargo build", None, set(), "ran past its time limit", "120 s"),
+    ("Process exited with code 124", "npm run dev", None, set(), "ran past its time limit", "background"),
+    (
+        "File content (312KB) exceeds maximum allowed size (256KB). Please use offset and limit parameters.",
+        "Read", "app.js", set(), "is too large to read whole", "an offset and a limit",
+    ),
+    ("EISDIR: illegal operation on a directory, read", "Read", "test/support", set(), "is a folder", "list it"),
+    ("rm: cannot remove 'x': Operation not permitted", "rm", None, set(), "was refused", "ask the person"),
+    ("npm error code ERESOLVE\nnpm error ERESOLVE unable to resolve dependency tree", "npm install", None, set(),
+     "dependency conflict", "choose versions that agree"),
+    ("npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/left-padd", "npm install", None,
+     set(), "registry does not have", "npm view"),
+    ("error: could not find `Cargo.toml` in `/home/dev/app` or any parent directory", "cargo fmt", None, set(),
+     "Cargo.toml", "change to the project's folder"),
+    ("fatal: pathspec 'src/mian.rs' did not match any files", "git add", None, set(), "git does not know",
+     "git ls-files"),
+    (" ! [rejected]        main -> main (fetch first)\nerror: failed to push some refs\nhint: Updates were rejected "
+     "because the remote contains work that you do not have locally.", "git push", None, set(), "behind its remote",
+     "git fetch"),
+    ("aider/io.py:3:1: F401 'os' imported but unused\nflake8 failed", "tmp.lint.sh", "aider/io.py", set(),
+     "failed the lint check", "F401"),
+    ("error[E0063]: missing field `typing_status` in initializer of `ChatState`", "cargo run", None, set(),
+     "did not build", "E0063"),
+    ("  1) expect(locator).toBeVisible() failed\n  1 failed", "playwright test", None, set(), "failed its tests",
+     "run the failing test alone"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("error", "shown", "path", "kinds", "cause", "holds"), CASES, ids=[c[4] for c in CASES])
+def test_a_failures_kind_gives_its_check(
+    error: str, shown: str, path: str | None, kinds: set[str], cause: str, holds: str
+) -> None:
+    check = check_for(error, shown=shown, path=path, kinds=kinds)
+    assert check is not None
+    assert cause in check.cause and holds in check.text
+    assert check.text.startswith(CHECK_HEAD) and is_check(check.text)
+    assert general_remedy(check.text)  # a remedy learned later replaces it
+    assert "failed before" not in check.text
+
+
+def test_a_check_of_the_call_that_is_itself_a_check_is_none() -> None:
+    """A build, the tests or a linter that fails gave its verdict on the code of the moment:
+    "build before building" teaches nothing; a time limit still does."""
+    error = "error[E0428]: the name `format_optional_ts` is defined multiple times"
+    assert check_for(error, shown="cargo check", kinds={"typecheck"}) is None
+    assert check_for("1 failed, 20 passed", shown="pytest", kinds={"test"}) is None
+    timed = check_for("command timed out after 60000 milliseconds", shown="cargo test", kinds={"test"})
+    assert timed is not None and "60 s" in timed.text
+
+
+def test_a_refusal_deep_in_a_long_output_is_not_the_failure() -> None:
+    error = "x" * 1000 + "\nwarning: failed to clean the cache: Permission denied"
+    assert check_for(error, shown="make") is None
+
+
+def test_the_errors_own_advice_is_quoted_as_tool_output_and_never_one_that_forces() -> None:
+    said = error_advice("error: src refspec main does not match any\nhint: did you create the branch first?")
+    assert said is not None and "tool output “" in said and "did you create the branch first?" in said
+    assert error_advice("Did you mean 'report'?") is not None
+    assert error_advice("hint: use --force to overwrite the remote") is None
+    check = check_for("weird failure\nhint: run the setup script once before this", shown="tool run")
+    assert check is not None and check.text.startswith(CHECK_HEAD + "what the error itself advised: tool output")
+
+
+def test_a_failure_that_says_nothing_known_gives_no_check() -> None:
+    assert check_for("Segmentation fault", shown="./a.out") is None
+    assert check_for(None, shown="x") is None
