@@ -8,7 +8,7 @@ import pytest
 from lessonloop.lesson_model.checks import CHECK_HEAD, check_for, error_advice, is_check
 from lessonloop.lesson_model.stand_ins import general_remedy
 
-CASES = [
+CASES: list[tuple[str, str, str | None, set[str], str, str]] = [
     # (error text, shown, path, kinds, the cause's words, words the check holds)
     ("command timed out after 120000 milliseconds", "cargo build", None, set(), "ran past its time limit", "120 s"),
     ("Process exited with code 124", "npm run dev", None, set(), "ran past its time limit", "background"),
