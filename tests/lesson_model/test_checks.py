@@ -77,3 +77,28 @@ def test_the_errors_own_advice_is_quoted_as_tool_output_and_never_one_that_force
 def test_a_failure_that_says_nothing_known_gives_no_check() -> None:
     assert check_for("Segmentation fault", shown="./a.out") is None
     assert check_for(None, shown="x") is None
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "ls : Cannot find path 'C:\\app\\specs' because it does not exist.",
+        "ls: cannot access 'specs': No such file or directory",
+        "python3: can't open file '/app/scripts/list-skills.py': [Errno 2] No such file or directory",
+    ],
+)
+def test_a_path_that_is_not_there_is_named_in_the_check(error: str) -> None:
+    check = check_for(error, shown="ls specs")
+    assert check is not None and "not there" in check.cause
+    assert ("specs" in check.text or "list-skills.py" in check.text) and "list its folder" in check.text
+
+
+def test_colour_codes_and_a_long_output_do_not_hide_a_failing_test() -> None:
+    error = "x\n" * 5000 + "Error: \x1b[2mexpect(\x1b[22mlocator\x1b[2m).\x1b[22mtoBeVisible\x1b[2m()\x1b[22m failed\n"
+    check = check_for(error, shown="playwright test")
+    assert check is not None and check.cause == "failed its tests"
+
+
+def test_a_powershell_here_string_error_gives_its_form() -> None:
+    check = check_for("No characters are allowed after a here-string header but before the end of the line.", shown="$s")
+    assert check is not None and "'@" in check.text

@@ -74,6 +74,14 @@ _CONFLICT = LazyRegex(
     re.I,
 )
 _NOT_HERE = LazyRegex(r"could not find [`'\"]?([\w.\-]{2,60})[`'\"]? in .{0,200}? or any parent director", re.I)
+_HERE_STRING = LazyRegex(r"here-string header|missing the terminator: ['\"]@|here-string footer", re.I)
+# a path the error says is not there, in the words of shells, PowerShell, Python, Node
+_ABSENT_PATH = LazyRegex(
+    r"(?:cannot find path|can't open file|cannot access|no such file or directory:?|ENOENT[^'\"\n]{0,60}?)"
+    r"[ \t]*['\"`]([^'\"`\n]{1,200})['\"`]",
+    re.I,
+)
+_ANSI = LazyRegex(r"\x1b\[[0-9;?]*[A-Za-z]")
 _PATHSPEC = LazyRegex(r"pathspec '([^'\n]{1,200})' did not match")
 _BEHIND = LazyRegex(r"non-fast-forward|\(fetch first\)|Updates were rejected because", re.I)
 _LINT_TOOL = LazyRegex(r"\b(?:flake8|ruff|pylint|eslint|pyflakes|pycodestyle|rubocop|golangci|clippy|lint)\b", re.I)
@@ -109,7 +117,7 @@ def check_for(
     """The check a failure's text gives (see the module's docstring), or None when it gives none.
     `shown`: the command (its words) or the tool, as the lesson's title names it; `path`: the file
     or operand the call was about; `kinds`: analyze/commands.words_kinds of the command."""
-    text = (error_text or "")[:_READ]
+    text = _readable(error_text or "")
     call = f"`{shown}`"
     where = as_data(path) if path else None
     if exit_code == 124 or _TIMEOUT.search(text):
@@ -159,6 +167,20 @@ def check_for(
             "asked for a name the registry does not have",
             f"{CHECK_HEAD}that the package's name and version exist (`npm view NAME versions`, `pip index versions "
             f"NAME`, the project's manifest) before {call}: the registry answered that it has no such package.",
+        )
+    if _HERE_STRING.search(text):
+        return Check(
+            "broke PowerShell's here-string form",
+            f"{CHECK_HEAD}a PowerShell here-string opens with @' (or @\") as the last thing on its line and closes "
+            "with '@ (or \"@) at the very start of a line of its own; nothing may follow the opening on its line.",
+        )
+    found = _ABSENT_PATH.search(text[:_START])
+    if found is not None:
+        named = where or as_data(found.group(1).strip().rstrip(".:"))
+        return Check(
+            "named a path that is not there",
+            f"{CHECK_HEAD}{named} exists before {call} (list its folder, or search for its name): it was not "
+            "there; use the path where it is, or make it if it should exist.",
         )
     found = _NOT_HERE.search(text)
     if found is not None:
@@ -224,6 +246,14 @@ def error_advice(text: str) -> str | None:
                 continue
             return f"what the error itself advised: {tool_output(said, 200)}"
     return None
+
+
+def _readable(text: str) -> str:
+    """The part of an error read: its first and last _READ characters (a test runner prints its
+    failures last), without a terminal's colour codes."""
+    if len(text) > 2 * _READ:
+        text = text[:_READ] + "\n" + text[-_READ:]
+    return _ANSI.sub("", text) if "\x1b" in text else text
 
 
 def _limit(text: str) -> str:
