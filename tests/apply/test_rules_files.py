@@ -370,3 +370,19 @@ def test_a_lesson_that_names_no_remedy_rule_or_check_is_in_no_rules_file(tmp_pat
     assert "bare-tool" not in text and "npm ci fails" in text
     listed = cli("lessons", "list", "--db", db, "--json").json()
     assert any("bare-tool" in lesson["title"] for lesson in listed)  # kept, shown to the person
+
+
+def test_a_remedys_path_in_the_persons_own_home_keeps_its_user_name_in_their_rules_file(
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 83, item 6: `cat /home/[REDACTED:user]/...` in a rules file is an instruction that no
+    longer works. What leaves the machine (JSONL to share) still scrubs it; another's home too."""
+    mine = "Read /home/alice-dev/project/notes.md first, not /home/zed-other/notes.md"
+    db = _store(tmp_path, project, _imported("usage:home-path", "notes are read before the plan", 0.6, prevention=mine))
+    monkeypatch.setenv("HOME", "/home/alice-dev")  # this person's home (Path.home())
+    assert cli("lessons", "export", "--db", db, "--agent", "cline").exit_code == 0
+    text = (project / ".clinerules" / "lessonloop.md").read_text(encoding="utf-8")
+    assert "/home/alice-dev/project/notes.md" in text
+    assert "zed-other" not in text
+    shared = cli("lessons", "export", "--db", db, "--format", "jsonl")
+    assert "alice-dev" not in shared.output and "zed-other" not in shared.output

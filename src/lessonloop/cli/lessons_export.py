@@ -20,6 +20,7 @@ from lessonloop.cli.common import CommandError, UsageError, emit_json, open_cli_
 from lessonloop.learning.engine import exchange
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.environment import folder_shells, holds_in
+from lessonloop.secrets.pii import own_home_kept
 from lessonloop.settings.config import privacy_settings
 from lessonloop.store.lessons.reader import list_lessons
 from lessonloop.store.location import resolve_db_path_text
@@ -119,7 +120,10 @@ def _plan_markdown(
     if existing is None and agent_file and not records:
         return _Planned(given, path, described, form, "", 0, not_written=True)
     try:
-        planned = rules_text(existing, records, form, scrub_pii=scrub)
+        # the person's own agents read it on this machine: a path in their home keeps its user name,
+        # so a remedy's path still works (team pushes and dataset exports scrub it: docs/privacy.md)
+        with own_home_kept(Path.home().name):
+            planned = rules_text(existing, records, form, scrub_pii=scrub)
     except (exchange.SectionError, RulesFileError) as exc:
         raise CommandError(f"{path}: {exc}") from exc
     return _Planned(

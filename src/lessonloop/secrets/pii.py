@@ -15,6 +15,9 @@ below and not be followed by another extension), shared home folders (/Users/Sha
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 _TLDS = (
@@ -64,6 +67,22 @@ _FILE_ENDINGS = frozenset(
 )  # fmt: skip
 _SERVICE_MAIL = frozenset({"git", "noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon"})
 _KEPT_USERS = frozenset({"shared", "public", "default", "all users", "default user", "runner", "user", "username"})
+# The user name of this person's own home folder, kept in a path where what is written stays with
+# them (a rules file of their own agents: `lessons export --agent`): a remedy's path must still work
+# there (issue 83, item 6). What leaves the machine (team pushes, dataset exports) never sets it.
+_OWN_USER: ContextVar[str | None] = ContextVar("own_user", default=None)
+
+
+@contextmanager
+def own_home_kept(user: str | None) -> Iterator[None]:
+    """Within it, a path in the home folder of `user` (this person's) keeps its user name."""
+    token = _OWN_USER.set(user.lower() if user else None)
+    try:
+        yield
+    finally:
+        _OWN_USER.reset(token)
+
+
 _KEPT_IPS = frozenset({"0.0.0.0", "255.255.255.255"})
 
 
@@ -78,9 +97,12 @@ def scrub_pii(text: str) -> tuple[str, int]:
         if local in _SERVICE_MAIL or _public(domain) or domain.rsplit(".", 1)[1].lower() in _FILE_ENDINGS:
             continue
         spans.append((found.start(), found.end(), "email"))
+    own = _OWN_USER.get()
     for found in HOME.finditer(text):
         user = found.group("user")
         if user.lower() in _KEPT_USERS or user.startswith(("$", "%", "{", "<", "[REDACTED", "~")):
+            continue
+        if own is not None and user.lower() == own:
             continue
         spans.append((found.start("user"), found.end("user"), "user"))
     for found in IPV4.finditer(text):
