@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     print(
-        "| corpus | lessons in use (probes apart) | with a remedy | with a check only | \"failed before\" alone | "
+        '| corpus | lessons in use (probes apart) | with a remedy | with a check only | "failed before" alone | '
         "named | probes |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|")

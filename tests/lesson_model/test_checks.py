@@ -100,5 +100,7 @@ def test_colour_codes_and_a_long_output_do_not_hide_a_failing_test() -> None:
 
 
 def test_a_powershell_here_string_error_gives_its_form() -> None:
-    check = check_for("No characters are allowed after a here-string header but before the end of the line.", shown="$s")
+    check = check_for(
+        "No characters are allowed after a here-string header but before the end of the line.", shown="$s"
+    )
     assert check is not None and "'@" in check.text
