@@ -104,3 +104,10 @@ def test_a_powershell_here_string_error_gives_its_form() -> None:
         "No characters are allowed after a here-string header but before the end of the line.", shown="$s"
     )
     assert check is not None and "'@" in check.text
+
+
+def test_a_file_the_error_names_is_the_check_and_a_refusal_of_the_harness_too() -> None:
+    check = check_for("Exit code 1\nERROR: the settings in config/app.yml are invalid", shown="./scripts/build.sh")
+    assert check is not None and "read “config/app.yml”" in check.text
+    refused = check_for("Claude requested permissions to use Bash, but you haven't granted it yet.", shown="git push")
+    assert refused is not None and "ask the person" in refused.text

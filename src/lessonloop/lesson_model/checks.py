@@ -60,7 +60,8 @@ _TOO_LARGE = LazyRegex(
 _FOLDER = LazyRegex(r"\bEISDIR\b|\bis a directory\b|illegal operation on a directory", re.I)
 _REFUSED = LazyRegex(
     r"operation not permitted|permission denied|\bEACCES\b|\bEPERM\b|blocked by policy|access (?:to the path .{0,80} )?is "
-    r"denied|read-only file system",
+    r"denied|read-only file system|requested permissions? to use .{1,80}?, but you haven't granted it|permission to use "
+    r".{1,80}? (?:has been|was) denied",
     re.I,
 )
 _REGISTRY = LazyRegex(
@@ -80,6 +81,11 @@ _ABSENT_PATH = LazyRegex(
     r"(?:cannot find path|can't open file|cannot access|no such file or directory:?|ENOENT[^'\"\n]{0,60}?)"
     r"[ \t]*['\"`]([^'\"`\n]{1,200})['\"`]",
     re.I,
+)
+# a project file an error names (a relative path with a configuration or source file's ending)
+_NAMED_FILE = LazyRegex(
+    r"(?<![\w/.:@-])((?:[\w.-]+/)*[\w-][\w.-]*\.(?:ya?ml|json|toml|ini|cfg|conf|env|lock|xml|properties|gradle|"
+    r"tf|py|js|mjs|cjs|ts|tsx|jsx|rb|go|rs|java|kt|cs|php|ex|exs|sh|ps1|sql|md))\b(?![/\w])"
 )
 _ANSI = LazyRegex(r"\x1b\[[0-9;?]*[A-Za-z]")
 _PATHSPEC = LazyRegex(r"pathspec '([^'\n]{1,200})' did not match")
@@ -221,6 +227,13 @@ def check_for(
         )
     if advice:
         return Check("failed", f"{CHECK_HEAD}{advice}")
+    named_file = _NAMED_FILE.search(text[:_START])
+    if named_file is not None and named_file.group(1) not in shown:
+        return Check(
+            f"failed on what {as_data(named_file.group(1))} holds",
+            f"{CHECK_HEAD}read {as_data(named_file.group(1))}, the file its error names, and fix what the error "
+            f"says of it before {call}.",
+        )
     return None
 
 

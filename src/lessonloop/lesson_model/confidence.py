@@ -62,6 +62,31 @@ def wilson_lower_bound(failures: int, trials: int, z: float = Z) -> float:
     return max(0.0, (centre - margin) / (1 + z2 / trials))
 
 
+def wilson_upper_bound(failures: int, trials: int, z: float = Z) -> float:
+    """The upper bound of the Wilson score interval for `failures` out of `trials`; 1 with no trials."""
+    if trials <= 0:
+        return 1.0
+    failures = min(max(failures, 0), trials)
+    p = failures / trials
+    z2 = z * z
+    centre = p + z2 / (2 * trials)
+    margin = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
+    return min(1.0, (centre + margin) / (1 + z2 / trials))
+
+
+def difference_lower_bound(bad_a: int, trials_a: int, bad_b: int, trials_b: int, z: float = Z) -> float:
+    """The lower bound (one-sided, Newcombe's hybrid score interval) of rate a minus rate b: how
+    much more often a bad outcome follows in group a (sessions that broke a rule) than in group b
+    (those that kept it), as far as the counts can show. At or below 0: the data does not show
+    that group a fares worse. -1 when either group is empty."""
+    if trials_a <= 0 or trials_b <= 0:
+        return -1.0
+    p_a, p_b = min(max(bad_a, 0), trials_a) / trials_a, min(max(bad_b, 0), trials_b) / trials_b
+    low_a = wilson_lower_bound(bad_a, trials_a, z) if bad_a > 0 else 0.0
+    high_b = wilson_upper_bound(bad_b, trials_b, z)
+    return (p_a - p_b) - math.sqrt((p_a - low_a) ** 2 + (high_b - p_b) ** 2)
+
+
 PRECISION_PRIOR = 3  # a new lesson's warnings are trusted as if right this many times
 
 

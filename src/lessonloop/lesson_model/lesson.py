@@ -66,6 +66,10 @@ class Lesson:
     last_seen: str | None = None
     tier: str = "candidate"
     base_confidence: float = 0.0
+    # The most confidence the data allows a lesson that compares two groups (a habit: the sessions
+    # that broke a rule against those that kept it): the lower bound of the difference of their
+    # rates (confidence.difference_lower_bound); None for a lesson counted in one group.
+    ceiling: float | None = None
     evidence: list[Evidence] = field(default_factory=list)
     evidence_counts: dict[str, int] = field(default_factory=dict)
     edited: bool = False
@@ -113,7 +117,14 @@ class Lesson:
 
     @property
     def severity(self) -> str:
-        return conf.severity_for(self.base_severity, self.failed_sessions)
+        """Its base severity, raised with its failing sessions; a lesson that compares two groups
+        (`ceiling`) at most one level above its base: how often the rule was broken says nothing
+        of how much worse it went."""
+        raised = conf.severity_for(self.base_severity, self.failed_sessions)
+        if self.ceiling is None:
+            return raised
+        base = conf.SEVERITIES.index(self.base_severity) if self.base_severity in conf.SEVERITIES else 1
+        return conf.SEVERITIES[min(conf.SEVERITIES.index(raised), base + 1)]
 
     @property
     def scope(self) -> str:
@@ -168,6 +179,8 @@ class Lesson:
         value = conf.wilson_lower_bound(self.failed_sessions, self.sessions)
         if self.false_alarms:
             value = min(value, conf.precision_bound(self.warned_right, self.false_alarms))
+        if self.ceiling is not None:
+            value = min(value, max(0.0, self.ceiling))
         self.base_confidence = value
         self.tier = conf.next_tier(self.base_confidence, self.tier, self.failed_sessions)
 

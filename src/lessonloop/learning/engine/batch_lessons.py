@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lessonloop.core.outside_text import as_data
 from lessonloop.learning.engine.habit_stats import OUTCOMES, SessionFacts
 from lessonloop.learning.engine.signatures import digest
+from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.lesson import Evidence, Lesson
 from lessonloop.lesson_model.quoting import tool_output
 
@@ -120,10 +121,15 @@ def workflow_lessons(
     facts: Sequence[SessionFacts], descriptions: Mapping[str, str], project: str | None, min_sessions: int = 2
 ) -> list[Lesson]:
     """A lesson for each workflow rule whose violation goes with a worse outcome: violated in at
-    least `min_sessions` sessions, with a higher rate of a bad outcome than when it was kept (the
-    outcome with the largest difference; `lessonloop analyze stats` has the tests of significance).
+    least `min_sessions` sessions, with a higher rate of a bad outcome than where it was kept, for
+    the outcome where the lower bound of that difference (confidence.difference_lower_bound,
+    one-sided 95%) is highest (`lessonloop analyze stats` has the tests of significance).
 
-    Confidence is the Wilson lower bound of "violated -> bad outcome" over the violating sessions.
+    Its confidence is that bound (Lesson.ceiling), never more than the Wilson lower bound of
+    "violated -> bad outcome": 23 bad of 29 sessions that broke a rule against 67 of 100 that kept
+    it is a lesson of confidence 0 (the bound is below 0: the counts do not show harm, whatever
+    the 29 alone would say), a candidate given to no agent, which says so; more sessions may show
+    it. Its severity rises one level at most (Lesson.severity).
     """
     rules = sorted({rule for f in facts for rule in f.rules})
     lessons: list[Lesson] = []
@@ -144,25 +150,34 @@ def workflow_lessons(
             bad_violated = sum(1 for _, bad in violated if bad)
             if len(violated) < min_sessions or not bad_violated or not kept:
                 continue  # no sessions that kept the rule: nothing to compare with
-            difference = bad_violated / len(violated) - (kept_bad / kept if kept else 0.0)
-            if difference > 0 and (best is None or difference > best[0]):
-                best = (difference, outcome, violated, kept_bad, kept)
+            if bad_violated / len(violated) <= kept_bad / kept:
+                continue  # no worse where it was broken
+            bound = conf.difference_lower_bound(bad_violated, len(violated), kept_bad, kept)
+            if best is None or bound > best[0]:
+                best = (bound, outcome, violated, kept_bad, kept)
         if best is None:
             continue
-        _, outcome, violated, kept_bad, kept = best
+        bound, outcome, violated, kept_bad, kept = best
         bad_count = sum(1 for _, bad in violated if bad)
         words = OUTCOME_WORDS.get(outcome, outcome)
         lesson = Lesson(
             signature=digest("workflow", rule, project or ""),
             kind="workflow",
-            title=f"Sessions that break the rule {rule} {words} more often",
-            body=f"{bad_count} of {len(violated)} sessions violating {rule} {words}, against {kept_bad} of {kept} that kept it.",
+            title=f"Sessions that break the rule {rule} {words} more often"
+            + ("" if bound > 0 else " (not shown by the counts yet)"),
+            body=f"{bad_count} of {len(violated)} sessions violating {rule} {words}, against {kept_bad} of {kept} that kept it"
+            + (
+                f" (a difference of at least {bound:.2f})."
+                if bound > 0
+                else ": on these counts the difference may be chance (its lower bound is not above 0)."
+            ),
             trigger=None,
             error_signature=f"workflow|{rule}",
             error_class="WORKFLOW_RULE",
             prevention=descriptions.get(rule) or f"Follow the workflow rule {rule}.",
             category="workflow",
             base_severity="medium",
+            ceiling=bound,
         )
         for session_id, bad in violated:
             lesson.session_failed[session_id] = bad

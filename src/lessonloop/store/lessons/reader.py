@@ -410,8 +410,13 @@ class EvidenceRow:
 
     @property
     def what(self) -> str:
-        """The call in a few words: its command, else its file, else its tool."""
-        return self.command or self.target_path or self.tool or ""
+        """The call in a few words: its command, else its file, else its tool; for a session that
+        broke a workflow rule (role `rule`: no call), the rule and how the session went."""
+        called = self.command or self.target_path or self.tool
+        if called or self.role != "rule" or not self.detail:
+            return called or ""
+        outcome = "the outcome the lesson is about followed" if self.detail.get("bad") else "it went well"
+        return f"the session broke {self.detail.get('rule') or 'the rule'}; {outcome}"
 
     def to_json(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
