@@ -654,3 +654,25 @@ def test_a_stopped_call_counts_for_no_lesson_and_the_changed_call_after_it_is_a_
     assert (lesson.sessions, lesson.failed_sessions, lesson.base_confidence) == before[:3]
     assert lesson.prevented == before[3] + 1
     assert len(learner.lessons) == 1  # nothing learned from the stop itself
+
+
+def test_an_edit_of_a_file_never_read_is_not_blamed_on_a_formatter() -> None:
+    """Issue 83, item 2: a lesson for "File has not been read yet" said "Read the file again ...
+    when a formatter may have changed it" where the file had never been read; an old text that had
+    to change after a read was out of date, not a formatter's doing."""
+    not_read = "<tool_use_error>File has not been read yet. Read it first before writing to it.</tool_use_error>"
+    not_found = "<tool_use_error>String to replace not found in file.\nString: old</tool_use_error>"
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    play(learner, s1.edit("lib/a.ex", error=not_read, error_class="MISSING_PREREQUISITE"))
+    play(learner, s1.read("lib/a.ex"))
+    play(learner, s1.edit("lib/a.ex"))
+    s2 = script.session("s2")
+    play(learner, s2.edit("lib/b.ex", error=not_found, error_class="INCORRECT_PARAMETER"))
+    play(learner, s2.read("lib/b.ex"))
+    play(learner, s2.edit("lib/b.ex"))
+    titles = sorted(lesson.title for lesson in learner.lessons.values())
+    preventions = " ".join(lesson.prevention or "" for lesson in learner.lessons.values())
+    assert any("not read in this session" in title for title in titles), titles
+    assert "formatter" not in preventions

@@ -394,11 +394,14 @@ class Learner:
                 still_open.append((opened, failure))
                 continue
             between = [e for when, e in history if when > opened]
+            # the calls before the failure, when the context's whole start is remembered (else a
+            # read before the window would look like none: episodes._reread_cause)
+            earlier = [e for when, e in history if when < opened] if len(history) < HISTORY else None
             # (a refused form of the line is its own lesson: the fix's flags are not what fixed it)
             draft = (
                 None
                 if refused_form(failure)
-                else draft_from_episode(failure, fix, between) or declared_draft(failure, fix, between)
+                else draft_from_episode(failure, fix, between, earlier) or declared_draft(failure, fix, between)
             )
             if draft is not None:
                 learned.append(self.adopt(draft, failure, fix))

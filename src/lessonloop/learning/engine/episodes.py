@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from lessonloop.analyze.commands import is_env_word, words_kinds
 from lessonloop.analyze.error_classes import shell_syntax_error
 from lessonloop.analyze.error_headline import failing_check
+from lessonloop.analyze.file_ops import harness_refusal
 from lessonloop.analyze.force_flags import force_flags
 from lessonloop.analyze.line_endings import CRLF_ENDS, endings_of, lf_lines
 from lessonloop.analyze.outcomes import job_key
 from lessonloop.core.outside_text import as_data
-from lessonloop.core.tool_kinds import EDIT, READ, SHELL
+from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
 from lessonloop.learning.engine.events import CallEvent
 from lessonloop.lesson_model.quoting import tool_output
 from lessonloop.lesson_model.transient import TIMED_OUT
@@ -95,18 +96,24 @@ def same_job(failure: CallEvent, fix: CallEvent) -> bool:
     return False
 
 
-def draft_from_episode(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]) -> Draft | None:
-    """The lesson a failure and its fix teach, or None when the fix is not a step to take first."""
+def draft_from_episode(
+    failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent], earlier: Sequence[CallEvent] | None = None
+) -> Draft | None:
+    """The lesson a failure and its fix teach, or None when the fix is not a step to take first.
+    `earlier`: the calls of its context before the failure (what the session shows of its cause;
+    None when they are not all known)."""
     if failure.signature is None:
         return None
     if failure.segments and fix.segments:
         return _flag_draft(failure, fix) or _step_draft(failure, fix, between)
     if failure.call.target_path and fix.call.target_path and failure.call.kind == fix.call.kind:
-        return _path_draft(failure, fix) or _reread_draft(failure, fix, between)
+        return _path_draft(failure, fix) or _reread_draft(failure, fix, between, earlier)
     return None
 
 
-def _reread_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent]) -> Draft | None:
+def _reread_draft(
+    failure: CallEvent, fix: CallEvent, between: Sequence[CallEvent], earlier: Sequence[CallEvent] | None = None
+) -> Draft | None:
     """An edit that failed on a file, a Read of that file, then the same edit working: the agent's
     idea of the content was out of date. Trigger: that edit tool on a file not read since a
     formatter last rewrote files of its type."""
@@ -122,21 +129,73 @@ def _reread_draft(failure: CallEvent, fix: CallEvent, between: Sequence[CallEven
         return None  # the file has CRLF line ends, the old text had LF ones: that was the cause, not the read
     headline = failure.headline
     tool = failure.call.tool
+    cause, prevention, after = _reread_cause(failure, fix, earlier)
     return Draft(
         kind="usage",
         trigger=Trigger(EDIT, unless=Unless((), (), "read")),
         error_signature=failure.signature or "",
         error_class=failure.error_class,
-        title=f"{tool} fails on a file not read since it changed: {tool_output(headline)}",
+        title=f"{tool} fails on a file {cause}: {tool_output(headline)}",
         body=(
             f"{tool} of {as_data(relative_path(path or '', failure.cwd))} failed ({failure.error_class}): "
-            f"{tool_output(headline)} "
-            f"After reading the file again the same {tool} worked."
+            f"{tool_output(headline)} {after}"
         ),
-        prevention=f"Read the file again before {tool} when a formatter or another command may have changed it.",
+        prevention=prevention,
         prevention_command=None,
         category="files",
         base_severity="low",
+    )
+
+
+def _reread_cause(failure: CallEvent, fix: CallEvent, earlier: Sequence[CallEvent] | None) -> tuple[str, str, str]:
+    """(the cause in a title's words, the prevention, what followed) of an edit that worked once
+    its file was read, as the session shows it (issue 83, item 2): the harness's refusal of a file
+    never read in the session, or no read of it before the failure, is not a change since a read;
+    a change since the read is what the harness says, or a formatter that ran after the last read;
+    an old text that had to change to match was out of date; the same old text sent again after a
+    read blames nothing but the missing read."""
+    tool = failure.call.tool
+    path = failure.call.target_path
+    refusal = harness_refusal(failure.call.error_text)
+    seen = earlier or ()
+    reads = [i for i, e in enumerate(seen) if e.call.ok and e.call.kind == READ and e.call.target_path == path]
+    formatted = bool(reads) and any(
+        e.call.kind == SHELL and any("format" in words_kinds(words) for words in e.segments if words)
+        for e in seen[reads[-1] + 1 :]
+    )
+    # (a file the session wrote or edited itself, it has seen)
+    written = any(e.call.ok and e.call.kind in (EDIT, WRITE) and e.call.target_path == path for e in seen)
+    if refusal == "not_read" or (earlier is not None and not reads and not written and refusal is None):
+        return (
+            "not read in this session",
+            f"Read the file before the first {tool} of it in a session: {tool} refuses a file the session has not read.",
+            f"After the file was read, the same {tool} worked.",
+        )
+    if formatted:
+        return (
+            "not read since it changed",
+            f"Read the file again before {tool} when a formatter or another command may have changed it.",
+            f"A formatter ran after the file was last read; after reading it again the same {tool} worked.",
+        )
+    if refusal == "modified":
+        return (
+            "changed since it was read",
+            f"Read the file again before {tool} when something changed it since your last read (a formatter or "
+            "linter, another command, the person).",
+            f"After reading the file again the same {tool} worked.",
+        )
+    before = edit_needle(failure.call.input, failure.call.error_text)
+    after = edit_needle(fix.call.input, fix.call.error_text)
+    if before and after and before != after:
+        return (
+            "whose old text was out of date",
+            f"Read the part of the file you change again and copy {tool}'s old text from what it holds now.",
+            f"After reading the file again, {tool} with the old text as the file held it worked.",
+        )
+    return (
+        "not read since it may have changed",
+        f"Read the file (the part you change) before {tool} when you have not read it since it may have changed.",
+        f"After reading the file again the same {tool} worked.",
     )
 
 
