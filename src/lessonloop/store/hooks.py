@@ -11,7 +11,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Collection, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
     from typing import Any
 
 
@@ -231,6 +231,53 @@ def warnings_to_credit(conn: sqlite3.Connection, session_id: str, tool_use_id: s
            ORDER BY id DESC LIMIT 50""",
         (session_id, tool_use_id),
     ).fetchall()
+
+
+def notes_on_call(conn: sqlite3.Connection, session_id: str, tool_use_id: str) -> list[tuple[Any, ...]]:
+    """(id, lessons, detail) of the notes (PreToolUse, action warn) given on the call `tool_use_id`."""
+    return conn.execute(
+        """SELECT id, lessons, detail FROM hook_decisions
+           WHERE session_id = ? AND tool_use_id = ? AND event = 'PreToolUse' AND action = 'warn'
+             AND lessons IS NOT NULL""",
+        (session_id, tool_use_id),
+    ).fetchall()
+
+
+def lower_after_false_alarm(
+    conn: sqlite3.Connection,
+    lesson_id: int,
+    session_id: str,
+    tool_use_id: str,
+    ts: str,
+    project: str | None,
+    lowered: Callable[[int, int, str], tuple[float, str]],
+) -> bool:
+    """A note of the lesson's followed by its call working: the session is one more trial where its
+    trigger did not fail (an evidence row `success`), counted at once, so the lesson's confidence
+    falls before the next ingest learns it (issue 83, item 4). `lowered(failed, sessions, tier)`:
+    its new undecayed confidence and tier. Nothing when the session is counted for it already (a
+    failure or a success of the lesson there). Whether it was counted."""
+    seen = conn.execute(
+        "SELECT 1 FROM lesson_evidence WHERE lesson_id = ? AND session_id = ? AND role IN ('failure', 'success') LIMIT 1",
+        (lesson_id, session_id),
+    ).fetchone()
+    row = conn.execute("SELECT failed_sessions, sessions, tier FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+    if seen is not None or row is None:
+        return False
+    failed, sessions, tier = int(row[0] or 0), int(row[1] or 0) + 1, str(row[2] or "candidate")
+    value, new_tier = lowered(failed, sessions, tier)
+    conn.execute(
+        """UPDATE lessons SET sessions = ?, tier = ?, confidence = min(confidence, ?),
+                  learned_confidence = min(COALESCE(learned_confidence, confidence), ?)
+           WHERE id = ?""",
+        (sessions, new_tier, value, value, lesson_id),
+    )
+    conn.execute(
+        """INSERT INTO lesson_evidence (lesson_id, role, session_id, tool_use_id, ts, project, detail)
+                   VALUES (?, 'success', ?, ?, ?, ?, ?)""",
+        (lesson_id, session_id, tool_use_id, ts, project, '{"after_note": true}'),
+    )
+    return True
 
 
 def lesson_trigger(conn: sqlite3.Connection, lesson_id: int) -> tuple[str | None] | None:

@@ -4,6 +4,8 @@ behind the live session), then learn from it:
 - a failure is classified (analyze.error_classes) and stored with its class;
 - a success that does what a lesson warned about earlier in this session says counts as a
   success after prevention for that lesson (lessons.prevented, an evidence row);
+- a success of the very call a lesson gave a note about is a false alarm: the session counts at
+  once as one where the lesson's trigger did not fail, and its confidence falls (issue 83);
 - a success that fixes a learnable failure of this session (the same job done right), and a
   failure that teaches by itself, teach a lesson now, through the same extraction batch learning
   uses, in the learning worker the hook starts (learning/live/in_session.py, learning/live/worker.py): the hook
@@ -176,7 +178,34 @@ def apply_call(conn: sqlite3.Connection, data: dict[str, Any]) -> bool:
             conn, session_id, data["id"], data["tool"], command if isinstance(command, str) else None,
             data.get("target_path"), data.get("cwd"), data.get("project"), data["ts"],
         )  # fmt: skip
+        _false_alarms(conn, session_id, data["id"], data["ts"], data.get("project"))
     return True
+
+
+def _false_alarms(conn: sqlite3.Connection, session_id: str, tool_use_id: str, ts: str, project: str | None) -> None:
+    """A call that worked after a note about it (its lesson fired, so its prevention was not done):
+    a false alarm, which lowers each lesson at once (store.hooks.lower_after_false_alarm), as the
+    next ingest's learning would: a frozen lesson (no turn-end ingest) learns from its own notes."""
+    notes = hook_tables.notes_on_call(conn, session_id, tool_use_id)
+    if not notes:
+        return
+    from lessonloop.lesson_model import confidence as conf
+
+    def lowered(failed: int, sessions: int, tier: str) -> tuple[float, str]:
+        value = conf.wilson_lower_bound(failed, sessions)
+        return value, conf.next_tier(value, tier, failed)
+
+    for decision_id, lessons, detail_json in notes:
+        detail = json.loads(detail_json) if detail_json else {}
+        counted = [
+            lesson_id
+            for lesson_id in json.loads(lessons)
+            if isinstance(lesson_id, int)
+            and hook_tables.lower_after_false_alarm(conn, lesson_id, session_id, tool_use_id, ts, project, lowered)
+        ]
+        if counted:
+            detail["false_alarm"] = counted
+            hook_tables.set_decision_detail(conn, decision_id, json.dumps(detail))
 
 
 def _text(value: object) -> str | None:
