@@ -16,6 +16,13 @@ from lessonloop.core.quick_hash import blake2b_hex
 _REFUSED_COMMAND = re.compile(r"`.*` rejected: (.+)\Z")
 _GLOB_REMNANT = re.compile(r"(?:<path>|[\w.-]+)[*?][\w.*?{},-]*|\*\.[\w{},]+")
 _IO_WRAPPER = re.compile(r"IO error for operation on <path>: ")
+# What an error quotes of the call that varies per call (issue 83, item 3): a character or byte
+# it names (`'\U0001f4cb'`, `byte 0x8f`), and a long quoted text (a line of a hunk, a prompt, a
+# type or a command line): the same error, whatever it quotes. A short quoted word stays (an
+# option's or a program's name tells errors apart).
+_ESCAPED_CHAR = re.compile(r"\\[uUx][0-9a-fA-F]{2,8}")
+_HEX_NUMBER = re.compile(r"\b0x[0-9a-fA-F]+\b")
+_LONG_QUOTE = re.compile(r"""(['"`])(?=[^\s'"`])(?!<path>\1)[^'"`\n]{23,}?(?<=[^\s'"`])\1""")
 TIMEOUT_EXIT = 124  # `timeout`'s exit status, and the agents' for a command they cut (Codex)
 # the signature's line of a command its shell or program could not parse because a double quote
 # ended a double-quoted argument inside a word (analyze/shell_quotes.py)
@@ -126,7 +133,12 @@ def check_signatures(kind: str, tool: str, error_text: str | None, branch: str |
 def _normalized(headline: str, branch: str | None) -> str:
     """A headline with placeholders for what varies, cut once they are in (a longer path must not
     make another error of it)."""
-    headline = placeholders(headline, branch)[:HEADLINE_CHARS].rstrip()
+    if "\\" in headline or "0x" in headline:
+        headline = _ESCAPED_CHAR.sub("<char>", _HEX_NUMBER.sub("<n>", headline))
+    headline = placeholders(headline, branch)
+    if "'" in headline or '"' in headline or "`" in headline:
+        headline = _LONG_QUOTE.sub(lambda m: f"{m.group(1)}<text>{m.group(1)}", headline)
+    headline = headline[:HEADLINE_CHARS].rstrip()
     if "*" in headline:
         # a wildcard the shell passed on as it is: the name it was part of, whatever the pattern
         # (`<path>*.rs`, `<path>*`), and rg's "IO error for operation on X: " wrapper around the cause
