@@ -111,3 +111,16 @@ def test_a_file_the_error_names_is_the_check_and_a_refusal_of_the_harness_too() 
     assert check is not None and "read “config/app.yml”" in check.text
     refused = check_for("Claude requested permissions to use Bash, but you haven't granted it yet.", shown="git push")
     assert refused is not None and "ask the person" in refused.text
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "sudo: a terminal is required to read the password; either use the -S option to read from standard input",
+        "sudo: a password is required",
+        "the input device is not a TTY",
+    ],
+)
+def test_a_prompt_no_one_can_answer_gives_its_check(error: str) -> None:
+    check = check_for(error, shown="sudo apt-get install jq")
+    assert check is not None and "no terminal" in check.text and check.cause.startswith("needs a password")

@@ -75,6 +75,12 @@ _CONFLICT = LazyRegex(
     re.I,
 )
 _NOT_HERE = LazyRegex(r"could not find [`'\"]?([\w.\-]{2,60})[`'\"]? in .{0,200}? or any parent director", re.I)
+# a program asking for a password or an answer where no one can type it (an agent's shell has no terminal)
+_NO_TERMINAL = LazyRegex(
+    r"sudo: (?:a terminal is required|no tty present|a password is required)|sudo: \d+ incorrect password|"
+    r"the input device is not a TTY|inappropriate ioctl for device",
+    re.I,
+)
 _HERE_STRING = LazyRegex(r"here-string header|missing the terminator: ['\"]@|here-string footer", re.I)
 # a path the error says is not there, in the words of shells, PowerShell, Python, Node
 _ABSENT_PATH = LazyRegex(
@@ -162,6 +168,13 @@ def check_for(
     refused = _refusal(text, call, where)
     if refused is not None:
         return refused
+    if _NO_TERMINAL.search(text[:_START]):
+        return Check(
+            "needs a password this shell cannot type",
+            f"{CHECK_HEAD}this shell has no terminal to type a password in (sudo, ssh, a prompt): run {call} "
+            "without it (a user or a folder that needs no password), or ask the person to run it; sent again, it "
+            "asks again.",
+        )
     if _CONFLICT.search(text):
         return Check(
             "hit a dependency conflict",
