@@ -282,3 +282,22 @@ def test_one_rejection_by_three_checks_is_a_failure_of_each_checks_lesson() -> N
     # (another commit line: the same one sent again after a stop would run, nothing said)
     again = play(learner, s2.bash(COMMIT + " -q", error=DIALYZER, error_class="CHECK_FAILED"))
     assert dialyzer.signature in [f.lesson.signature for f in again.fired]
+
+
+def test_the_same_failure_twice_in_its_session_teaches_what_to_check_before_any_fix() -> None:
+    """Issue 83, item 3: a mistake the agent keeps making without fixing it taught nothing (lessons
+    were learned from a failure and its fix, or a second session). The same error a second time in
+    its session teaches its check; its project's next session gets a note before the call."""
+    learner = Learner()
+    script = Script()
+    s1 = script.session("s1")
+    sudo = "Exit code 1\nsudo: a terminal is required to read the password; either use the -S option"
+    play(learner, s1.bash("sudo apt-get install -y jq", error=sudo))
+    assert not learner.lessons  # once: it may be of the moment
+    play(learner, s1.bash("sudo apt-get install -y jq", error=sudo))
+    (lesson,) = learner.lessons.values()
+    assert lesson.prevention is not None and "no terminal" in lesson.prevention
+    assert "needs a password" in lesson.title and "failed before" not in lesson.title
+    learner.end_session("s1")
+    s2 = script.session("s2")
+    assert learner.decide(s2.bash("sudo apt-get install -y jq", error=sudo)).warned  # a one-off's note
