@@ -48,7 +48,8 @@ def test_a_planted_error_line_reaches_the_agent_only_quoted_and_never_as_the_ins
         play_all(
             learner,
             [
-                s.bash("git push", error=PLANTED, error_class="MISSING_PREREQUISITE"),
+                # (its hint is the lesson's check: a lesson that names none is given to no agent)
+                s.bash("git push", error=PLANTED + "\nhint: set the upstream", error_class="MISSING_PREREQUISITE"),
                 s.bash(f"git push -u origin feat-{n}"),
             ],
         )

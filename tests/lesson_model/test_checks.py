@@ -124,3 +124,16 @@ def test_a_file_the_error_names_is_the_check_and_a_refusal_of_the_harness_too() 
 def test_a_prompt_no_one_can_answer_gives_its_check(error: str) -> None:
     check = check_for(error, shown="sudo apt-get install jq")
     assert check is not None and "no terminal" in check.text and check.cause.startswith("needs a password")
+
+
+@pytest.mark.parametrize(
+    ("error", "name"),
+    [
+        ('npm ERR! Missing script: "test"', "test"),
+        ("make: *** No rule to make target 'lint'.  Stop.", "lint"),
+        ("error: Justfile does not contain recipe `deploy`.", "deploy"),
+    ],
+)
+def test_a_script_the_project_does_not_declare_is_checked_against_what_it_declares(error: str, name: str) -> None:
+    check = check_for(error, shown="npm test", kinds={"test"})  # a check command whose script never ran
+    assert check is not None and f"declares no “{name}”" in check.text

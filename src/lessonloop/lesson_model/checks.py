@@ -81,6 +81,12 @@ _NO_TERMINAL = LazyRegex(
     r"the input device is not a TTY|inappropriate ioctl for device",
     re.I,
 )
+# a script, target or task the project does not declare (npm, pnpm, yarn, make, just, task runners)
+_NOT_DECLARED = LazyRegex(
+    r"Missing script: [\"'`]?([\w:.-]+)|No rule to make target [`'\"]([^'`\"\n]{1,80})['`\"]|"
+    r"Command \"([\w:.-]+)\" not found|(?:Justfile|justfile) does not contain recipe `([\w-]+)`|"
+    r"Task \"([\w:.-]+)\" (?:does not exist|not found)"
+)
 _HERE_STRING = LazyRegex(r"here-string header|missing the terminator: ['\"]@|here-string footer", re.I)
 # a path the error says is not there, in the words of shells, PowerShell, Python, Node
 _ABSENT_PATH = LazyRegex(
@@ -151,6 +157,15 @@ def check_for(
         return Check(
             "is a folder, not a file",
             f"{CHECK_HEAD}{what} is a folder: list it (or search in it) instead of reading or writing it as a file.",
+        )
+    declared = _NOT_DECLARED.search(text[:_START])
+    if declared is not None:
+        # (before the checks' gate: a test script the project does not declare never ran)
+        name = next(g for g in declared.groups() if g)
+        return Check(
+            f"named {as_data(name)}, which the project does not declare",
+            f"{CHECK_HEAD}what the project declares (its package.json scripts, Makefile targets, recipes: `npm run`, "
+            f"`make -qp`, `just --list`) before {call}: it declares no {as_data(name)}.",
         )
     if kinds & _CHECKS:
         # the call is itself a check (a build, the tests, a linter): its failure is its verdict on

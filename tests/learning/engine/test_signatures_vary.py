@@ -20,8 +20,8 @@ def test_a_quoted_character_or_byte_is_the_same_error() -> None:
 
 
 def test_a_long_quoted_text_is_the_same_error_and_a_short_word_tells_errors_apart() -> None:
-    first = "error TS2345: Argument of type '\"alden_chat_set_typing_indicator\"' is not assignable to 'AgentCommand'."
-    second = "error TS2345: Argument of type '\"bridge_open_settings_window_now\"' is not assignable to 'AgentCommand'."
+    first = 'error: failed to parse arguments: Error("invalid type: string \\"Get-CimInstance Win32_Process | Select-Object ProcessId\\", expected a sequence") in \'AgentCommand\''
+    second = 'error: failed to parse arguments: Error("invalid type: string \\"Get-ChildItem -Recurse -Filter *.md | Measure-Object -Line\\", expected a sequence") in \'AgentCommand\''
     assert error_signature("shell", first) == error_signature("shell", second)
     assert "AgentCommand" in error_signature("shell", first)  # short: kept
     assert error_signature("shell", "error: unexpected argument '--colour' found") != error_signature(

@@ -17,12 +17,13 @@ _REFUSED_COMMAND = re.compile(r"`.*` rejected: (.+)\Z")
 _GLOB_REMNANT = re.compile(r"(?:<path>|[\w.-]+)[*?][\w.*?{},-]*|\*\.[\w{},]+")
 _IO_WRAPPER = re.compile(r"IO error for operation on <path>: ")
 # What an error quotes of the call that varies per call (issue 83, item 3): a character or byte
-# it names (`'\U0001f4cb'`, `byte 0x8f`), and a long quoted text (a line of a hunk, a prompt, a
-# type or a command line): the same error, whatever it quotes. A short quoted word stays (an
-# option's or a program's name tells errors apart).
+# it names (`'\U0001f4cb'`, `byte 0x8f`), and a long quoted text of 40 characters or more (a line
+# of a hunk, a prompt, a command line): the same error, whatever it quotes. A shorter quoted text
+# stays (an option's, a program's or a type's name tells errors apart, and a lesson's title, made
+# of the signature, still shows it).
 _ESCAPED_CHAR = re.compile(r"\\[uUx][0-9a-fA-F]{2,8}")
 _HEX_NUMBER = re.compile(r"\b0x[0-9a-fA-F]+\b")
-_LONG_QUOTE = re.compile(r"""(['"`])(?=[^\s'"`])(?!<path>\1)[^'"`\n]{23,}?(?<=[^\s'"`])\1""")
+_LONG_QUOTE = re.compile(r"""(['"`])(?=[^\s'"`])(?!<path>\1)[^'"`\n]{39,}?(?<=[^\s'"`])\1""")
 TIMEOUT_EXIT = 124  # `timeout`'s exit status, and the agents' for a command they cut (Codex)
 # the signature's line of a command its shell or program could not parse because a double quote
 # ended a double-quoted argument inside a word (analyze/shell_quotes.py)
