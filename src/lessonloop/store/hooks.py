@@ -272,11 +272,7 @@ def lower_after_false_alarm(
            WHERE id = ?""",
         (sessions, new_tier, value, value, lesson_id),
     )
-    conn.execute(
-        """INSERT INTO lesson_evidence (lesson_id, role, session_id, tool_use_id, ts, project, detail)
-                   VALUES (?, 'success', ?, ?, ?, ?, ?)""",
-        (lesson_id, session_id, tool_use_id, ts, project, '{"after_note": true}'),
-    )
+    _call_evidence(conn, lesson_id, "success", session_id, tool_use_id, ts, project, '{"after_note": true}')
     return True
 
 
@@ -297,10 +293,24 @@ def credit_prevention(
 ) -> None:
     """A success after prevention for the lesson: its count, and an evidence row of the call."""
     conn.execute("UPDATE lessons SET prevented = prevented + 1 WHERE id = ?", (lesson_id,))
+    _call_evidence(conn, lesson_id, "prevented", session_id, tool_use_id, ts, project, detail)
+
+
+def _call_evidence(
+    conn: sqlite3.Connection,
+    lesson_id: int,
+    role: str,
+    session_id: str,
+    tool_use_id: str,
+    ts: str,
+    project: str | None,
+    detail: str,
+) -> None:
+    """An evidence row of a call the hooks saw, for the lesson."""
     conn.execute(
         """INSERT INTO lesson_evidence (lesson_id, role, session_id, tool_use_id, ts, project, detail)
-                   VALUES (?, 'prevented', ?, ?, ?, ?, ?)""",
-        (lesson_id, session_id, tool_use_id, ts, project, detail),
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (lesson_id, role, session_id, tool_use_id, ts, project, detail),
     )
 
 
