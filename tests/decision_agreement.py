@@ -15,8 +15,9 @@ lessons frozen: replay's decision, then the hook's `_fired` on the same store as
 given as an agent's hook adapter gives it (apply/hooks/agents/: Claude Code's terms, a shell
 call's command as text, the file it changes beside it). Every call where the lessons that
 speak or their actions differ is one disagreement. A call the hook would stop is stopped once, as
-the hook stops it (pre_tool._once, its marks beside the store): sent again in its session, it runs
-and nothing is said, as replay models it (Learner._stop_once).
+the hook stops it (pre_tool.once_per_change, its marks beside the store): sent again in its
+session with no edit or write since, it runs and nothing is said, as replay models it
+(Learner._stop_once).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from lessonloop.apply.hooks.agents.tool_view import hook_call
 from lessonloop.apply.hooks.edit_check import EDIT_RISK
 from lessonloop.apply.hooks.entry import HookContext
 from lessonloop.apply.hooks.hook_store import hook_policy
-from lessonloop.apply.hooks.pre_tool import DECLARED, RETRY, _fired, _once
+from lessonloop.apply.hooks.pre_tool import _ORDER as ORDER
+from lessonloop.apply.hooks.pre_tool import DECLARED, RETRY, _fired, once_per_change
 from lessonloop.core.timestamps import utc_now
 from lessonloop.learning.engine.engine import Decision, Learner, Policy
 from lessonloop.learning.engine.events import CallEvent
@@ -93,9 +95,11 @@ class Agreement(LoopPlug):
             (f"declared: {command}" if lesson_id == DECLARED else self.named(lesson_id, title), action)
             for action, lesson_id, _value, title, _prevention, command, *_ in fired
         }
+        given = max((action for action, *_ in fired), key=ORDER.__getitem__, default="none")
         if (
-            any(action == "stop" for action, *_ in fired)
-            and _once(self.conn, str(self.db), event.session_id, event.hook_tool, hook_input(event), call.kind)
+            once_per_change(
+                given, self.conn, str(self.db), event.session_id, event.hook_tool, hook_input(event), call.kind
+            )
             == "override"
         ):
             hooked = set()  # the call stopped once already in its session: it runs, nothing said

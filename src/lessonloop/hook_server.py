@@ -77,6 +77,7 @@ PRELOAD = (
     "lessonloop.learning.live.in_session",
     "lessonloop.apply.hooks.edit_check",
     "lessonloop.apply.hooks.agents",
+    "lessonloop.apply.hooks.agents.carried",
     "lessonloop.apply.hooks.agents.patch_files",
     "lessonloop.apply.hooks.agents.tool_view",
     "lessonloop.apply.hooks.agents.kind_names",

@@ -163,3 +163,42 @@ def test_a_lesson_that_worked_again_is_brought_back_only_by_its_own_error(repo: 
     pre, _post = third.bash("pyth f.py", None, "ok", *WARN_ONLY)
     assert "python3" in pre.context  # its own error again
     assert not (db.parent / "hook-failures.log").exists()
+
+
+@pytest.mark.slow
+def test_a_stopped_call_sent_again_runs_but_after_an_edit_it_is_stopped_again(repo: Path, tmp_path: Path) -> None:
+    """A stop is once per call (the agent insisted: the same call sent again runs), until the
+    session edits a file: the call sent after a change is a new attempt, the lesson's check due
+    again (a commit refused by a pre-commit check, edited, and sent again unchecked)."""
+    db = tmp_path / "store" / "lessonloop.db"
+    env = hook_env(db)
+    for branch in ("feature-x", "feature-y"):  # two failing sessions: an active lesson, that stops
+        subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-B", branch], check=True)
+        learning = HookSession(repo, env)
+        learning.start()
+        _push_fails_then_works(learning, branch, noted=branch == "feature-y")
+        learning.stop()
+    session = HookSession(repo, env)
+    session.start()
+
+    def denied(run: object) -> bool:
+        output = getattr(run, "output", None)
+        return output is not None and output["hookSpecificOutput"].get("permissionDecision") == "deny"
+
+    assert denied(session.pre("git push"))
+    assert not denied(session.pre("git push"))  # sent again unchanged: it runs
+    (repo / "notes.txt").write_text("one\n", encoding="utf-8")
+    edit = session.edit(repo / "notes.txt", "one", "two")
+    assert not denied(edit)
+    assert denied(session.pre("git push"))  # a change since: stopped once more
+    assert not denied(session.pre("git push"))
+    with sqlite3.connect(db) as conn:
+        actions = [
+            row[0]
+            for row in conn.execute(
+                "SELECT action FROM hook_decisions WHERE session_id = ? AND event = 'PreToolUse' ORDER BY id",
+                (session.session_id,),
+            )
+        ]
+    assert actions == ["stop", "override", "none", "stop", "override"]
+    assert not (db.parent / "hook-failures.log").exists()

@@ -78,6 +78,19 @@ def test_replay_stops_a_call_once_as_the_hook_does() -> None:
     assert lesson is not None and lesson.overridden == 0  # the resent push failed again: it confirms the lesson
 
 
+def test_replay_stops_the_same_call_again_after_an_edit() -> None:
+    """A stop is once per call until the session changes a file (apply/hooks/pre_tool.py does the
+    same): after an edit the call sent again is a new attempt, stopped again, and replay's audit
+    names an unchanged resend "sent again after its stop", not a threshold."""
+    script = Script()
+    s1, s2 = script.session("s1", branch="b1"), script.session("s2", branch="b2")
+    events = [*push_episode(s1), push_failure(s2), s2.edit("lib/app.ex"), push_failure(s2), push_failure(s2)]
+    report = replay(history(events))
+    first, after_edit, insisted = (f for f in report.failures if f.session_id == "s2")
+    assert (first.stopped, after_edit.stopped, insisted.stopped) == (True, True, False)
+    assert insisted.why == "lesson silent: sent again after its stop"
+
+
 def test_replay_json_keeps_the_calls_ids(tmp_path: Path) -> None:
     """`replay --json` gives each call's id as the transcript has it (a random id is no secret:
     issue 80), so that a person can find the call; the texts are redacted as ever."""

@@ -9,7 +9,8 @@ does a one-off (a candidate: one failing session) of the project, as a note, nev
 that has earned it (this person's own, failing in two sessions or more: decision.stops) **stops the
 call once**: the agent denies it with the lesson as the reason, which the model reads before
 anything ran, and may change the call; the same call sent again in the session runs (the agent or
-person insisted: an "override", counted; a lesson overridden OVERRIDES_TO_NOTE times only warns).
+person insisted: an "override", counted; a lesson overridden OVERRIDES_TO_NOTE times only warns),
+unless the session edited or wrote a file in between: then it is a new attempt, stopped once again.
 `--warn-only` never stops; with `--ask` one at confidence >= ASK_AT asks the person
 (permissionDecision "ask"); with `--block` one at confidence >= BLOCK_AT denies the call every
 time. Every decision, "none" included, is recorded in hook_decisions, and each lesson given counts
@@ -61,6 +62,7 @@ DECLARED = -2  # the "lesson id" of a declared rule the call breaks (analyze/dec
 NO_LESSON = (RETRY, EDIT_RISK, DECLARED)
 Spoken = Item  # what the hook says about a call, per lesson (edit_check.py)
 MAX_SHOWN = 3  # lessons named in one warning
+CHANGES = ("edit", "write")  # the kinds of call that change files (core/tool_kinds.py)
 _ORDER = {"warn": 1, "stop": 2, "ask": 3, "block": 4}
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
 MAX_BY_ID = 400  # calls since the kept state read by their ids; more: the session's calls are read whole
@@ -89,8 +91,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         conn.close()
         raise
     action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
-    if action == "stop":  # once: the same call sent again after its stop runs
-        action = _once(conn, ctx.db, session_id, tool, tool_input, kind)
+    action = once_per_change(action, conn, ctx.db, session_id, tool, tool_input, kind)
     ids = [lesson_id for _a, lesson_id, *_ in fired if lesson_id not in NO_LESSON]
     detail: dict[str, object] = {"tool": tool}
     if action in ("stop", "override"):
@@ -136,7 +137,7 @@ def _once(
     conn: sqlite3.Connection, db: str, session_id: str, tool: str, tool_input: dict[str, object], kind: str | None
 ) -> str:
     """ "stop" the first time this call is stopped in the session (remembered beside the store),
-    "override" when it was stopped before (it runs now), "warn" when that cannot be remembered (a
+    "override" when it was stopped before with no edit or write since (it runs now), "warn" when that cannot be remembered (a
     stop nobody can go past would stop the agent for good), nor what follows it: the store cannot
     take the hooks' writes now (read-only, another process holds its write lock, or writes wait in
     the spool). A lesson whose stops were gone past becomes a note (OVERRIDES_TO_NOTE) by the
@@ -145,16 +146,37 @@ def _once(
     from lessonloop.lesson_model.triggers import input_key
 
     command = tool_input.get("command") if (kind or kind_of(tool)) == "shell" else None
-    key = "\n".join((session_id, tool, input_key(command if isinstance(command, str) else None, tool_input) or ""))
+    key = "\n".join((tool, input_key(command if isinstance(command, str) else None, tool_input) or ""))
     try:
-        if carried.was_stopped(db, key):
+        if carried.was_stopped(db, session_id, key):
             return "override"
         if spool_waiting(db) or not hook_tables.writes_now(conn):
             return "warn"
-        carried.mark_stopped(db, key)
+        carried.mark_stopped(db, session_id, key)
     except OSError:
         return "warn"
     return "stop"
+
+
+def once_per_change(
+    action: str,
+    conn: sqlite3.Connection,
+    db: str,
+    session_id: str,
+    tool: str,
+    tool_input: dict[str, object],
+    kind: str | None,
+) -> str:
+    """The action given: a stop is once per call (`_once`: the same call sent again runs) until
+    the session edits or writes a file; a change that runs makes every call stopped so far a new
+    attempt when sent again (the lesson's check, a build or the tests, is due again)."""
+    if action == "stop":
+        action = _once(conn, db, session_id, tool, tool_input, kind)
+    if action not in ("stop", "block") and (kind or kind_of(tool)) in CHANGES:
+        from lessonloop.apply.hooks.agents import carried
+
+        carried.forget_stops(db, session_id)
+    return action
 
 
 def _fired(

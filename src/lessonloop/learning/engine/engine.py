@@ -198,11 +198,14 @@ class Learner:
                 decision.findings.append((fired.finding.key, fired.action))
         if decision.action == one_decision.STOP:
             self._stop_once(event, decision)
+        if decision.action not in (one_decision.STOP, one_decision.BLOCK) and call.kind in (EDIT, WRITE):
+            self._stopped.pop(event.session_id, None)  # a change: a call stopped before is a new attempt
         return decision
 
     def _stop_once(self, event: CallEvent, decision: Decision) -> None:
         """A lesson stops a call once, as the hook does (apply/hooks/pre_tool.py `_once`): the same
-        call (tool and input) sent again in the session after its stop runs, and nothing is said
+        call (tool and input) sent again in the session after its stop, with no edit or write in
+        between (`decide`), runs, and nothing is said
         about it (an override: the agent insisted); the lessons that would have stopped it are
         kept in `overridden`, whose result then counts for or against them (`_count`)."""
         key = (event.hook_tool, event.input_key)

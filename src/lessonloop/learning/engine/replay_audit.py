@@ -9,8 +9,9 @@ A failed call is warned at the end of a chain of steps; a miss names the step th
 - "not seen as a repeat": replay saw the failure, but no earlier failure had its signature;
 - "no lesson": a repeat, but no lesson was learned from its error signature before the call;
 - "lesson silent": lessons of its error existed and none warned, for one of these reasons, in the
-  order they are checked: "unless satisfied" (a lesson matched the call, but its prevention had
-  been done: the trigger's "unless" held), "below threshold" (a lesson matched and was not
+  order they are checked: "sent again after its stop" (a lesson stopped the same call earlier in
+  the session, with no edit or write since: it runs, as the hook lets it), "unless satisfied" (a
+  lesson matched the call, but its prevention had been done: the trigger's "unless" held), "below threshold" (a lesson matched and was not
   prevented, but its status or tier does not warn: pending review, or a tier below the policy's
   warn tiers, or a one-off below confidence.ONE_OFF_AT), "another project" (a lesson of another
   project, not machine-wide, or a one-off of none), "learned in this
@@ -44,7 +45,8 @@ BELOW = "below threshold"
 NO_MATCH = "trigger did not match"
 OTHER_PROJECT = "another project"
 OWN_SESSION = "learned in this session"
-SILENT_REASONS = (NO_MATCH, OTHER_PROJECT, OWN_SESSION, UNLESS, BELOW)
+RESENT = "sent again after its stop"
+SILENT_REASONS = (NO_MATCH, OTHER_PROJECT, OWN_SESSION, UNLESS, BELOW, RESENT)
 
 
 @dataclass(slots=True)
@@ -128,6 +130,8 @@ def explain_failure(
         own_ids = {lesson.signature for lesson in own}
         if not own:
             why = NO_LESSON
+        elif decision.overridden and any(lesson.signature in own_ids for lesson in decision.matched):
+            why = f"{SILENT}: {RESENT}"
         elif any(lesson.signature in own_ids for lesson in decision.prevented):
             why = f"{SILENT}: {UNLESS}"
         elif any(lesson.signature in own_ids for lesson in decision.matched):

@@ -2,10 +2,10 @@
 could not give the model before the call (Codex and Gemini CLI read no context at that moment),
 given by the post-tool hook of the same call instead; the calls already stopped once to ask
 the person (Codex has no "ask" before a call: agents/codex.py); and the calls a lesson stopped
-once (pre_tool.py: the same call sent again runs).
+once (pre_tool.py: the same call sent again runs, unless the session changed a file in between).
 
 One small file per entry in `hook-carried/` beside the store, named by a digest of its key (a
-session and its call). A warning is taken (read and deleted) by the call's post-tool hook; entries
+session and its call; a session's stops share one file). A warning is taken (read and deleted) by the call's post-tool hook; entries
 nobody takes (a call that never ran) are removed once older than MAX_AGE_SECONDS, whenever an entry
 is written. Texts are written as the hook gave them: already redacted. Stdlib only (the hooks).
 """
@@ -93,11 +93,29 @@ def was_asked(db: str, key: str) -> bool:
     return os.path.isdir(folder) and os.path.exists(os.path.join(folder, _name(ASKED, key)))
 
 
-def mark_stopped(db: str, key: str) -> None:
-    """Remember that the call `key` was stopped once by a lesson (raises OSError when it cannot)."""
-    _write(db, _name(STOPPED, key), "")
-
-
-def was_stopped(db: str, key: str) -> bool:
+def mark_stopped(db: str, session_id: str, key: str) -> None:
+    """Remember that the call `key` of `session_id` was stopped once by a lesson (raises OSError
+    when it cannot). The session's stops are one file, so that `forget_stops` drops them at once."""
     folder = _folder(db)
-    return os.path.isdir(folder) and os.path.exists(os.path.join(folder, _name(STOPPED, key)))
+    os.makedirs(folder, exist_ok=True)
+    _prune(folder)
+    with open(os.path.join(folder, _name(STOPPED, session_id)), "a", encoding="utf-8") as handle:
+        handle.write(_name("", key) + "\n")
+
+
+def was_stopped(db: str, session_id: str, key: str) -> bool:
+    """Whether the call `key` was stopped in `session_id` since the session last changed a file."""
+    try:
+        with open(os.path.join(_folder(db), _name(STOPPED, session_id)), encoding="utf-8") as handle:
+            return _name("", key) in handle.read().split()
+    except OSError:
+        return False
+
+
+def forget_stops(db: str, session_id: str) -> None:
+    """The session changed a file: a call stopped before is a new attempt when sent again (the
+    lesson's check, such as a build after the change, is due again), so it may be stopped once more."""
+    try:
+        os.unlink(os.path.join(_folder(db), _name(STOPPED, session_id)))
+    except OSError:
+        return
