@@ -7,7 +7,8 @@ from the store (lazily: most calls match nothing), the learner holds them in mem
 
 The rule, for each candidate lesson whose trigger has the call's shape (for a file's rule,
 triggers.FILE_RULES, its file has the form the rule is about: CRLF line ends, not UTF-8, asked
-through `PendingCall.file_form`; for a trigger that `needs` a file to hold a text, the file lacks
+through `PendingCall.file_form`; for an edit whose old text holds characters garbled by a read in
+the wrong encoding, triggers.GARBLED, the file does not hold them itself; for a trigger that `needs` a file to hold a text, the file lacks
 it, asked through `PendingCall.file_has`):
 1. its prevention was done (inline in the same command, or earlier in the session and not undone
    since): prevented, silent;
@@ -66,7 +67,17 @@ from __future__ import annotations
 from lessonloop.core.timestamps import days_between
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.lesson_model.provenance import may_deny
-from lessonloop.lesson_model.triggers import ENCODING, ENDS, FILE_RULES, LF_ON_CRLF, escalated, sandbox_failure
+from lessonloop.lesson_model.triggers import (
+    ENCODING,
+    ENDS,
+    FILE_RULES,
+    GARBLED,
+    HOLDS,
+    LF_ON_CRLF,
+    escalated,
+    garbled_old_text,
+    sandbox_failure,
+)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -433,6 +444,14 @@ def _file_rule_met(rule: str, call: PendingCall) -> bool:
     return call.file_form(ENCODING) in ("other", "default")
 
 
+def _garbled_held(call: PendingCall) -> bool:
+    """Whether the file holds the garbled run of the edit's old text itself (a file once written
+    garbled: the edit finds it there), as the caller can tell (the file on disk for the hooks);
+    False when not known."""
+    run = garbled_old_text(call.tool_input)
+    return run is not None and call.file_form is not None and call.file_form(HOLDS + run) == "yes"
+
+
 def stops(value: float, origin: str | None, failed_sessions: int, at: float = STOP_AT) -> bool:
     """Whether a lesson has earned stopping a call: this person's own, failing in STOP_SESSIONS
     sessions or more, at confidence `at` or more."""
@@ -502,6 +521,8 @@ def decide(
             continue
         if trigger.rule in FILE_RULES and not _file_rule_met(trigger.rule, call):
             continue  # the file's form is not the one the rule is about (or is not known)
+        if trigger.rule == GARBLED and _garbled_held(call):
+            continue  # the file holds the garbled text itself: the edit finds it
         if trigger.needs is not None and (call.file_has is None or call.file_has(trigger.needs) is not False):
             continue  # the file holds what the lesson says it needs (or it is not known)
         if outside and sandbox_failure(candidate.error_signature):

@@ -621,6 +621,8 @@ class Trigger:
             text += " on a file that " + describe_rule(self.rule)
         elif self.param == INPUT_SIZE:
             text += f" whose input is longer than {(self.rule or 'max:?')[4:]} characters"
+        elif self.param == OLD_TEXT:
+            text += " whose old text " + describe_rule(self.rule)
         elif self.param:
             text += f" whose `{self.param}` " + describe_rule(self.rule)
         if self.token:
@@ -662,6 +664,8 @@ class Trigger:
             if self.param == INPUT_SIZE:
                 limit = self.rule[4:] if self.rule and self.rule.startswith("max:") else ""
                 return limit.isdigit() and input_size(tool_input, command) > int(limit)
+            if self.param == OLD_TEXT:
+                return self.rule == GARBLED and garbled_old_text(tool_input) is not None
             if kind == SHELL and self.words:  # a cmdlet's parameter, read from the command's words
                 from lessonloop.analyze.cmdlet_rules import breaks_cmdlet_rule  # (those lessons' only)
 
@@ -901,6 +905,25 @@ def input_size(tool_input: object, command: str | None = None) -> int:
     return len(json.dumps(tool_input, ensure_ascii=False))
 
 
+# the "parameter" of a rule on the text an edit expects to find (its old text, a patch's context and
+# removed lines: edit_text), and the rule that it holds characters garbled by a read in the wrong
+# encoding (analyze/garbled_text.py): the file holds the real ones, unless the decision finds it
+# holds the garbled run itself (PendingCall.file_form(HOLDS + run), the file on disk for the hooks)
+OLD_TEXT = "<old text>"
+GARBLED = "text:garbled"
+HOLDS = "holds:"
+
+
+def garbled_old_text(tool_input: Mapping[str, Any] | None) -> str | None:
+    """The first garbled run (analyze/garbled_text.py) of the text an edit expects to find."""
+    text = edit_text(tool_input)
+    if not text or text.isascii():
+        return None
+    from lessonloop.analyze.garbled_text import garbled_run  # (an edit with non-ASCII old text only)
+
+    return garbled_run(text)
+
+
 FILE_RULES = frozenset({LF_ON_CRLF, NOT_UTF8})
 ENDS = "ends"  # the aspects of a file's form a session shows (SessionState.endings, .encodings)
 ENCODING = "encoding"
@@ -986,6 +1009,8 @@ def _folded(path: str) -> str:
 def describe_rule(rule: str | None) -> str:
     if rule == LF_ON_CRLF:
         return "has LF line ends where the file has CRLF"
+    if rule == GARBLED:
+        return "holds characters garbled by a read in the wrong encoding"
     if rule == NOT_UTF8:
         return "is not UTF-8"
     if rule == "absolute":
@@ -1424,6 +1449,8 @@ class SessionState:
 
     def form(self, aspect: str, target: str | None) -> str | None:
         """What the session showed of a file's form: its line ends (ENDS) or encoding (ENCODING)."""
+        if aspect not in (ENDS, ENCODING):
+            return None  # (a text the file holds: the hooks read the file; a session does not tell)
         return (self.endings if aspect == ENDS else self.encodings).get(target or "")
 
     def _saw_endings(self, target: str, text: str | None, old: str | None = None) -> None:

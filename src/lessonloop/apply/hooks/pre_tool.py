@@ -476,9 +476,17 @@ def session_prompts(
 
 
 def _file_form(aspect: str, target: str, cwd: str | None) -> str | None:
-    """The form of the file a call is about to edit or read, on disk: its line ends ("ends"), or
-    whether it is UTF-8 ("encoding"); None when it cannot be read."""
+    """The form of the file a call is about to edit or read, on disk: its line ends ("ends"),
+    whether it is UTF-8 ("encoding"), whether it holds a text ("holds:TEXT": "yes" or "no", in its
+    first NEEDED_BYTES); None when it cannot be read."""
     path = on_disk(target, cwd)
+    if aspect.startswith("holds:"):
+        try:
+            with open(path, "rb") as handle:
+                start = handle.read(NEEDED_BYTES)
+        except OSError:
+            return None
+        return "yes" if aspect[6:].encode("utf-8") in start else "no"
     if aspect == "ends":
         from lessonloop.analyze.line_endings import file_endings
 

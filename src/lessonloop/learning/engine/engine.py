@@ -33,6 +33,8 @@ from lessonloop.learning.engine.episodes import Draft, draft_from_episode, recur
 from lessonloop.learning.engine.events import CallEvent
 from lessonloop.learning.engine.general_lessons import (
     encoding_draft,
+    garbled_draft,
+    garbled_needle,
     general_draft,
     is_general,
     learnable_failure,
@@ -508,6 +510,8 @@ class Learner:
     def _file_form_lessons(self, event: CallEvent, state: SessionState) -> list[Lesson]:
         """A failure caused by its file's form teaches that cause and its remedy, at once: the
         file's form is a fact. A tool that says the file is not UTF-8 (general_lessons.encoding_draft);
+        an edit whose old text held characters garbled by a read in the wrong encoding
+        (general_lessons.garbled_draft);
         an edit that did not find its old text, whose text had LF line ends, on a file the session
         shows with CRLF ones, before the edit or by a read after it (line_ends_draft)."""
         call = event.call
@@ -516,6 +520,9 @@ class Learner:
             return []
         if call.status == "error" and event.signature and call.kind in (EDIT, READ) and not_utf8(call.error_text):
             return [self.adopt(encoding_draft(event), event)]
+        run = garbled_needle(call) if event.signature else None
+        if run is not None:
+            return [self.adopt(garbled_draft(event, run), event)]
         pending = self._undiagnosed.get(event.session_id)
         param = line_ends_param(call) if event.signature else None
         if param is not None:

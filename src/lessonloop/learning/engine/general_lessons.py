@@ -37,6 +37,7 @@ from lessonloop.analyze.commands import words_kinds
 from lessonloop.analyze.error_headline import error_headline
 from lessonloop.analyze.file_form import CRLF, NO_INTERPRETER, NOT_EXECUTABLE, form_cause, script_of
 from lessonloop.analyze.file_form import family as script_family
+from lessonloop.analyze.garbled_text import garbled_run
 from lessonloop.analyze.inputs import Call
 from lessonloop.analyze.line_endings import lf_lines
 from lessonloop.core.outside_text import as_data
@@ -53,10 +54,12 @@ from lessonloop.lesson_model.stand_ins import OUTSIDE, absent_remedy, stand_in
 from lessonloop.lesson_model.transient import transient_text
 from lessonloop.lesson_model.triggers import (
     FILE_PARAM,
+    GARBLED,
     INPUT_SIZE,
     JSON_TYPES,
     LF_ON_CRLF,
     NOT_UTF8,
+    OLD_TEXT,
     OLD_TEXT_PARAMS,
     WORKED,
     Trigger,
@@ -531,6 +534,44 @@ def line_ends_draft(event: CallEvent, param: str) -> Draft:
         prevention=LINE_ENDS_REMEDY,
         category="files",
         machine_wide=True,  # the tool's way with line ends, wherever such a file is
+    )
+
+
+GARBLED_REMEDY = (
+    "The old text holds characters garbled by a read in the wrong encoding (such as `â€œ` for `“`, or `�` "
+    "where a character was lost): the file holds the real characters, so the edit cannot find that text, "
+    "however often it is sent. Read the file as UTF-8 (PowerShell: `Get-Content -Encoding utf8 FILE`; or the "
+    "agent's own file-read tool) and copy the old text from that read, or leave the lines with those "
+    "characters out of the old text (a patch's context)."
+)
+
+
+def garbled_needle(call: Call) -> str | None:
+    """The garbled run (analyze/garbled_text.py) in the text a failed edit expected and did not
+    find (triggers.edit_needle: what the tool quotes as not found, else the old text): the cause."""
+    if call.kind != EDIT or call.status != "error":
+        return None
+    needle = edit_needle(call.input, call.error_text)
+    return garbled_run(needle) if needle else None
+
+
+def garbled_draft(event: CallEvent, run: str) -> Draft:
+    """The lesson of an edit whose old text held characters garbled by a read in the wrong encoding
+    (`run`, the first): the tool's edits whose old text holds such characters, where the file does
+    not hold them itself (lesson_model/decision.py checks the file), with the remedy for that cause.
+    A fact about the text, learned at once; not "read it again" as it was read: as UTF-8."""
+    call = event.call
+    headline = event.headline
+    path = relative_path(call.target_path or "", event.cwd)
+    return _draft(
+        event,
+        Trigger(EDIT, tool=call.tool, param=OLD_TEXT, rule=GARBLED),
+        title=f"{call.tool} does not find old text garbled by a read in the wrong encoding: {tool_output(headline)}",
+        body=f"{call.tool} of {as_data(path)} failed ({event.error_class or 'UNKNOWN'}): {tool_output(headline)} "
+        f"Its old text held {as_data(run)}, a character garbled by a read in the wrong encoding.",
+        prevention=GARBLED_REMEDY,
+        category="files",
+        machine_wide=True,  # the way the files were read on this machine, wherever they are
     )
 
 
