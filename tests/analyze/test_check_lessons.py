@@ -63,11 +63,15 @@ def test_a_commit_rejected_by_a_named_check_learns_to_run_it_first() -> None:
     assert list(learner.lessons) == [lesson.signature]
     assert (lesson.failed_sessions, lesson.tier) == (2, "active")
     play(learner, s2.edit("lib/a.ex"))
-    # the same commit sent again after its stop runs, nothing said (the stop once); it failed again:
-    # it confirms the lesson, never counts against its stop
-    went_past = lesson.overridden  # (s1's commit sent again after its stop went through: 1)
+    # the same commit sent again after its stop and an edit: a new attempt, stopped once more
+    # (issue 83: the check is due again after the change)
     again = play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))  # rejected again
-    assert (again.fired, again.overridden, lesson.overridden) == ([], [lesson], went_past) and went_past == 1
+    assert [(f.lesson.signature, f.action) for f in again.fired] == [(lesson.signature, "stop")]
+    # sent again with nothing changed since, it runs, nothing said (the stop once); it failed again:
+    # it confirms the lesson, never counts against its stop
+    went_past = lesson.overridden
+    again = play(learner, s2.bash(COMMIT, error=DIALYZER, error_class="CHECK_FAILED"))  # rejected again
+    assert (again.fired, again.overridden, lesson.overridden) == ([], [lesson], went_past)
     other = play(learner, s2.bash(COMMIT + " -q", error=DIALYZER, error_class="CHECK_FAILED"))  # another line
     assert [f.lesson.signature for f in other.fired] == [lesson.signature]
     play(learner, s2.bash("mix dialyzer"))

@@ -169,3 +169,52 @@ def test_a_wildcard_the_shell_passed_on_is_one_name_whatever_the_pattern() -> No
     plain = error_signature("shell", f"rg: src-tauri/src/vault/*.rs: {reason}")
     assert wrapped == plain == f"shell|rg: <path>: {reason.replace('123', '<n>')}"
     assert error_signature("shell", "error: expected * here") == "shell|error: expected * here"
+
+
+def test_a_password_asked_where_no_terminal_can_give_it_is_one_error_however_it_is_worded() -> None:
+    """Issue 83 ("the same sudo in a non-interactive shell under a new headline"): sudo's and a
+    TTY's words for one cause are one signature, so the second is seen as the repeat it is; the
+    lesson quotes the failure's own line, not the signature's name for the cause."""
+    from lessonloop.learning.engine.engine import Learner
+    from lessonloop.learning.engine.signatures import NO_TERMINAL, call_signature
+    from tests.learning_helpers import Script, play
+
+    worded = (
+        "sudo: a terminal is required to read the password; either use the -S option to read from standard input "
+        "or configure an askpass helper\nsudo: a password is required",
+        "sudo: no tty present and no askpass program specified",
+        "[sudo] password for dev: \nsudo: 1 incorrect password attempt",
+        "the input device is not a TTY",
+    )
+    assert {call_signature("shell", "Bash", text) for text in worded} == {f"shell|{NO_TERMINAL}"}
+    assert call_signature("shell", "Bash", "sudo: apt-get: command not found") != f"shell|{NO_TERMINAL}"
+    learner, script = Learner(), Script()
+    for name, text in (("s1", worded[0]), ("s2", worded[1])):
+        session = script.session(name, cwd="/w/app")
+        play(learner, session.bash("sudo apt-get install -y jq", error=text, error_class="MISSING_PREREQUISITE"))
+        learner.end_session(name)
+    (lesson,) = learner.lessons.values()
+    assert lesson.failed_sessions == 2 and "sudo:" in lesson.title and NO_TERMINAL not in lesson.title
+    assert lesson.prevention is not None and "no terminal" in lesson.prevention
+
+
+@pytest.mark.parametrize("path", ["src/components/Sidebar.tsx", "REPORT_OF_THE_INTEGRATION_TESTS.md"])
+def test_a_patch_failure_is_one_error_as_the_transcript_and_as_the_hook_give_the_call(path: str) -> None:
+    """A Codex patch that did not find its lines is signed the same from its rollout (the patch)
+    and from its hook's view of the call (a file path relative to the project, its old text): a
+    path is <path> however the input gives it, so the hook's resent-call warning and a lesson of
+    the same error agree on what "the same error" is (issue 83)."""
+    from lessonloop.apply.hooks.agents.tool_view import hook_call
+    from lessonloop.learning.engine.signatures import call_signature
+
+    patch = f"*** Begin Patch\n*** Update File: {path}\n@@\n-  <h1>Old title, long enough</h1>\n+  <h1>New</h1>\n*** End Patch"
+    error = (
+        f"apply_patch verification failed: Failed to find expected lines in g:\\work\\app\\{path}:\n"
+        "  <h1>Old title, long enough</h1>"
+    )
+    raw = {"input": patch}
+    tool, viewed = hook_call("codex", "apply_patch", raw)
+    assert viewed != raw  # the hook's view of the call differs from the rollout's
+    assert call_signature("edit", tool, error, tool_input=viewed) == call_signature(
+        "edit", "apply_patch", error, tool_input=raw
+    )

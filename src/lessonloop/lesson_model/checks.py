@@ -277,6 +277,12 @@ def _refusal(text: str, call: str, where: str | None) -> Check | None:
     )
 
 
+def needs_terminal(text: str | None) -> bool:
+    """Whether a failure is a program asking for a password or an answer where no one can type it
+    (sudo, a TTY): one cause however the program words it (learning/engine/signatures.py)."""
+    return bool(text) and _NO_TERMINAL.search(_readable(str(text))[:_START]) is not None
+
+
 def error_advice(text: str) -> str | None:
     """The error's own advice, quoted as tool output: its first hint or help line, a "did you
     mean", a "run X to fix"; None when it gives none, or only advice that forces past a check."""

@@ -349,9 +349,9 @@ def general_draft(event: CallEvent) -> Draft | None:
     error line. None for a call without an intent a trigger can name (an edit's old text, a call
     with no command or file)."""
     call = event.call
-    headline = event.headline
+    headline = shown_error(event)  # (the failure's own line where its signature names one cause)
     failed_as = event.error_class or "UNKNOWN"
-    refused = refused_form_lesson(call, headline, event.shell) if call.kind == SHELL else None
+    refused = refused_form_lesson(call, event.headline, event.shell) if call.kind == SHELL else None
     if refused is not None:
         trigger, title, prevention, machine_wide = refused
         said = shown_error(event)

@@ -31,7 +31,17 @@ QUOTE_ENDS_INSIDE = "<a double quote inside a double-quoted argument ended it>"
 # the signature's line of a search whose pattern starts with a dash, read as an option
 # (analyze/dash_patterns.py)
 DASH_PATTERN_READ = "<a pattern that starts with a dash read as an option>"
+NO_TERMINAL = "<a password or an answer asked where no terminal can give it>"
 ECHO_CHARS = 12  # an input value shorter than this is a word, not a quote of the call's input
+
+
+def _a_path(key: str, value: str) -> bool:
+    """Whether an input value is a path: a path parameter's (`file_path`, `filePath`, `path`,
+    `target_file`), absolute, or one word with a folder in it (an agent's hook may give the file
+    relative where its transcript gives it whole, or not at all)."""
+    if key.lower().endswith(("path", "file")):
+        return True
+    return value.startswith(("/", "~")) or (("/" in value or "\\" in value) and not any(c.isspace() for c in value))
 
 
 def without_quoted_input(error_text: str | None, tool_input: object = None) -> str | None:
@@ -42,9 +52,9 @@ def without_quoted_input(error_text: str | None, tool_input: object = None) -> s
     if not error_text or not isinstance(tool_input, Mapping):
         return error_text
     text = error_text
-    for value in tool_input.values():
-        if not isinstance(value, str) or len(value.strip()) < ECHO_CHARS or value.startswith(("/", "~")):
-            continue  # short values and paths (a path is <path> anyway)
+    for key, value in tool_input.items():
+        if not isinstance(value, str) or len(value.strip()) < ECHO_CHARS or _a_path(str(key), value):
+            continue  # short values and paths (a path is <path> anyway, however the input gives it)
         if value in text:
             text = text.replace(value, "<input>")
         first = value.strip().split("\n", 1)[0].strip()
@@ -92,7 +102,9 @@ def call_signature(
     for its Windows line endings has one signature however its shell words it (`bash\\r: No such
     file or directory`, `$'\\r': command not found`, `^M: bad interpreter`); so has a command line
     that could not be parsed because a double quote ended its double-quoted argument inside a word
-    (analyze/shell_quotes.py: read with `shell`'s rules, else those of the shell its error names)."""
+    (analyze/shell_quotes.py: read with `shell`'s rules, else those of the shell its error names);
+    so has a password or an answer asked where no terminal can give it (sudo's "a terminal is
+    required", "no tty present", "a password is required"; "the input device is not a TTY")."""
     label = tool if kind == "other" else kind
     head = error_text[:2000] if kind == "shell" and error_text else ""
     if "\r" in head or "\\r" in head or "^M" in head:
@@ -100,6 +112,11 @@ def call_signature(
 
         if line_ends_error(error_text):
             return f"{label}|<{CRLF}: a script with Windows line endings>"  # one cause, however the shell says it
+    if head and ("sudo" in head or "TTY" in head or "ioctl" in head):
+        from lessonloop.lesson_model.checks import needs_terminal  # (such an error only)
+
+        if needs_terminal(head):
+            return f"{label}|{NO_TERMINAL}"  # one cause, whichever of sudo's or a TTY's words say it
     if head and command and "-" in command:
         from lessonloop.analyze.dash_patterns import dash_pattern, says_option_error
 
