@@ -266,3 +266,15 @@ def test_a_kept_state_that_cannot_be_read_is_logged_and_made_again(tmp_path: Pat
 
     assert "--set-upstream" in str(pre_tool("git push --verbose")["additionalContext"])
     assert read_failures(str(db))[0] == 1  # the state kept again reads: nothing more is logged
+
+
+def test_the_garbled_runs_a_file_holds_are_kept() -> None:
+    """What the session showed a file holds of text garbled by a read in the wrong encoding (an
+    edit of it that worked found it) survives being kept between calls (issue 83)."""
+    state = SessionState()
+    state.record(
+        "edit", True, [], "/w/CLAUDE.md", tool_input={"old_string": "Status: âœ… done", "new_string": "Status: done"}
+    )
+    assert state.form("holds:âœ…", "/w/CLAUDE.md") == "yes" and state.form("holds:â€œ", "/w/CLAUDE.md") is None
+    kept = state_codec.load(state_codec.dump(state))
+    assert slots(kept) == slots(state) and kept.garbled == {"/w/CLAUDE.md": {"âœ…"}}

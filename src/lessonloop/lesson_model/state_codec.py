@@ -16,10 +16,10 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook
 if TYPE_CHECKING:
     from typing import Any
 
-VERSION = 10  # bumped when SessionState's fields or their meaning change: older states are rebuilt
+VERSION = 11  # bumped when SessionState's fields or their meaning change: older states are rebuilt
 
 # The fields, by their shape: a number; {str: number}; {tuple: number}; {(tuple, str): number};
-# {tuple: tuple}; {str: tuple}; a frozenset of str; {str: str}.
+# {tuple: tuple}; {str: tuple}; a frozenset of str; {str: str}; {str: a set of str}.
 _NUMBERS = ("clock", "changed_any", "rewritten_any", "hook_run", "acted")
 _BY_TEXT = ("changed", "known", "rewritten", "edited", "looked")
 _BY_TUPLE = ("done", "worked")
@@ -28,8 +28,17 @@ _TUPLES_BY_TUPLE = ("failed", "resent")
 _TUPLES_BY_TEXT = ("stale", "unsure", "absent")
 _SETS = ("hook_failed",)
 _TEXTS_BY_TEXT = ("endings", "encodings")
+_SETS_BY_TEXT = ("garbled",)
 FIELDS = frozenset(
-    _NUMBERS + _BY_TEXT + _BY_TUPLE + _BY_PAIR + _TUPLES_BY_TUPLE + _TUPLES_BY_TEXT + _SETS + _TEXTS_BY_TEXT
+    _NUMBERS
+    + _BY_TEXT
+    + _BY_TUPLE
+    + _BY_PAIR
+    + _TUPLES_BY_TUPLE
+    + _TUPLES_BY_TEXT
+    + _SETS
+    + _TEXTS_BY_TEXT
+    + _SETS_BY_TEXT
 )
 
 
@@ -44,6 +53,8 @@ def dump(state: SessionState) -> str:
         out[name] = [[list(key), value] for key, value in getattr(state, name).items()]
     for name in _SETS:
         out[name] = sorted(getattr(state, name))
+    for name in _SETS_BY_TEXT:
+        out[name] = [[key, sorted(values)] for key, values in getattr(state, name).items()]
     return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -88,6 +99,8 @@ def load(text: str) -> SessionState:
             setattr(state, name, frozenset(str(item) for item in data[name]))
         for name in _TEXTS_BY_TEXT:
             setattr(state, name, {str(key): str(value) for key, value in data[name]})
+        for name in _SETS_BY_TEXT:
+            setattr(state, name, {str(key): {str(item) for item in values} for key, values in data[name]})
     except DamagedState:
         raise
     except (KeyError, TypeError, IndexError, ValueError, OverflowError, RecursionError) as exc:

@@ -1266,6 +1266,7 @@ class SessionState:
         "endings",
         "failed",
         "failed_with",
+        "garbled",
         "hook_failed",
         "hook_run",
         "known",
@@ -1315,6 +1316,9 @@ class SessionState:
         # file -> whether it is UTF-8 as the session last showed it (analyze/file_encoding.py):
         # "utf8", "other" (a tool said it is not), "default" (a PowerShell write without -Encoding)
         self.encodings: dict[str, str] = {}
+        # file -> the garbled runs (analyze/garbled_text.py) it is known to hold: an edit of it that
+        # worked found them, or a change wrote them (a file once written garbled)
+        self.garbled: dict[str, set[str]] = {}
         # what the session looked for by listing a folder or searching for a name: "dir:" + folder,
         # "tree:" + folder (listed with what is under it), "name:" + a name or pattern -> when
         self.looked: dict[str, int] = {}
@@ -1381,6 +1385,10 @@ class SessionState:
                 target, written if kind == WRITE else None, edit_text(tool_input) if kind == EDIT else None
             )
             self.encodings[target] = "utf8"  # a file tool wrote it, or read it to edit it
+            for text in (edit_text(tool_input) if kind == EDIT else None, written):
+                run = garbled_old_text({"old_string": text}) if text and not text.isascii() else None
+                if run is not None:
+                    self.garbled.setdefault(target, set()).add(run)
             self.changed[posixpath.splitext(target)[1].lower()] = self.clock
             self.changed_any = self.clock
             self.known[target] = self.clock
@@ -1448,9 +1456,14 @@ class SessionState:
         return when
 
     def form(self, aspect: str, target: str | None) -> str | None:
-        """What the session showed of a file's form: its line ends (ENDS) or encoding (ENCODING)."""
+        """What the session showed of a file's form: its line ends (ENDS), encoding (ENCODING), or
+        whether it holds a garbled run (HOLDS + the run: "yes", else None)."""
+        if aspect.startswith(HOLDS):
+            # a garbled run the file holds: what the session's changes of it showed ("yes"), else
+            # not known (the hooks read the file)
+            return "yes" if aspect[len(HOLDS) :] in self.garbled.get(target or "", ()) else None
         if aspect not in (ENDS, ENCODING):
-            return None  # (a text the file holds: the hooks read the file; a session does not tell)
+            return None
         return (self.endings if aspect == ENDS else self.encodings).get(target or "")
 
     def _saw_endings(self, target: str, text: str | None, old: str | None = None) -> None:

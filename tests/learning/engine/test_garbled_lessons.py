@@ -77,6 +77,10 @@ def test_the_cause_is_the_garbled_text_and_it_is_said_before_the_next_such_edit(
     # the real characters, other languages, plain text: nothing
     for old in (REAL.rstrip("\n"), "# Größe: São Paulo, naïve café", "# plain text"):
         assert not _fired(learner, _edit(s, "README.md", old)), old
+    # a file once written garbled: the first edit that finds the text there is a false alarm (replay
+    # has no disk of the past), after which the session knows the file holds it
+    assert _fired(learner, _edit(s, "OLD.md", GARBLED_OLD))
+    assert not _fired(learner, _edit(s, "OLD.md", GARBLED_OLD))
 
 
 def test_an_edit_that_failed_for_another_reason_teaches_no_such_lesson() -> None:
