@@ -61,7 +61,7 @@ def test_the_look_up_keeps_the_most_confident_in_order(tmp_path: Path) -> None:
         ]  # fmt: skip
         kept.sort(key=lambda row: (-row[1], row[0]))
         found = session_start_candidates(conn, 0.125, project, limit)
-        assert [row[0] for row in found] == [row[0] for row in kept[:limit]]
+        assert [row.id for row in found] == [row[0] for row in kept[:limit]]
     conn.close()
 
 
@@ -73,9 +73,11 @@ def test_the_lessons_given_already_count_in_the_limit_and_are_left_out(tmp_path:
     for project, limit in (("p1", 40), ("p2", 7), (None, 40), ("p1", 1000)):
         whole = session_start_candidates(conn, 0.125, project, limit)
         rng = random.Random(limit)
-        for given in (set(), {whole[0][0]}, {row[0] for row in whole if rng.random() < 0.5}, {-1, 10**6}):
+        for given in (set(), {whole[0].id}, {row.id for row in whole if rng.random() < 0.5}, {-1, 10**6}):
             found = session_start_candidates(conn, 0.125, project, limit, given)
-            assert found == [row for row in whole if row[0] not in given], (project, limit, sorted(given))
+            assert [(row.id, row.title, row.confidence) for row in found] == [
+                (row.id, row.title, row.confidence) for row in whole if row.id not in given
+            ], (project, limit, sorted(given))
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
     session_start_candidates(conn, 0.125, "p1", 40, {1, 2, 3})

@@ -60,7 +60,7 @@ def test_every_surface_shows_the_same_confidence(store: Path) -> None:
     from lessonloop.apply.hooks.pre_tool import candidate_of
     from lessonloop.core.timestamps import utc_now
     from lessonloop.lesson_model.decision import live_confidence
-    from lessonloop.store.hooks import TRIGGER_COLUMNS
+    from lessonloop.store.hooks import stored_lesson
     from tests.web_stores import serving
 
     every = as_json("lessons", "list", "--db", store, "--status", "all")
@@ -79,7 +79,8 @@ def test_every_surface_shows_the_same_confidence(store: Path) -> None:
         now = utc_now()
         by_hook = {}
         for lesson_id in with_trigger:
-            row = conn.execute(f"SELECT {TRIGGER_COLUMNS} FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+            row = stored_lesson(conn, lesson_id)
+            assert row is not None
             candidate = candidate_of(conn, row)
             if candidate is not None:
                 by_hook[lesson_id] = live_confidence(candidate, now)

@@ -219,28 +219,59 @@ def injected_lesson_lists(conn: sqlite3.Connection, session_id: str) -> list[str
     ]
 
 
-def warnings_to_credit(conn: sqlite3.Connection, session_id: str, tool_use_id: str) -> list[tuple[Any, ...]]:
-    """(id, tool_use_id, lessons, detail) of the session's latest 50 PreToolUse decisions that gave
-    lessons, but the one about the call `tool_use_id`, newest first (an "override", the stopped call
-    sent again, gave nothing: its stop is the decision credited)."""
-    return conn.execute(
-        """SELECT id, tool_use_id, lessons, detail FROM hook_decisions
+class GivenDecision:
+    """A PreToolUse decision that gave lessons (hook_decisions): its id, the call it was about, the
+    lessons' ids (JSON) and its detail (JSON, None when it has none)."""
+
+    __slots__ = ("detail", "id", "lessons", "tool_use_id")
+
+    def __init__(self, decision_id: object, tool_use_id: object, lessons: object, detail: object) -> None:
+        self.id = int(decision_id)  # type: ignore[call-overload]
+        self.tool_use_id = tool_use_id if isinstance(tool_use_id, str) else None
+        self.lessons = str(lessons or "[]")
+        self.detail = detail if isinstance(detail, str) else None
+
+
+def _given_decision(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> GivenDecision:
+    return GivenDecision(*row)
+
+
+def _decisions(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    cursor = conn.cursor()
+    cursor.row_factory = _given_decision
+    return cursor
+
+
+def warnings_to_credit(conn: sqlite3.Connection, session_id: str, tool_use_id: str) -> list[GivenDecision]:
+    """The session's latest 50 PreToolUse decisions that gave lessons, but the one about the call
+    `tool_use_id`, newest first (an "override", the stopped call sent again, gave nothing: its stop
+    is the decision credited)."""
+    return (
+        _decisions(conn)
+        .execute(
+            """SELECT id, tool_use_id, lessons, detail FROM hook_decisions
            WHERE session_id = ? AND event = 'PreToolUse' AND action NOT IN ('none', 'override')
              AND lessons IS NOT NULL
              AND (tool_use_id IS NULL OR tool_use_id != ?)
            ORDER BY id DESC LIMIT 50""",
-        (session_id, tool_use_id),
-    ).fetchall()
+            (session_id, tool_use_id),
+        )
+        .fetchall()
+    )
 
 
-def notes_on_call(conn: sqlite3.Connection, session_id: str, tool_use_id: str) -> list[tuple[Any, ...]]:
-    """(id, lessons, detail) of the notes (PreToolUse, action warn) given on the call `tool_use_id`."""
-    return conn.execute(
-        """SELECT id, lessons, detail FROM hook_decisions
+def notes_on_call(conn: sqlite3.Connection, session_id: str, tool_use_id: str) -> list[GivenDecision]:
+    """The notes (PreToolUse, action warn) given on the call `tool_use_id`."""
+    return (
+        _decisions(conn)
+        .execute(
+            """SELECT id, tool_use_id, lessons, detail FROM hook_decisions
            WHERE session_id = ? AND tool_use_id = ? AND event = 'PreToolUse' AND action = 'warn'
              AND lessons IS NOT NULL""",
-        (session_id, tool_use_id),
-    ).fetchall()
+            (session_id, tool_use_id),
+        )
+        .fetchall()
+    )
 
 
 def lower_after_false_alarm(
@@ -276,10 +307,10 @@ def lower_after_false_alarm(
     return True
 
 
-def lesson_trigger(conn: sqlite3.Connection, lesson_id: int) -> tuple[str | None] | None:
-    """(trigger,) of a lesson, None when it is gone."""
-    row: tuple[str | None] | None = conn.execute("SELECT trigger FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
-    return row
+def lesson_trigger(conn: sqlite3.Connection, lesson_id: int) -> str | None:
+    """A lesson's trigger (JSON), None when it has none or is gone."""
+    row = conn.execute("SELECT trigger FROM lessons WHERE id = ?", (lesson_id,)).fetchone()
+    return row[0] if row is not None and isinstance(row[0], str) else None
 
 
 def credit_prevention(
@@ -336,13 +367,62 @@ def insert_call(conn: sqlite3.Connection, values: Mapping[str, object]) -> int:
     return conn.execute(INSERT_CALL, values).rowcount
 
 
+class LiveCall:
+    """A call the hooks stored (live_calls), as live learning reads it."""
+
+    __slots__ = (
+        "command",
+        "cwd",
+        "error_class",
+        "error_text",
+        "id",
+        "input_json",
+        "seq",
+        "status",
+        "target",
+        "tool",
+        "ts",
+    )
+
+    def __init__(
+        self,
+        call_id: str,
+        seq: int,
+        ts: str | None,
+        tool: str,
+        input_json: str | None,
+        target: str | None,
+        command: str | None,
+        cwd: str | None,
+        status: str,
+        error_text: str | None,
+        error_class: str | None,
+    ) -> None:
+        self.id = call_id
+        self.seq = seq
+        self.ts = ts
+        self.tool = tool
+        self.input_json = input_json
+        self.target = target
+        self.command = command
+        self.cwd = cwd
+        self.status = status
+        self.error_text = error_text
+        self.error_class = error_class
+
+
+def _live_row(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> LiveCall:
+    return LiveCall(*row)
+
+
 def recent_calls(
     conn: sqlite3.Connection, session_id: str, limit: int, through_seq: int | None = None
-) -> list[tuple[Any, ...]]:
-    """(id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class)
-    of the session's latest `limit` live calls, newest first; with `through_seq`, the latest up
+) -> list[LiveCall]:
+    """The session's latest `limit` live calls, newest first; with `through_seq`, the latest up
     to that arrival number (the calls a hook saw, for the learning worker that comes after it)."""
-    return conn.execute(
+    cursor = conn.cursor()
+    cursor.row_factory = _live_row
+    return cursor.execute(
         """SELECT id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class
            FROM live_calls WHERE session_id = ? AND seq <= ? ORDER BY seq DESC LIMIT ?""",
         (session_id, through_seq if through_seq is not None else 1 << 62, limit),
@@ -398,15 +478,89 @@ _LIVE_COLUMNS = (
 )
 
 
-def ingested_calls(conn: sqlite3.Connection, session_id: str, before: str | None = None) -> list[tuple[Any, ...]]:
-    """(kind, tool, ok, command, target_path, error_text, exit_code, status, input_json, error class,
-    a successful read's output) of the session's ingested calls with a result that the hooks did not store live, in order;
+class StoredCall:
+    """A call of the session as the pre-tool hook replays it (pre_tool.session_state): ingested
+    from its transcript (`from_transcript`, with its neutral kind and exit code) or stored live by
+    the hooks (kind None: the hook reads it from the tool). (A plain class: the hooks import no
+    dataclasses or typing.)"""
+
+    __slots__ = (
+        "command",
+        "error_class",
+        "error_text",
+        "exit_code",
+        "from_transcript",
+        "input_json",
+        "kind",
+        "ok",
+        "result",
+        "status",
+        "target",
+        "tool",
+    )
+
+    def __init__(
+        self,
+        from_transcript: bool,
+        kind: str | None,
+        tool: str,
+        ok: object,
+        command: str | None,
+        target: str | None,
+        error_text: str | None,
+        exit_code: int | None,
+        status: str | None,
+        input_json: str | None,
+        error_class: str | None,
+        result: str | None,
+    ) -> None:
+        self.from_transcript = from_transcript
+        self.kind = kind
+        self.tool = tool
+        self.ok = bool(ok)
+        self.command = command
+        self.target = target
+        self.error_text = error_text
+        self.exit_code = exit_code
+        self.status = status
+        self.input_json = input_json
+        self.error_class = error_class
+        self.result = result  # a successful read's output (its start)
+
+
+def _ingested_call(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> StoredCall:
+    kind, tool, ok, command, target, error_text, exit_code, status, input_json, error_class, result = row[:11]
+    return StoredCall(
+        True, kind, str(tool or ""), ok, command, target, error_text, exit_code, status, input_json, error_class, result
+    )
+
+
+def _live_call(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> StoredCall:
+    tool, ok, command, target, error_text, status, input_json, error_class, result = row
+    return StoredCall(
+        False, None, str(tool or ""), ok, command, target, error_text, None, status, input_json, error_class, result
+    )
+
+
+def _read(conn: sqlite3.Connection, make: Callable[[sqlite3.Cursor, Sequence[Any]], StoredCall]) -> sqlite3.Cursor:
+    cursor = conn.cursor()
+    cursor.row_factory = make
+    return cursor
+
+
+def ingested_calls(conn: sqlite3.Connection, session_id: str, before: str | None = None) -> list[StoredCall]:
+    """The session's ingested calls with a result that the hooks did not store live, in order;
     `before`: only those before the call of that id (the session as it was then)."""
+    if before is None:
+        found: list[StoredCall] = (
+            _read(conn, _ingested_call)
+            .execute(f"SELECT {_INGESTED_COLUMNS} {_INGESTED}", (session_id, session_id))
+            .fetchall()
+        )
+        return found
     rows = conn.execute(f"SELECT {_INGESTED_COLUMNS}, c.id {_INGESTED}", (session_id, session_id)).fetchall()
-    if before is not None:
-        cut = next((n for n, row in enumerate(rows) if row[-1] == before), len(rows))
-        rows = rows[:cut]
-    return [row[:-1] for row in rows]
+    cut = next((n for n, row in enumerate(rows) if row[-1] == before), len(rows))
+    return [_ingested_call(conn.cursor(), row) for row in rows[:cut]]
 
 
 def call_heads(conn: sqlite3.Connection, session_id: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -431,35 +585,57 @@ def call_heads(conn: sqlite3.Connection, session_id: str) -> tuple[list[tuple[st
 
 def calls_by_id(
     conn: sqlite3.Connection, session_id: str, ingested: Sequence[str], live: Sequence[str]
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The rows `ingested_calls` and `live_calls` give, in their shapes and order, of the calls of
-    these ids only (a few: the calls since a kept state)."""
-    found: list[tuple[Any, ...]] = []
+) -> tuple[list[StoredCall], list[StoredCall]]:
+    """The calls `ingested_calls` and `live_calls` give, in their order, of the calls of these ids
+    only (a few: the calls since a kept state)."""
+    found: list[StoredCall] = []
     if ingested:
         marks = ", ".join("?" * len(ingested))
-        found = conn.execute(
-            f"""SELECT {_INGESTED_COLUMNS}
+        found = (
+            _read(conn, _ingested_call)
+            .execute(
+                f"""SELECT {_INGESTED_COLUMNS}
                FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
                WHERE c.session_id = ? AND c.id IN ({marks})
                ORDER BY c.ts, c.seq, c.rowid""",
-            (session_id, *ingested),
-        ).fetchall()
-    stored: list[tuple[Any, ...]] = []
+                (session_id, *ingested),
+            )
+            .fetchall()
+        )
+    stored: list[StoredCall] = []
     if live:
         marks = ", ".join("?" * len(live))
-        stored = conn.execute(
-            f"SELECT {_LIVE_COLUMNS} FROM live_calls WHERE session_id = ? AND id IN ({marks}) ORDER BY seq",
-            (session_id, *live),
-        ).fetchall()
+        stored = (
+            _read(conn, _live_call)
+            .execute(
+                f"SELECT {_LIVE_COLUMNS} FROM live_calls WHERE session_id = ? AND id IN ({marks}) ORDER BY seq",
+                (session_id, *live),
+            )
+            .fetchall()
+        )
     return found, stored
 
 
-def kept_state(conn: sqlite3.Connection, session_id: str) -> tuple[Any, ...] | None:
-    """(signed, calls, digest, branch, state) of the session's kept state, or None."""
-    found: tuple[Any, ...] | None = conn.execute(
+class KeptState:
+    """A session's state kept between calls (hook_session_states): whether it is signed, how many
+    calls it was made of, their digest, the branch, the state's text."""
+
+    __slots__ = ("branch", "calls", "digest", "signed", "text")
+
+    def __init__(self, signed: object, calls: object, digest: object, branch: object, text: object) -> None:
+        self.signed = bool(signed)
+        self.calls = calls if isinstance(calls, int) else None
+        self.digest = digest if isinstance(digest, str) else None
+        self.branch = branch if isinstance(branch, str) else None
+        self.text = str(text or "")
+
+
+def kept_state(conn: sqlite3.Connection, session_id: str) -> KeptState | None:
+    """The session's kept state, or None."""
+    found = conn.execute(
         "SELECT signed, calls, digest, branch, state FROM hook_session_states WHERE session_id = ?", (session_id,)
     ).fetchone()
-    return found
+    return None if found is None else KeptState(*found)
 
 
 STATE_DAYS = 2  # a kept state unused for this long is pruned when another is saved
@@ -482,12 +658,14 @@ def keep_state(conn: sqlite3.Connection, values: Mapping[str, object]) -> None:
     )
 
 
-def live_calls(conn: sqlite3.Connection, session_id: str) -> list[tuple[Any, ...]]:
-    """(tool, ok, command, target_path, error_text, status, input_json, error_class) of the
-    session's calls the hooks stored, in arrival order."""
-    return conn.execute(
-        f"SELECT {_LIVE_COLUMNS} FROM live_calls WHERE session_id = ? ORDER BY seq", (session_id,)
-    ).fetchall()
+def live_calls(conn: sqlite3.Connection, session_id: str) -> list[StoredCall]:
+    """The session's calls the hooks stored, in arrival order."""
+    found: list[StoredCall] = (
+        _read(conn, _live_call)
+        .execute(f"SELECT {_LIVE_COLUMNS} FROM live_calls WHERE session_id = ? ORDER BY seq", (session_id,))
+        .fetchall()
+    )
+    return found
 
 
 def learned_here(conn: sqlite3.Connection, lesson_id: int, session_id: str) -> bool:
@@ -525,6 +703,86 @@ TRIGGER_COLUMNS = (
 )
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+class StoredLesson:
+    """A lesson as the pre-tool hook reads it (TRIGGER_COLUMNS), by name: the columns are unpacked
+    here, beside the query that reads them, and nowhere else. (A plain class: the hooks import no
+    dataclasses or typing.)"""
+
+    __slots__ = (
+        "category",
+        "confidence",
+        "error_signature",
+        "failed_sessions",
+        "id",
+        "kind",
+        "last_seen",
+        "learned_confidence",
+        "origin",
+        "prevention",
+        "prevention_command",
+        "sessions",
+        "signature",
+        "tier",
+        "title",
+        "trigger",
+    )
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        (
+            lesson_id,
+            trigger,
+            title,
+            prevention,
+            prevention_command,
+            sessions,
+            failed_sessions,
+            confidence,
+            last_seen,
+            category,
+            kind,
+            error_signature,
+            origin,
+            signature,
+            learned_confidence,
+            tier,
+        ) = row
+        self.id = int(lesson_id)
+        self.trigger = _text(trigger)  # the trigger's JSON
+        self.title = str(title or "")
+        self.prevention = _text(prevention)
+        self.prevention_command = _text(prevention_command)
+        self.sessions = int(sessions or 0)
+        self.failed_sessions = int(failed_sessions or 0)
+        self.confidence = float(confidence or 0.0)
+        self.last_seen = _text(last_seen)
+        self.category = _text(category)
+        self.kind = _text(kind)
+        self.error_signature = _text(error_signature)
+        self.origin = _text(origin)
+        self.signature = str(signature or "")
+        # the undecayed learned confidence (None: not learned here, or judged)
+        self.learned_confidence = None if learned_confidence is None else float(learned_confidence)
+        self.tier = str(tier or "active")
+
+
+def _stored_lesson(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> StoredLesson:
+    return StoredLesson(row)
+
+
+def stored_lesson(conn: sqlite3.Connection, lesson_id: int) -> StoredLesson | None:
+    """The lesson `lesson_id` as the pre-tool hook reads it (whatever its tier or status), or None."""
+    cursor = conn.cursor()
+    cursor.row_factory = _stored_lesson
+    found: StoredLesson | None = cursor.execute(
+        f"SELECT {TRIGGER_COLUMNS} FROM lessons WHERE id = ?", (lesson_id,)
+    ).fetchone()
+    return found
+
+
 def trigger_candidates(
     conn: sqlite3.Connection,
     kind: str,
@@ -532,7 +790,7 @@ def trigger_candidates(
     project: str | None,
     session_id: str | None = None,
     one_off_at: float | None = None,
-) -> list[tuple[Any, ...]]:
+) -> list[StoredLesson]:
     """TRIGGER_COLUMNS of the active lessons (tier active or core, global or of `project`) whose
     trigger is of `kind` and keyed by none or one of `keys` (first command words, or a path), and
     the candidates among them (one failing session: not yet a lesson) that may speak
@@ -540,7 +798,10 @@ def trigger_candidates(
     `one_off_at` (a note), and those that failed in session `session_id` (they speak there while
     the call they taught about keeps failing)."""
     query, values = trigger_query(kind, keys, project, session_id, one_off_at)
-    return conn.execute(query, values).fetchall()
+    cursor = conn.cursor()
+    cursor.row_factory = _stored_lesson
+    found: list[StoredLesson] = cursor.execute(query, values).fetchall()
+    return found
 
 
 def trigger_query(
@@ -582,15 +843,81 @@ def trigger_query(
     return query, values
 
 
+class StartLesson:
+    """A lesson as SessionStart considers it (session_start_candidates' columns, by name). (A plain
+    class: the hooks import no dataclasses or typing.)"""
+
+    __slots__ = (
+        "category",
+        "confidence",
+        "failed_sessions",
+        "id",
+        "kind",
+        "last_seen",
+        "learned_confidence",
+        "observations",
+        "origin",
+        "prevention",
+        "prevention_command",
+        "sessions",
+        "severity",
+        "title",
+        "trigger",
+    )
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        (
+            lesson_id,
+            title,
+            prevention,
+            prevention_command,
+            failed_sessions,
+            observations,
+            sessions,
+            confidence,
+            last_seen,
+            severity,
+            category,
+            trigger,
+            learned_confidence,
+            origin,
+            kind,
+        ) = row
+        self.id = int(lesson_id)
+        self.title = str(title or "")
+        self.prevention = _text(prevention)
+        self.prevention_command = _text(prevention_command)
+        self.failed_sessions = int(failed_sessions or 0)
+        self.observations = int(observations or 0)
+        self.sessions = int(sessions or 0)
+        self.confidence = float(confidence or 0.0)
+        self.last_seen = _text(last_seen)
+        self.severity = _text(severity)
+        self.category = _text(category)
+        self.trigger = _text(trigger)  # the trigger's JSON
+        self.learned_confidence = None if learned_confidence is None else float(learned_confidence)
+        self.origin = _text(origin)  # another's lesson is quoted whole (context_block)
+        self.kind = _text(kind)
+
+
+def _start_lesson(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> StartLesson:
+    return StartLesson(row)
+
+
+def _read_start(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    cursor = conn.cursor()
+    cursor.row_factory = _start_lesson
+    return cursor
+
+
 def session_start_candidates(
     conn: sqlite3.Connection,
     min_confidence: float,
     project: str | None,
     limit: int,
     given: Collection[int] = (),
-) -> list[tuple[Any, ...]]:
-    """(id, title, prevention, prevention_command, failed_sessions, observations, sessions,
-    confidence, last_seen, severity, category, trigger, learned_confidence, origin, kind) of the active lessons of tier
+) -> list[StartLesson]:
+    """The active lessons of tier
     active or core, global or of `project`, with a stored confidence of at least `min_confidence`: the
     `limit` most confident (read in `lessons_confidence`'s order, m039: the rows kept and those
     skipped on the way, not every active lesson), less those in `given` (the lessons the session
@@ -603,10 +930,14 @@ def session_start_candidates(
                       FROM lessons
                       WHERE tier = ? AND status = 'active' AND confidence >= ? AND (scope = 'global' OR project = ?)
                       ORDER BY confidence DESC, id LIMIT ?)"""
-        return conn.execute(
-            f"{tier} UNION ALL {tier} ORDER BY confidence DESC, id LIMIT ?",
-            ("active", min_confidence, project, limit, "core", min_confidence, project, limit, limit),
-        ).fetchall()
+        return (
+            _read_start(conn)
+            .execute(
+                f"{tier} UNION ALL {tier} ORDER BY confidence DESC, id LIMIT ?",
+                ("active", min_confidence, project, limit, "core", min_confidence, project, limit, limit),
+            )
+            .fetchall()
+        )
     # A session given many lessons (a long one resumed and compacted often) reads the ids of the
     # limit's lessons first, then the whole rows of those not given: not the texts of all it was given.
     import json
@@ -615,27 +946,31 @@ def session_start_candidates(
                   SELECT id, confidence FROM lessons
                   WHERE tier = ? AND status = 'active' AND confidence >= ? AND (scope = 'global' OR project = ?)
                   ORDER BY confidence DESC, id LIMIT ?)"""
-    return conn.execute(
-        f"""SELECT l.id, l.title, l.prevention, l.prevention_command, l.failed_sessions, l.observations,
+    return (
+        _read_start(conn)
+        .execute(
+            f"""SELECT l.id, l.title, l.prevention, l.prevention_command, l.failed_sessions, l.observations,
                    l.sessions, l.confidence, l.last_seen, l.severity, l.category, l.trigger, l.learned_confidence,
                    l.origin, l.kind
             FROM ({tier} UNION ALL {tier} ORDER BY confidence DESC, id LIMIT ?) AS top
             JOIN lessons AS l ON l.id = top.id
             WHERE top.id NOT IN (SELECT value FROM json_each(?))
             ORDER BY top.confidence DESC, top.id""",
-        (
-            "active",
-            min_confidence,
-            project,
-            limit,
-            "core",
-            min_confidence,
-            project,
-            limit,
-            limit,
-            json.dumps(sorted(given)),
-        ),
-    ).fetchall()
+            (
+                "active",
+                min_confidence,
+                project,
+                limit,
+                "core",
+                min_confidence,
+                project,
+                limit,
+                limit,
+                json.dumps(sorted(given)),
+            ),
+        )
+        .fetchall()
+    )
 
 
 # --- hook_spool ----------------------------------------------------------------------------------

@@ -195,17 +195,17 @@ def _false_alarms(conn: sqlite3.Connection, session_id: str, tool_use_id: str, t
         value = conf.wilson_lower_bound(failed, sessions)
         return value, conf.next_tier(value, tier, failed)
 
-    for decision_id, lessons, detail_json in notes:
-        detail = json.loads(detail_json) if detail_json else {}
+    for note in notes:
+        detail = json.loads(note.detail) if note.detail else {}
         counted = [
             lesson_id
-            for lesson_id in json.loads(lessons)
+            for lesson_id in json.loads(note.lessons)
             if isinstance(lesson_id, int)
             and hook_tables.lower_after_false_alarm(conn, lesson_id, session_id, tool_use_id, ts, project, lowered)
         ]
         if counted:
             detail["false_alarm"] = counted
-            hook_tables.set_decision_detail(conn, decision_id, json.dumps(detail))
+            hook_tables.set_decision_detail(conn, note.id, json.dumps(detail))
 
 
 def _text(value: object) -> str | None:
@@ -263,26 +263,26 @@ def _credit_warnings(
     from lessonloop.lesson_model.triggers import Trigger, command_segments
 
     segments = command_segments(command) if command else []
-    for decision_id, warned_call, lessons, detail_json in rows:
-        detail = json.loads(detail_json) if detail_json else {}
+    for given in rows:
+        detail = json.loads(given.detail) if given.detail else {}
         credited = set(detail.get("credited") or ())
         newly = []
-        for lesson_id in json.loads(lessons):
+        for lesson_id in json.loads(given.lessons):
             if lesson_id in credited:
                 continue
-            row = hook_tables.lesson_trigger(conn, lesson_id)
-            if row is None or row[0] is None:
+            stored = hook_tables.lesson_trigger(conn, lesson_id)
+            if stored is None:
                 continue
             try:
-                trigger = Trigger.from_json(json.loads(row[0]))
+                trigger = Trigger.from_json(json.loads(stored))
             except (TypeError, ValueError):  # a stored trigger that cannot be read: no prevention to credit
                 continue
             if not trigger.prevention_done_by(kind_of(tool), segments, target, cwd, tool):
                 continue
             hook_tables.credit_prevention(
-                conn, lesson_id, session_id, tool_use_id, ts, project, json.dumps({"after_warning": warned_call})
+                conn, lesson_id, session_id, tool_use_id, ts, project, json.dumps({"after_warning": given.tool_use_id})
             )
             newly.append(lesson_id)
         if newly:
             detail["credited"] = sorted(credited | set(newly))
-            hook_tables.set_decision_detail(conn, decision_id, json.dumps(detail))
+            hook_tables.set_decision_detail(conn, given.id, json.dumps(detail))

@@ -46,6 +46,7 @@ from lessonloop.apply.hooks.hook_store import (
 from lessonloop.core.claude_tool_kinds import kind_of
 from lessonloop.core.timestamps import utc_now
 from lessonloop.store import hooks as hook_tables
+from lessonloop.store.hooks import StoredCall, StoredLesson
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -286,10 +287,12 @@ def _fired(
         lesson = fired.candidate
         if lesson is not None:
             found = lesson.item
-            assert isinstance(found, tuple)
-            lesson_id, _trigger, title, prevention, prevention_command, sessions, failed = found[:7]
+            assert isinstance(found, StoredLesson)
+            lesson_id, sessions, failed = found.id, found.sessions, found.failed_sessions
             # another's lesson (a teammate's, a file's, an agent's) quoted whole, labelled (lesson_model/quoting.py)
-            title, prevention, prevention_command = lesson_texts(found[12], title, prevention, prevention_command)
+            title, prevention, prevention_command = lesson_texts(
+                found.origin, found.title, found.prevention, found.prevention_command
+            )
             out.append(
                 (
                     fired.action,
@@ -380,62 +383,38 @@ def _rules_file(project: str | None, cwd: str | None) -> bool:
     )
 
 
-def candidate_of(conn: sqlite3.Connection, row: tuple[object, ...]) -> Candidate | None:
-    """A trigger_candidates row as the one decision reads it (None: a stored trigger that cannot
-    be read, which matches nothing)."""
+def candidate_of(conn: sqlite3.Connection, row: StoredLesson) -> Candidate | None:
+    """A stored lesson as the one decision reads it (None: a stored trigger that cannot be read,
+    which matches nothing); the row is the candidate's `item`."""
     from lessonloop.lesson_model.checks import is_check
     from lessonloop.lesson_model.decision import Candidate, remedy_of
     from lessonloop.lesson_model.triggers import Trigger
 
-    (
-        lesson_id,
-        trigger_json,
-        _title,
-        _prevention,
-        _prevention_command,
-        sessions,
-        failed,
-        stored,
-        last_seen,
-        category,
-        lesson_kind,
-        error_signature,
-        origin,
-        signature,
-        learned,
-        tier,
-    ) = row
     try:
-        trigger = Trigger.from_json(json.loads(str(trigger_json)))
+        trigger = Trigger.from_json(json.loads(str(row.trigger)))
     except (TypeError, ValueError):  # TriggerError, not JSON
         return None
+    lesson_id = row.id
     return Candidate(
         row,
-        str(signature or ""),
+        row.signature,
         trigger,
-        kind=_text(lesson_kind),
-        error_signature=_text(error_signature),
-        category=_text(category),
-        origin=_text(origin),
+        kind=row.kind,
+        error_signature=row.error_signature,
+        category=row.category,
+        origin=row.origin,
         status="active",  # trigger_candidates reads active lessons only
-        tier=str(tier or "active"),  # of a warning tier, or candidates that failed in this session
-        failed_sessions=int(failed or 0),  # type: ignore[call-overload]
-        sessions=int(sessions or 0),  # type: ignore[call-overload]
+        tier=row.tier,  # of a warning tier, or candidates that failed in this session
+        failed_sessions=row.failed_sessions,
+        sessions=row.sessions,
         # the undecayed learned confidence, else (not learned here, or judged) the stored one
-        stored=float(learned if learned is not None else stored or 0.0),  # type: ignore[arg-type]
-        last_seen=_text(last_seen),
-        learned_here=lambda session_id: hook_tables.learned_here(conn, lesson_id, session_id),  # type: ignore[arg-type]
-        overrides=lambda: hook_tables.overrides(conn, lesson_id),  # type: ignore[arg-type]
-        remedied=remedy_of(
-            _text(_prevention), _text(_prevention_command), trigger.rule, _text(lesson_kind), _text(_title) or ""
-        )
-        is not None,
-        checked_only=is_check(_text(_prevention)) and not _text(_prevention_command),
+        stored=row.learned_confidence if row.learned_confidence is not None else row.confidence,
+        last_seen=row.last_seen,
+        learned_here=lambda session_id: hook_tables.learned_here(conn, lesson_id, session_id),
+        overrides=lambda: hook_tables.overrides(conn, lesson_id),
+        remedied=remedy_of(row.prevention, row.prevention_command, trigger.rule, row.kind, row.title) is not None,
+        checked_only=is_check(row.prevention) and not row.prevention_command,
     )
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def session_prompts(
@@ -590,19 +569,19 @@ def _from_kept(
     kept = hook_tables.kept_state(conn, session_id)
     if kept is None:
         return None, signed, 0, both, branch
-    kept_signed, calls, digest, kept_branch, text = kept
+    calls = kept.calls
     usable = (
-        (bool(kept_signed) or not signed)  # a signed state serves an unsigned request
-        and (not kept_signed or kept_branch == branch)  # signatures name the branch
-        and isinstance(calls, int)
+        (kept.signed or not signed)  # a signed state serves an unsigned request
+        and (not kept.signed or kept.branch == branch)  # signatures name the branch
+        and calls is not None
         and 0 < calls <= len(heads)  # (none: nothing to keep)
-        and digest == _digest(heads[:calls])
+        and kept.digest == _digest(heads[:calls])
     )
-    if usable:
+    if usable and calls is not None:
         from lessonloop.lesson_model.state_codec import DamagedState, load
 
         try:
-            return load(str(text)), bool(kept_signed), calls, both, branch
+            return load(kept.text), kept.signed, calls, both, branch
         except DamagedState as exc:  # made again from the session's calls, and kept over it; said
             _log_damaged(conn, session_id, exc)
         except ValueError:
@@ -647,14 +626,14 @@ def _kept(
 
 def _replay(
     state: SessionState,
-    ingested: list[tuple[Any, ...]],
-    live: list[tuple[Any, ...]],
+    ingested: list[StoredCall],
+    live: list[StoredCall],
     signed: bool,
     branch: str | None,
     agent: str | None = None,
 ) -> None:
-    """Record in `state` the calls `ingested` (hook_tables.ingested_calls' rows, each read as
-    `agent`'s hook hands it: tool_view.hook_call), then `live` (live_calls', stored so)."""
+    """Record in `state` the calls `ingested` (hook_tables.ingested_calls', each read as `agent`'s
+    hook hands it: tool_view.hook_call), then `live` (live_calls', stored so)."""
     from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
     from lessonloop.apply.hooks.agents.tool_view import hook_adapter, hook_call
     from lessonloop.lesson_model.triggers import command_segments, file_forms
@@ -663,48 +642,32 @@ def _replay(
         from lessonloop.learning.engine.signatures import call_signature
 
     viewed = hook_adapter(agent) is not None  # the transcript's calls as this agent's hook hands them
-    rows = [(True, *row) for row in ingested]
-    rows += [
-        (False, kind_of(tool), tool, ok, command, target, error_text, None, status, input_json, error_class, result)
-        for tool, ok, command, target, error_text, status, input_json, error_class, result in live
-    ]
-    for (
-        from_transcript,
-        kind,
-        tool,
-        ok,
-        command,
-        target,
-        error_text,
-        exit_code,
-        status,
-        input_json,
-        error_class,
-        result,
-    ) in rows:
+    for call in (*ingested, *live):
+        kind = call.kind or kind_of(call.tool)
+        tool, ok, command, status = call.tool, call.ok, call.command, call.status
         # the same call resent (SessionState.retry_of): a failure of the agent's own, not a cascade,
         # the person's rejection or an interrupt
-        own = bool(ok) or (status == "error" and error_class not in NOT_AGENT_FAILURES)
+        own = ok or (status == "error" and call.error_class not in NOT_AGENT_FAILURES)
         segments = command_segments(command) if command else []
-        tool_input = _input(input_json)
-        if viewed and from_transcript:
+        tool_input = _input(call.input_json)
+        if viewed and call.from_transcript:
             tool, tool_input = hook_call(agent, tool, tool_input, command)
         signature = (
-            call_signature(kind, tool, error_text, segments, branch, exit_code, tool_input, command)
+            call_signature(kind, tool, call.error_text, segments, branch, call.exit_code, tool_input, command)
             if signed and status == "error"
             else None
         )
         state.record(
             kind,
-            bool(ok),
+            ok,
             segments,
-            target,
-            error_text,
+            call.target,
+            call.error_text,
             signature,
             tool_input=tool_input,
             command=command,
             own=own,
-            result_text=result if kind == "read" else None,
+            result_text=call.result if kind == "read" else None,
             forms=file_forms(segments, command) if ok and segments else (),
         )
 

@@ -28,12 +28,10 @@ from lessonloop.apply.hooks.hook_store import (
 )
 from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model.environment import folder_shells, holds_in
-from lessonloop.store.hooks import session_start_candidates
+from lessonloop.store.hooks import StartLesson, session_start_candidates
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
-    from typing import Any
-
     from lessonloop.apply.hooks.entry import HookContext
 
 BUDGET_TOKENS = 400
@@ -55,14 +53,14 @@ class _Lesson:
         "title",
     )
 
-    def __init__(self, row: tuple[Any, ...], confidence: float) -> None:
-        self.id: int = row[0]
-        self.title: str = row[1]
-        self.prevention: str | None = row[2]
-        self.prevention_command: str | None = row[3]
-        self.failed_sessions: int = row[4]
-        self.observations: int = row[5]
-        self.origin: str | None = row[13]  # another's lesson is quoted whole (context_block)
+    def __init__(self, row: StartLesson, confidence: float) -> None:
+        self.id = row.id
+        self.title = row.title
+        self.prevention = row.prevention
+        self.prevention_command = row.prevention_command
+        self.failed_sessions = row.failed_sessions
+        self.observations = row.observations
+        self.origin = row.origin  # another's lesson is quoted whole (context_block)
         self.confidence = confidence
 
 
@@ -135,26 +133,26 @@ def _best_lessons(
     rows = session_start_candidates(conn, MIN_CONFIDENCE * 0.5, project, CANDIDATES + len(given), given)
     scored = []
     for row in rows:
-        if row[0] in given or not policy.allows_category(row[10]) or not holds_in(_shell_of(row[11]), shells):
+        if row.id in given or not policy.allows_category(row.category) or not holds_in(_shell_of(row.trigger), shells):
             continue
         if not _remedied(row):
             continue  # it says only that a call failed before: never given (lesson_model/checks.py)
-        days = days_between(row[8], moment) if row[8] else 0.0
+        days = days_between(row.last_seen, moment) if row.last_seen else 0.0
         # capped by learning's undecayed value where there is one, as the PreToolUse hook caps it
-        value = ranking.live_confidence(row[4], row[6], days, row[12] if row[12] is not None else row[7])
+        stored = row.learned_confidence if row.learned_confidence is not None else row.confidence
+        value = ranking.live_confidence(row.failed_sessions, row.sessions, days, stored)
         if value < MIN_CONFIDENCE:
             continue
-        weight = value * ranking.severity_weight(row[9]) * ranking.recency_weight(ranking.recency(days))
+        weight = value * ranking.severity_weight(row.severity) * ranking.recency_weight(ranking.recency(days))
         scored.append((weight, _Lesson(row, value)))
     scored.sort(key=lambda item: (-item[0], item[1].id))
     return [lesson for _w, lesson in scored]
 
 
-def _remedied(row: tuple[object, ...]) -> bool:
-    """Whether a lesson's row names a remedy, the rule broken (a trigger's rule), or a check, or is
-    a person's objection: lesson_model/decision.remedy_of's test, without importing the decision."""
-    trigger = str(row[11] or "")
-    return bool(row[2] or row[3] or '"rule"' in trigger or row[14] == "correction")
+def _remedied(row: StartLesson) -> bool:
+    """Whether a lesson names a remedy, the rule broken (a trigger's rule), or a check, or is a
+    person's objection: lesson_model/decision.remedy_of's test, without importing the decision."""
+    return bool(row.prevention or row.prevention_command or '"rule"' in (row.trigger or "") or row.kind == "correction")
 
 
 def _shell_of(trigger: str | None) -> str | None:

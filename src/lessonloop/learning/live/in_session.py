@@ -21,7 +21,7 @@ import sqlite3
 
 from lessonloop.apply.hooks.hook_store import on_disk, write
 from lessonloop.core.timestamps import utc_now
-from lessonloop.store.hooks import recent_calls
+from lessonloop.store.hooks import LiveCall, recent_calls
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -46,15 +46,15 @@ def fixes_open_failure(conn: sqlite3.Connection, session_id: str, through_seq: i
     return any(_open(r, LEARNABLE_CLASSES) for r in rows[1:])
 
 
-def _open(row: tuple[object, ...], learnable: frozenset[str]) -> bool:
-    """Whether a stored call (recent_calls' row) is a failure a later success may teach from: a
+def _open(row: LiveCall, learnable: frozenset[str]) -> bool:
+    """Whether a stored call (recent_calls') is a failure a later success may teach from: a
     learnable class, or a search that found nothing (a later call may show where the file was:
     learning/engine/search_lessons.py)."""
-    if row[8] != "error":
+    if row.status != "error":
         return False
-    if row[10] in learnable:
+    if row.error_class in learnable:
         return True
-    command, error = row[6], row[9]
+    command, error = row.command, row.error_text
     if not isinstance(command, str) or (error if isinstance(error, str) else "").strip() not in ("", "Exit code 1"):
         return False
     from lessonloop.analyze.file_search import program_of  # (a failure with nothing said only: light)
@@ -84,10 +84,10 @@ def learn_from_session(
     branch = current_branch(cwd) if cwd else None
     calls = (
         _event(
-            call_id, session_id, seq, ts, tool, input_json, target, command, call_cwd, status, error_text,
-            error_class, project, branch, cwd,
+            row.id, session_id, row.seq, row.ts, row.tool, row.input_json, row.target, row.command, row.cwd,
+            row.status, row.error_text, row.error_class, project, branch, cwd,
         )
-        for call_id, seq, ts, tool, input_json, target, command, call_cwd, status, error_text, error_class in rows
+        for row in rows
     )  # fmt: skip
     return _learn(conn, calls, review, lambda _lesson: True)
 
