@@ -1,8 +1,9 @@
 """The listings of the code are the code as it is: docs/ARCHITECTURE.md's "Layout" names the
 top-level packages and modules of src/lessonloop/, and each top-level package's README.md lists its
 modules and sub-packages. Together they name every module and package at its place in the tree,
-and every name listed exists. The listings are written by hand (what each file holds is prose),
-but they cannot fall behind the code: a file added, moved or removed without its line fails here.
+and every name listed exists. A file's line may be its name alone (issue 84: no prose a move must
+edit; the module's own docstring says what it holds); a file added, moved or removed without its
+line fails here, naming it.
 
 The listing's grammar: inside the code block, an entry is a line indented by two spaces per level
 whose first word is a name (`x.py`, a folder `x/`, or several as `a.py, b.py`), then its
@@ -106,6 +107,11 @@ def test_the_reader_follows_the_tree() -> None:
         "  e.py               back at the top\n```\n"
     )
     assert listed_paths(text) == {"a.py", "pkg/", "pkg/b.py", "pkg/c.py", "pkg/sub/", "pkg/sub/d.py", "e.py"}
+
+
+def test_a_name_alone_is_an_entry() -> None:
+    text = "## Modules\n\n```\npkg/\n  a.py\n  sub/\n    b.py\n  c.py               described\n```\n"
+    assert listed_paths(text, "## Modules", "pkg/") == {"pkg/", "pkg/a.py", "pkg/sub/", "pkg/sub/b.py", "pkg/c.py"}
 
 
 def test_a_package_readme_is_read_from_its_folder() -> None:
