@@ -38,4 +38,6 @@ def model_name(runtime: str) -> str:
 
 
 def kind_of(tool: str) -> str:
-    return KINDS.get(tool, records.OTHER)
+    """The kind of a tool by its model name or its runtime name (`file_system.bash`, as the session
+    store and the hooks' payloads name it): one table for the reader and the hook."""
+    return KINDS.get(model_name(tool), records.OTHER)
