@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             named = payload.get("hook_event_name")
             event = named if isinstance(named, str) else None
         adapter = None
+        call = None
         agent_event = event or ""
         if agent != "claude":  # another agent: its event and payload in Claude Code's terms
             from lessonloop.apply.hooks.agents import HOOK_EVENTS
@@ -123,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             normalized = adapter.payload(agent_event, payload)
             if normalized is None:
                 return 0  # nothing lessonloop reads (an event or tool it does not handle)
+            call_of = getattr(adapter, "call_of", None)  # the call the answer is about, given to it
+            call = call_of(agent_event, payload, normalized) if call_of is not None else None
             payload = normalized
             named = payload.get("hook_event_name")
             if event == "PostToolUse" and named == "PostToolUseFailure":
@@ -150,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             with shown():  # the rules alone: what the store holds went through the learned pass
                 output = redact_value(output)[0]
         if adapter is not None:  # the answer as the agent takes it: its own fields, its exit code
-            text, exit_code = adapter.answer(agent_event, output or None)
+            text, exit_code = adapter.answer(agent_event, output or None, call)
         else:
             text = json.dumps(output, ensure_ascii=False) if output else None
         if text:

@@ -5,13 +5,16 @@ The hook entry (apply/hooks/entry.py) is run as `python -I -c RUN --agent=AGENT 
 `hooks install --agent AGENT` installs the events of `INSTALLED[AGENT]`. Imports nothing: read on
 every hook's start.
 
-Each agent but claude has a module here, `agents/<agent>.py`, with two functions the entry calls:
+Each agent but claude has a module here, `agents/<agent>.py`, with the functions the entry calls:
 - `payload(event, raw) -> dict | None`: the agent's payload for its `event` as the Claude
   Code-shaped payload the handlers read (session_id, cwd, transcript_path, tool_name and tool_input
   in Claude Code's names: Bash/command, Write/file_path/content, Edit/old_string/new_string, ...;
   prompt; tool_response); None when lessonloop has nothing to do with it.
-- `answer(event, output) -> (stdout text or None, exit code)`: the handler's Claude Code-shaped
-  answer (already redacted; None when it said nothing) as the agent accepts it.
+- `answer(event, output, call) -> (stdout text or None, exit code)`: the handler's Claude
+  Code-shaped answer (already redacted; None when it said nothing) as the agent accepts it;
+- and, for an agent whose answer depends on the call (a warning kept for the post-call hook, an
+  ask remembered), `call_of(event, raw, payload) -> answers.Call | None`: the call a tool event is
+  about, which the entry hands to `answer` (no state kept in the module between the two).
 
 Codex and Gemini CLI are checked against their sources (docs/agents/codex.md, gemini.md: the
 commits read): Codex has no session-end event (Stop, after every turn, queues the rollout for

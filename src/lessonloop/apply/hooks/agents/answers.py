@@ -27,6 +27,34 @@ class Call:
         self.same = same
 
 
+def tool_event_call(out: dict[str, object] | None) -> Call | None:
+    """The call a tool event's payload (as the handlers read it) is about: its session, its id (the
+    same in its pre-tool and post-tool payloads) and what it does (its tool and input, the same for
+    the same call sent again); None for another event, or a payload without a session or an id."""
+    if out is None:
+        return None
+    session, call_id, tool = out.get("session_id"), out.get("tool_use_id"), out.get("tool_name")
+    if not (isinstance(session, str) and session and isinstance(call_id, str) and call_id and isinstance(tool, str)):
+        return None
+    import json
+
+    same = json.dumps([tool, out.get("tool_input")], sort_keys=True, default=str)
+    return Call(session, f"{session}\n{call_id}", f"{session}\n{same}")
+
+
+def same_call(raw: dict[str, object]) -> Call | None:
+    """The call of a tool event whose payloads carry no id of it (Gemini CLI, Droid): its session,
+    its tool and input as the agent gave them, one key for both (the same in its pre-tool and
+    post-tool payloads, and for the same call sent again); None without a session or a tool."""
+    session, tool = raw.get("session_id"), raw.get("tool_name")
+    if not (isinstance(session, str) and isinstance(tool, str) and tool):
+        return None
+    import json
+
+    key = f"{session}\n{tool}\n{json.dumps(raw.get('tool_input'), sort_keys=True, default=str)}"
+    return Call(session, key, key)
+
+
 def specific(output: dict[str, object] | None) -> dict[str, object]:
     inner = output.get("hookSpecificOutput") if isinstance(output, dict) else None
     return inner if isinstance(inner, dict) else {}

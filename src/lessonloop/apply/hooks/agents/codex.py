@@ -33,6 +33,7 @@ from lessonloop.apply.hooks.agents.answers import (
     decision,
     specific,
     store_path,
+    tool_event_call,
 )
 from lessonloop.core.codex_outputs import harness_failed
 
@@ -43,11 +44,8 @@ ASK_NOTE = (
 _SHELLS = frozenset({"bash", "zsh", "sh", "dash", "ksh"})
 _HEADER_LINES = ("Chunk ID:", "Wall time:", "Original token count:", "Exit code:", "Process exited with code")
 
-_call: Call | None = None  # this process's call (payload comes before answer)
-
 
 def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
-    global _call
     if event not in ("PreToolUse", "PostToolUse"):
         return raw  # SessionStart, UserPromptSubmit, Stop: Claude Code's fields already
     tool = raw.get("tool_name")
@@ -55,11 +53,6 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
         return None
     name, tool_input = tool_call(tool, raw.get("tool_input"))
     out = {**raw, "tool_name": name, "tool_input": tool_input}
-    session = raw.get("session_id")
-    tool_use_id = raw.get("tool_use_id")
-    if isinstance(session, str) and isinstance(tool_use_id, str):
-        same = json.dumps([name, tool_input], sort_keys=True, default=str)
-        _call = Call(session, f"{session}\n{tool_use_id}", f"{session}\n{same}")
     if event == "PostToolUse":
         failed, text = result(raw.get("tool_response"))
         out["tool_response"] = text
@@ -72,6 +65,11 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
 # A rollout's shell tools, which Codex's hooks all name `Bash` (agents/tool_view.py reads it to name a
 # transcript's call as the hook will)
 TRANSCRIPT_NAMES = dict.fromkeys(("exec_command", "shell_command", "shell", "local_shell", "container.exec"), "Bash")
+
+
+def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
+    """The call a tool event is about (None: another event), given to `answer` by the entry."""
+    return tool_event_call(out)
 
 
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
@@ -181,32 +179,32 @@ def _body(text: str) -> str:
     return "\n".join(lines[at:])
 
 
-def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+def answer(event: str, output: dict[str, object] | None, call: Call | None = None) -> tuple[str | None, int]:
     if event == "PreToolUse":
-        return _pre_tool(output), 0
+        return _pre_tool(output, call), 0
     if event == "PostToolUse":
-        return after_the_call("PostToolUse", _call, output), 0
+        return after_the_call("PostToolUse", call, output), 0
     text = context(output)
     if event in ("SessionStart", "UserPromptSubmit") and text and specific(output):
         return json.dumps({"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}}), 0
     return None, 0  # Stop: nothing to say
 
 
-def _pre_tool(output: dict[str, object] | None) -> str | None:
+def _pre_tool(output: dict[str, object] | None, call: Call | None) -> str | None:
     text = context(output)
     if not text:
         return None
     chosen = decision(output)
     if chosen == "deny":
         return _deny(text)
-    if chosen == "ask" and _call is not None:
+    if chosen == "ask" and call is not None:
         db = store_path()
-        if not carried.was_asked(db, _call.same):
-            carried.mark_asked(db, _call.same)
+        if not carried.was_asked(db, call.same):
+            carried.mark_asked(db, call.same)
             return _deny(text + ASK_NOTE)
         # asked once already in this session (the person was consulted): a warning now
-    if _call is not None:
-        carried.keep_warning(store_path(), _call.key, text)
+    if call is not None:
+        carried.keep_warning(store_path(), call.key, text)
     return json.dumps({"systemMessage": text}, ensure_ascii=False)
 
 

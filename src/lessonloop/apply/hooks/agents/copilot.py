@@ -134,7 +134,7 @@ def tool_call(tool: str, args: dict[str, object]) -> tuple[str, dict[str, object
     return (name, args) if name is not None else (tool, args)
 
 
-def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+def answer(event: str, output: dict[str, object] | None, call: object = None) -> tuple[str | None, int]:
     """The handler's answer as Copilot CLI reads it: (stdout, exit code 0): the text for the model
     as top-level `additionalContext`, and before a call a deny or an ask (docs/agents/copilot.md)."""
     text = context(output)

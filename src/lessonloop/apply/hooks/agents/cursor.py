@@ -153,7 +153,7 @@ def _after(call: dict[str, object], raw: dict[str, object]) -> dict[str, object]
     return {**call, "hook_event_name": "PostToolUse", "tool_response": result}
 
 
-def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+def answer(event: str, output: dict[str, object] | None, call: object = None) -> tuple[str | None, int]:
     """The handler's answer as Cursor reads it: (stdout, exit code 0)."""
     specific = output.get("hookSpecificOutput") if output else None
     if not isinstance(specific, dict):

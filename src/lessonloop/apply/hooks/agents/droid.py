@@ -45,6 +45,7 @@ from lessonloop.apply.hooks.agents.answers import (
     after_the_call,
     context,
     decision,
+    same_call,
     specific,
     store_path,
 )
@@ -73,11 +74,8 @@ _RENAMED = {"old_str": "old_string", "new_str": "new_string", "change_all": "rep
 _PATH_KEYS = ("file_path", "path", "directory_path")
 _EXIT_LINE = "[Process exited with code "
 
-_call: Call | None = None  # this process's call (payload comes before answer)
-
 
 def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
-    global _call
     if event not in ("PreToolUse", "PostToolUse"):
         return raw  # SessionStart, UserPromptSubmit, Stop, SessionEnd: Claude Code's fields
     tool = raw.get("tool_name")
@@ -86,10 +84,6 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
     original = raw.get("tool_input")
     name, tool_input = tool_call(tool, original)
     out = {**raw, "tool_name": name, "tool_input": tool_input}
-    session = raw.get("session_id")
-    if isinstance(session, str):
-        key = f"{session}\n{tool}\n{json.dumps(original, sort_keys=True, default=str)}"
-        _call = Call(session, key, key)
     if event == "PostToolUse":
         out["tool_use_id"] = _call_id(raw, tool, original)
         failed, text = result(raw.get("tool_response"))
@@ -98,6 +92,12 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
             out["hook_event_name"] = "PostToolUseFailure"
             out["error"] = text
     return out
+
+
+def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
+    """The call a tool event is about (None: another event), given to `answer` by the entry: its
+    payloads carry no id of it, so its session, tool and input as the agent gave them."""
+    return same_call(raw) if event in ("PreToolUse", "PostToolUse") and out is not None else None
 
 
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
@@ -172,11 +172,11 @@ def result(response: object) -> tuple[bool, str]:
     return False, text
 
 
-def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+def answer(event: str, output: dict[str, object] | None, call: Call | None = None) -> tuple[str | None, int]:
     if event == "PreToolUse":
-        return _pre_tool(output), 0
+        return _pre_tool(output, call), 0
     if event == "PostToolUse":
-        return after_the_call("PostToolUse", _call, output), 0
+        return after_the_call("PostToolUse", call, output), 0
     text = context(output)
     if event in ("SessionStart", "UserPromptSubmit") and text and specific(output):
         out = {"hookEventName": event, "additionalContext": text}
@@ -184,7 +184,7 @@ def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, in
     return None, 0  # Stop, SessionEnd: nothing to say
 
 
-def _pre_tool(output: dict[str, object] | None) -> str | None:
+def _pre_tool(output: dict[str, object] | None, call: Call | None) -> str | None:
     text = context(output)
     if not text:
         return None
@@ -193,9 +193,9 @@ def _pre_tool(output: dict[str, object] | None) -> str | None:
         out = {"hookEventName": "PreToolUse", "permissionDecision": chosen, "permissionDecisionReason": text}
         if chosen == "deny":
             return json.dumps({"hookSpecificOutput": out}, ensure_ascii=False)
-        if _call is not None:  # asked: the person decides; the model gets the warning with the result
-            carried.keep_warning(store_path(), _call.key, text)
+        if call is not None:  # asked: the person decides; the model gets the warning with the result
+            carried.keep_warning(store_path(), call.key, text)
         return json.dumps({"hookSpecificOutput": out, "systemMessage": text}, ensure_ascii=False)
-    if _call is not None:
-        carried.keep_warning(store_path(), _call.key, text)
+    if call is not None:
+        carried.keep_warning(store_path(), call.key, text)
     return json.dumps({"systemMessage": text}, ensure_ascii=False)

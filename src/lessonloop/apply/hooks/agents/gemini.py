@@ -36,6 +36,7 @@ from lessonloop.apply.hooks.agents.answers import (
     after_the_call,
     context,
     decision,
+    same_call,
     specific,
     store_path,
 )
@@ -63,11 +64,8 @@ _PATH_KEYS = ("file_path", "absolute_path", "path", "dir_path")  # capture/gemin
 _TIMED_OUT = "Command was automatically cancelled because it exceeded the timeout"
 _CANCELLED = "Command was cancelled by user"
 
-_call: Call | None = None  # this process's call (payload comes before answer)
-
 
 def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
-    global _call
     if event not in ("BeforeTool", "AfterTool"):
         return raw  # SessionStart, BeforeAgent (prompt), AfterAgent, SessionEnd: Claude Code's fields
     tool = raw.get("tool_name")
@@ -76,10 +74,6 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
     original = raw.get("tool_input")
     name, tool_input = tool_call(tool, original)
     out = {**raw, "tool_name": name, "tool_input": tool_input}
-    session = raw.get("session_id")
-    if isinstance(session, str):
-        key = f"{session}\n{tool}\n{json.dumps(original, sort_keys=True, default=str)}"
-        _call = Call(session, key, key)
     if event == "AfterTool":
         out["tool_use_id"] = _call_id(raw, tool, original)
         failed, text = result(tool, raw.get("tool_response"))
@@ -88,6 +82,12 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
             out["hook_event_name"] = "PostToolUseFailure"
             out["error"] = text
     return out
+
+
+def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
+    """The call a tool event is about (None: another event), given to `answer` by the entry: its
+    payloads carry no id of it, so its session, tool and input as the agent gave them."""
+    return same_call(raw) if event in ("BeforeTool", "AfterTool") and out is not None else None
 
 
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
@@ -169,26 +169,26 @@ def _text(value: object) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
-def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+def answer(event: str, output: dict[str, object] | None, call: Call | None = None) -> tuple[str | None, int]:
     if event == "BeforeTool":
-        return _before_tool(output), 0
+        return _before_tool(output, call), 0
     if event == "AfterTool":
-        return after_the_call("AfterTool", _call, output), 0
+        return after_the_call("AfterTool", call, output), 0
     text = context(output)
     if event in ("SessionStart", "BeforeAgent") and text and specific(output):
         return json.dumps({"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}}), 0
     return None, 0  # AfterAgent, SessionEnd: nothing to say
 
 
-def _before_tool(output: dict[str, object] | None) -> str | None:
+def _before_tool(output: dict[str, object] | None, call: Call | None) -> str | None:
     text = context(output)
     if not text:
         return None
     chosen = decision(output)
     if chosen == "deny":
         return json.dumps({"decision": "deny", "reason": text}, ensure_ascii=False)
-    if _call is not None:
-        carried.keep_warning(store_path(), _call.key, text)
+    if call is not None:
+        carried.keep_warning(store_path(), call.key, text)
     out: dict[str, object] = {"systemMessage": text}
     if chosen == "ask":
         out = {"decision": "ask", **out}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 
 from lessonloop.apply.hooks.agents import opencode
+from lessonloop.apply.hooks.agents.answers import Call
 
 NAME = "kilo.db"  # capture/kilo/paths.py: a file of that name is Kilo's
 tool_call = opencode.tool_call  # its tools are named as OpenCode's (agents/tool_view.py reads it)
@@ -37,6 +38,9 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
     return opencode.plugin_payload(event, raw, database)
 
 
-def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+call_of = opencode.call_of
+
+
+def answer(event: str, output: dict[str, object] | None, call: Call | None = None) -> tuple[str | None, int]:
     """The handler's answer as lessonloop's plugin reads it (agents/opencode.py)."""
-    return opencode.answer(event, output)
+    return opencode.answer(event, output, call)

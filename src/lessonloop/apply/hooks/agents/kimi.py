@@ -35,7 +35,7 @@ import json
 import os
 
 from lessonloop.apply.hooks.agents import carried
-from lessonloop.apply.hooks.agents.answers import Call, context, decision, store_path
+from lessonloop.apply.hooks.agents.answers import Call, context, decision, store_path, tool_event_call
 from lessonloop.apply.hooks.agents.kind_names import claude_name
 from lessonloop.capture.kimi_code.tools import kind_of
 from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_KINDS
@@ -53,12 +53,10 @@ ASK_NOTE = (
 _START = "kimi-session-start\n"  # the key of a session's start context, kept for its first prompt
 _TOOL_EVENTS = ("PreToolUse", "PostToolUse", "PostToolUseFailure")
 
-_call: Call | None = None  # this process's call (payload comes before answer)
 _session: list[str | None] = [None]  # this process's session
 
 
 def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
-    global _call
     session = raw.get("session_id")
     _session[0] = session if isinstance(session, str) and session else None
     if event == "UserPromptSubmit":
@@ -76,15 +74,17 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
     call_id = raw.get("tool_call_id")
     if isinstance(call_id, str) and call_id:
         out["tool_use_id"] = call_id
-    if isinstance(session, str) and isinstance(call_id, str):
-        same = json.dumps([name, tool_input], sort_keys=True, default=str)
-        _call = Call(session, f"{session}\n{call_id}", f"{session}\n{same}")
     if event == "PostToolUse":
         output = raw.get("tool_output")
         out["tool_response"] = output if isinstance(output, str) else json.dumps(output, default=str)
     elif event == "PostToolUseFailure":
         out["error"] = error_text(raw.get("error"))
     return out
+
+
+def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
+    """The call a tool event is about (None: another event), given to `answer` by the entry."""
+    return tool_event_call(out)
 
 
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
@@ -168,9 +168,9 @@ def wire_log(session: str) -> str | None:
     return wire if os.path.isfile(wire) else None
 
 
-def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+def answer(event: str, output: dict[str, object] | None, call: Call | None = None) -> tuple[str | None, int]:
     if event == "PreToolUse":
-        return _pre_tool(output), 0
+        return _pre_tool(output, call), 0
     session = _session[0]
     if event == "SessionStart":  # Kimi Code reads no answer here: kept for the first prompt
         text = context(output)
@@ -189,17 +189,17 @@ def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, in
     return None, 0  # PostToolUse, PostToolUseFailure (not read), Stop, SessionEnd: nothing to say
 
 
-def _pre_tool(output: dict[str, object] | None) -> str | None:
+def _pre_tool(output: dict[str, object] | None, call: Call | None) -> str | None:
     text = context(output)
     if not text:
         return None
     chosen = decision(output)
     if chosen == "deny":
         return _deny(text)
-    if chosen == "ask" and _call is not None:
+    if chosen == "ask" and call is not None:
         db = store_path()
-        if not carried.was_asked(db, _call.same):
-            carried.mark_asked(db, _call.same)
+        if not carried.was_asked(db, call.same):
+            carried.mark_asked(db, call.same)
             return _deny(text + ASK_NOTE)
     return None  # a warning: Kimi Code has no way to give it (UNSHOWN_ACTIONS)
 

@@ -43,7 +43,7 @@ import json
 import os
 
 from lessonloop.apply.hooks.agents import carried
-from lessonloop.apply.hooks.agents.answers import AFTER_THE_CALL, Call, context, decision, store_path
+from lessonloop.apply.hooks.agents.answers import AFTER_THE_CALL, Call, context, decision, store_path, tool_event_call
 from lessonloop.apply.hooks.agents.kind_names import claude_name
 from lessonloop.apply.hooks.agents.tool_args import first_text
 from lessonloop.capture.opencode_format.tools import kind_of
@@ -75,8 +75,6 @@ TOOLS: dict[str, str] = {
     "task": "Task",
 }
 
-_call: Call | None = None  # this process's call (payload comes before answer)
-
 
 def _object(value: object) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
@@ -92,7 +90,6 @@ def plugin_payload(
 ) -> dict[str, object] | None:
     """`payload` for an agent that runs lessonloop's plugin (OpenCode, its fork Kilo Code: agents/kilo.py),
     `transcript()` its database, the transcript a turn's end queues for ingest."""
-    global _call
     given, output = _object(raw.get("input")), _object(raw.get("output"))
     cwd = first_text(raw, "directory", "worktree")
     if event == "session.idle":
@@ -123,9 +120,6 @@ def plugin_payload(
     name, tool_input = tool_call(tool, args)
     call_id = first_text(given, "callID")
     call: dict[str, object] = {**base, "tool_name": name, "tool_input": tool_input, "tool_use_id": call_id}
-    if call_id is not None:
-        same = json.dumps([name, tool_input], sort_keys=True, default=str)
-        _call = Call(session, f"{session}\n{call_id}", f"{session}\n{same}")
     if event == "tool.execute.before":
         return {**call, "hook_event_name": "PreToolUse"}
     text = output.get("output")
@@ -136,6 +130,11 @@ def plugin_payload(
         return {**call, "hook_event_name": "PostToolUseFailure", "error": error, "is_interrupt": False}
     response: object = {"stdout": text, "stderr": ""} if name == "Bash" else text
     return {**call, "hook_event_name": "PostToolUse", "tool_response": response}
+
+
+def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
+    """The call a tool event is about (None: another event), given to `answer` by the entry."""
+    return tool_event_call(out)
 
 
 def prompt_of(parts: object) -> str:
@@ -199,12 +198,12 @@ def database_in(folder_name: str, variable: str, name: str) -> str | None:
     return path if os.path.isfile(path) else None
 
 
-def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+def answer(event: str, output: dict[str, object] | None, call: Call | None = None) -> tuple[str | None, int]:
     """The handler's answer as lessonloop's plugin reads it (the module's docstring)."""
     if event == "tool.execute.before":
-        return _before(output), 0
+        return _before(output, call), 0
     if event == "tool.execute.after":
-        kept = carried.take_warning(store_path(), _call.key) if _call is not None else None
+        kept = carried.take_warning(store_path(), call.key) if call is not None else None
         parts = [AFTER_THE_CALL + kept] if kept else []
         said = context(output)
         if said:
@@ -216,18 +215,18 @@ def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, in
     return None, 0  # session.idle: nothing to say
 
 
-def _before(output: dict[str, object] | None) -> str | None:
+def _before(output: dict[str, object] | None, call: Call | None) -> str | None:
     text = context(output)
     if not text:
         return None
     chosen = decision(output)
     if chosen == "deny":
         return json.dumps({"deny": text}, ensure_ascii=False)
-    if chosen == "ask" and _call is not None:
+    if chosen == "ask" and call is not None:
         db = store_path()
-        if not carried.was_asked(db, _call.same):
-            carried.mark_asked(db, _call.same)
+        if not carried.was_asked(db, call.same):
+            carried.mark_asked(db, call.same)
             return json.dumps({"deny": text + ASK_NOTE}, ensure_ascii=False)
-    if _call is not None:
-        carried.keep_warning(store_path(), _call.key, text)
+    if call is not None:
+        carried.keep_warning(store_path(), call.key, text)
     return None

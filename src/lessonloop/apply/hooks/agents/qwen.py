@@ -45,6 +45,7 @@ from lessonloop.apply.hooks.agents.answers import (
     decision,
     specific,
     store_path,
+    tool_event_call,
 )
 from lessonloop.apply.hooks.agents.kind_names import claude_name
 from lessonloop.capture.qwen_code.tools import kind_of
@@ -72,11 +73,8 @@ TOOLS: dict[str, str] = {
 }
 _TOOL_EVENTS = ("PreToolUse", "PostToolUse", "PostToolUseFailure")
 
-_call: Call | None = None  # this process's call (payload comes before answer)
-
 
 def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
-    global _call
     if event == "UserPromptSubmit":
         prompt = raw.get("prompt")
         return raw if isinstance(prompt, str) and prompt.strip() else None  # the turn going on: no prompt
@@ -90,10 +88,6 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
     call_id = call_id_of(raw)
     if call_id is not None:
         out["tool_use_id"] = call_id
-    session = raw.get("session_id")
-    if isinstance(session, str) and call_id is not None:
-        same = json.dumps([name, tool_input], sort_keys=True, default=str)
-        _call = Call(session, f"{session}\n{call_id}", f"{session}\n{same}")
     if event == "PostToolUse":
         out["tool_response"] = result_text(raw.get("tool_response"))
     return out
@@ -106,6 +100,11 @@ def call_id_of(raw: dict[str, object]) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
+
+
+def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
+    """The call a tool event is about (None: another event), given to `answer` by the entry."""
+    return tool_event_call(out)
 
 
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
@@ -143,11 +142,11 @@ def _text(value: object) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
-def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+def answer(event: str, output: dict[str, object] | None, call: Call | None = None) -> tuple[str | None, int]:
     if event == "PreToolUse":
-        return _pre_tool(output), 0
+        return _pre_tool(output, call), 0
     if event in ("PostToolUse", "PostToolUseFailure"):
-        return after_the_call(event, _call, output), 0
+        return after_the_call(event, call, output), 0
     text = context(output)
     if event in ("SessionStart", "UserPromptSubmit") and text and specific(output):
         out = {"hookEventName": event, "additionalContext": text}
@@ -155,7 +154,7 @@ def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, in
     return None, 0  # Stop, SessionEnd: nothing to say
 
 
-def _pre_tool(output: dict[str, object] | None) -> str | None:
+def _pre_tool(output: dict[str, object] | None, call: Call | None) -> str | None:
     text = context(output)
     if not text:
         return None
@@ -163,6 +162,6 @@ def _pre_tool(output: dict[str, object] | None) -> str | None:
     if chosen is not None:  # deny (a stop, a block) or ask
         out = {"hookEventName": "PreToolUse", "permissionDecision": chosen, "permissionDecisionReason": text}
         return json.dumps({"hookSpecificOutput": out}, ensure_ascii=False)
-    if _call is not None:
-        carried.keep_warning(store_path(), _call.key, text)
+    if call is not None:
+        carried.keep_warning(store_path(), call.key, text)
     return json.dumps({"systemMessage": text}, ensure_ascii=False)

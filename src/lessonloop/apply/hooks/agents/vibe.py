@@ -34,7 +34,7 @@ import json
 import os
 
 from lessonloop.apply.hooks.agents import carried
-from lessonloop.apply.hooks.agents.answers import Call, after_the_call, context, decision, store_path
+from lessonloop.apply.hooks.agents.answers import Call, after_the_call, context, decision, store_path, tool_event_call
 from lessonloop.apply.hooks.agents.kind_names import claude_name
 from lessonloop.capture.mistral_vibe.tools import kind_of
 
@@ -58,11 +58,8 @@ ASK_NOTE = (
 )
 _TOOL_EVENTS = ("pre_tool", "post_tool")
 
-_call: Call | None = None  # this process's call (payload comes before answer)
-
 
 def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
-    global _call
     if event == "post_agent":
         folder = raw.get("transcript_path")
         meta = os.path.join(folder, "meta.json") if isinstance(folder, str) and folder else None
@@ -74,13 +71,9 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
         return None
     name, tool_input = tool_call(tool, raw.get("tool_input"))
     out = {**raw, "tool_name": name, "tool_input": tool_input}
-    session = raw.get("session_id")
     call_id = raw.get("tool_call_id")
     if isinstance(call_id, str) and call_id:
         out["tool_use_id"] = call_id
-        if isinstance(session, str) and session:
-            same = json.dumps([name, tool_input], sort_keys=True, default=str)
-            _call = Call(session, f"{session}\n{call_id}", f"{session}\n{same}")
     if event == "post_tool":
         failed, text = result(raw)
         out["tool_response"] = text
@@ -88,6 +81,11 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
             out["hook_event_name"] = "PostToolUseFailure"
             out["error"] = text
     return out
+
+
+def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
+    """The call a tool event is about (None: another event), given to `answer` by the entry."""
+    return tool_event_call(out)
 
 
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
@@ -134,11 +132,11 @@ def _text(raw: dict[str, object], output: object) -> str:
     return "" if output is None else json.dumps(output, ensure_ascii=False, default=str)
 
 
-def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, int]:
+def answer(event: str, output: dict[str, object] | None, call: Call | None = None) -> tuple[str | None, int]:
     if event == "pre_tool":
-        return _pre_tool(output), 0
+        return _pre_tool(output, call), 0
     if event == "post_tool":
-        said = after_the_call("PostToolUse", _call, output)
+        said = after_the_call("PostToolUse", call, output)
         if said is None:
             return None, 0
         text = context(json.loads(said))
@@ -146,21 +144,21 @@ def answer(event: str, output: dict[str, object] | None) -> tuple[str | None, in
     return None, 0  # post_agent: a deny would make the agent go on; nothing to say
 
 
-def _pre_tool(output: dict[str, object] | None) -> str | None:
+def _pre_tool(output: dict[str, object] | None, call: Call | None) -> str | None:
     text = context(output)
     if not text:
         return None
     chosen = decision(output)
     if chosen == "deny":
         return _deny(text)
-    if chosen == "ask" and _call is not None:
+    if chosen == "ask" and call is not None:
         db = store_path()
-        if not carried.was_asked(db, _call.same):
-            carried.mark_asked(db, _call.same)
+        if not carried.was_asked(db, call.same):
+            carried.mark_asked(db, call.same)
             return _deny(text + ASK_NOTE)
         return None
-    if _call is not None:  # a warning: Vibe has no way to give it before the call; after it, it does
-        carried.keep_warning(store_path(), _call.key, text)
+    if call is not None:  # a warning: Vibe has no way to give it before the call; after it, it does
+        carried.keep_warning(store_path(), call.key, text)
     return None
 
 
