@@ -42,6 +42,12 @@ def tool_event_call(out: dict[str, object] | None) -> Call | None:
     return Call(session, f"{session}\n{call_id}", f"{session}\n{same}")
 
 
+def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
+    """An adapter's `call_of` (agents/__init__.py) for an agent whose tool payloads carry the call's
+    id: tool_event_call of the payload as the handlers read it."""
+    return tool_event_call(out)
+
+
 def same_call(raw: dict[str, object]) -> Call | None:
     """The call of a tool event whose payloads carry no id of it (Gemini CLI, Droid): its session,
     its tool and input as the agent gave them, one key for both (the same in its pre-tool and

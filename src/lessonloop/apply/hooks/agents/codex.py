@@ -33,8 +33,8 @@ from lessonloop.apply.hooks.agents.answers import (
     decision,
     specific,
     store_path,
-    tool_event_call,
 )
+from lessonloop.apply.hooks.agents.answers import call_of as call_of  # (the entry reads it: __init__.py)
 from lessonloop.core.codex_outputs import harness_failed
 
 ASK_NOTE = (
@@ -65,11 +65,6 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
 # A rollout's shell tools, which Codex's hooks all name `Bash` (agents/tool_view.py reads it to name a
 # transcript's call as the hook will)
 TRANSCRIPT_NAMES = dict.fromkeys(("exec_command", "shell_command", "shell", "local_shell", "container.exec"), "Bash")
-
-
-def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
-    """The call a tool event is about (None: another event), given to `answer` by the entry."""
-    return tool_event_call(out)
 
 
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:

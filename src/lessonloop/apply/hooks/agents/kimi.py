@@ -35,7 +35,8 @@ import json
 import os
 
 from lessonloop.apply.hooks.agents import carried
-from lessonloop.apply.hooks.agents.answers import Call, context, decision, store_path, tool_event_call
+from lessonloop.apply.hooks.agents.answers import Call, context, decision, store_path
+from lessonloop.apply.hooks.agents.answers import call_of as call_of  # (the entry reads it: __init__.py)
 from lessonloop.apply.hooks.agents.kind_names import claude_name
 from lessonloop.capture.kimi_code.tools import kind_of
 from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_KINDS
@@ -80,11 +81,6 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
     elif event == "PostToolUseFailure":
         out["error"] = error_text(raw.get("error"))
     return out
-
-
-def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
-    """The call a tool event is about (None: another event), given to `answer` by the entry."""
-    return tool_event_call(out)
 
 
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:

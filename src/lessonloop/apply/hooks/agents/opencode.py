@@ -43,7 +43,8 @@ import json
 import os
 
 from lessonloop.apply.hooks.agents import carried
-from lessonloop.apply.hooks.agents.answers import AFTER_THE_CALL, Call, context, decision, store_path, tool_event_call
+from lessonloop.apply.hooks.agents.answers import AFTER_THE_CALL, Call, context, decision, store_path
+from lessonloop.apply.hooks.agents.answers import call_of as call_of  # (the entry reads it: __init__.py)
 from lessonloop.apply.hooks.agents.kind_names import claude_name
 from lessonloop.apply.hooks.agents.tool_args import first_text
 from lessonloop.capture.opencode_format.tools import kind_of
@@ -130,11 +131,6 @@ def plugin_payload(
         return {**call, "hook_event_name": "PostToolUseFailure", "error": error, "is_interrupt": False}
     response: object = {"stdout": text, "stderr": ""} if name == "Bash" else text
     return {**call, "hook_event_name": "PostToolUse", "tool_response": response}
-
-
-def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
-    """The call a tool event is about (None: another event), given to `answer` by the entry."""
-    return tool_event_call(out)
 
 
 def prompt_of(parts: object) -> str:

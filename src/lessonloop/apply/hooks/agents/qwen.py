@@ -45,8 +45,8 @@ from lessonloop.apply.hooks.agents.answers import (
     decision,
     specific,
     store_path,
-    tool_event_call,
 )
+from lessonloop.apply.hooks.agents.answers import call_of as call_of  # (the entry reads it: __init__.py)
 from lessonloop.apply.hooks.agents.kind_names import claude_name
 from lessonloop.capture.qwen_code.tools import kind_of
 
@@ -100,11 +100,6 @@ def call_id_of(raw: dict[str, object]) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
-
-
-def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
-    """The call a tool event is about (None: another event), given to `answer` by the entry."""
-    return tool_event_call(out)
 
 
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:

@@ -34,7 +34,8 @@ import json
 import os
 
 from lessonloop.apply.hooks.agents import carried
-from lessonloop.apply.hooks.agents.answers import Call, after_the_call, context, decision, store_path, tool_event_call
+from lessonloop.apply.hooks.agents.answers import Call, after_the_call, context, decision, store_path
+from lessonloop.apply.hooks.agents.answers import call_of as call_of  # (the entry reads it: __init__.py)
 from lessonloop.apply.hooks.agents.kind_names import claude_name
 from lessonloop.capture.mistral_vibe.tools import kind_of
 
@@ -81,11 +82,6 @@ def payload(event: str, raw: dict[str, object]) -> dict[str, object] | None:
             out["hook_event_name"] = "PostToolUseFailure"
             out["error"] = text
     return out
-
-
-def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
-    """The call a tool event is about (None: another event), given to `answer` by the entry."""
-    return tool_event_call(out)
 
 
 def tool_call(tool: str, raw_input: object) -> tuple[str, dict[str, object]]:
