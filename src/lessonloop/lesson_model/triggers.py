@@ -914,14 +914,18 @@ GARBLED = "text:garbled"
 HOLDS = "holds:"
 
 
-def garbled_old_text(tool_input: Mapping[str, Any] | None) -> str | None:
-    """The first garbled run (analyze/garbled_text.py) of the text an edit expects to find."""
-    text = edit_text(tool_input)
+def garbled_in(text: str | None) -> str | None:
+    """The first garbled run (analyze/garbled_text.py) of `text`, imported for non-ASCII text only."""
     if not text or text.isascii():
         return None
-    from lessonloop.analyze.garbled_text import garbled_run  # (an edit with non-ASCII old text only)
+    from lessonloop.analyze.garbled_text import garbled_run
 
     return garbled_run(text)
+
+
+def garbled_old_text(tool_input: Mapping[str, Any] | None) -> str | None:
+    """The first garbled run of the text an edit expects to find."""
+    return garbled_in(edit_text(tool_input))
 
 
 FILE_RULES = frozenset({LF_ON_CRLF, NOT_UTF8})
@@ -1386,7 +1390,7 @@ class SessionState:
             )
             self.encodings[target] = "utf8"  # a file tool wrote it, or read it to edit it
             for text in (edit_text(tool_input) if kind == EDIT else None, written):
-                run = garbled_old_text({"old_string": text}) if text and not text.isascii() else None
+                run = garbled_in(text)
                 if run is not None:
                     self.garbled.setdefault(target, set()).add(run)
             self.changed[posixpath.splitext(target)[1].lower()] = self.clock

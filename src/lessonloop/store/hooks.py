@@ -48,6 +48,14 @@ def end_read(conn: sqlite3.Connection) -> None:
     conn.execute("COMMIT")
 
 
+def _rows(conn: sqlite3.Connection, make: Callable[[Sequence[Any]], object]) -> sqlite3.Cursor:
+    """A cursor that gives each row as `make(row)`: a query's columns are unpacked by the typed row
+    beside the query, and nowhere else."""
+    cursor = conn.cursor()
+    cursor.row_factory = lambda _cursor, row: make(row)
+    return cursor
+
+
 def set_lock_wait(conn: sqlite3.Connection, milliseconds: int) -> None:
     """How long `conn` waits for another process's lock (SQLite's busy timeout)."""
     conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
@@ -232,14 +240,8 @@ class GivenDecision:
         self.detail = detail if isinstance(detail, str) else None
 
 
-def _given_decision(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> GivenDecision:
+def _given_decision(row: Sequence[Any]) -> GivenDecision:
     return GivenDecision(*row)
-
-
-def _decisions(conn: sqlite3.Connection) -> sqlite3.Cursor:
-    cursor = conn.cursor()
-    cursor.row_factory = _given_decision
-    return cursor
 
 
 def warnings_to_credit(conn: sqlite3.Connection, session_id: str, tool_use_id: str) -> list[GivenDecision]:
@@ -247,7 +249,7 @@ def warnings_to_credit(conn: sqlite3.Connection, session_id: str, tool_use_id: s
     `tool_use_id`, newest first (an "override", the stopped call sent again, gave nothing: its stop
     is the decision credited)."""
     return (
-        _decisions(conn)
+        _rows(conn, _given_decision)
         .execute(
             """SELECT id, tool_use_id, lessons, detail FROM hook_decisions
            WHERE session_id = ? AND event = 'PreToolUse' AND action NOT IN ('none', 'override')
@@ -263,7 +265,7 @@ def warnings_to_credit(conn: sqlite3.Connection, session_id: str, tool_use_id: s
 def notes_on_call(conn: sqlite3.Connection, session_id: str, tool_use_id: str) -> list[GivenDecision]:
     """The notes (PreToolUse, action warn) given on the call `tool_use_id`."""
     return (
-        _decisions(conn)
+        _rows(conn, _given_decision)
         .execute(
             """SELECT id, tool_use_id, lessons, detail FROM hook_decisions
            WHERE session_id = ? AND tool_use_id = ? AND event = 'PreToolUse' AND action = 'warn'
@@ -411,7 +413,7 @@ class LiveCall:
         self.error_class = error_class
 
 
-def _live_row(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> LiveCall:
+def _live_row(row: Sequence[Any]) -> LiveCall:
     return LiveCall(*row)
 
 
@@ -420,13 +422,15 @@ def recent_calls(
 ) -> list[LiveCall]:
     """The session's latest `limit` live calls, newest first; with `through_seq`, the latest up
     to that arrival number (the calls a hook saw, for the learning worker that comes after it)."""
-    cursor = conn.cursor()
-    cursor.row_factory = _live_row
-    return cursor.execute(
-        """SELECT id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class
+    return (
+        _rows(conn, _live_row)
+        .execute(
+            """SELECT id, seq, ts, tool, input_json, target_path, command, cwd, status, error_text, error_class
            FROM live_calls WHERE session_id = ? AND seq <= ? ORDER BY seq DESC LIMIT ?""",
-        (session_id, through_seq if through_seq is not None else 1 << 62, limit),
-    ).fetchall()
+            (session_id, through_seq if through_seq is not None else 1 << 62, limit),
+        )
+        .fetchall()
+    )
 
 
 def live_call_seq(conn: sqlite3.Connection, call_id: str) -> int | None:
@@ -528,24 +532,18 @@ class StoredCall:
         self.result = result  # a successful read's output (its start)
 
 
-def _ingested_call(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> StoredCall:
+def _ingested_call(row: Sequence[Any]) -> StoredCall:
     kind, tool, ok, command, target, error_text, exit_code, status, input_json, error_class, result = row[:11]
     return StoredCall(
         True, kind, str(tool or ""), ok, command, target, error_text, exit_code, status, input_json, error_class, result
     )
 
 
-def _live_call(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> StoredCall:
+def _live_call(row: Sequence[Any]) -> StoredCall:
     tool, ok, command, target, error_text, status, input_json, error_class, result = row
     return StoredCall(
         False, None, str(tool or ""), ok, command, target, error_text, None, status, input_json, error_class, result
     )
-
-
-def _read(conn: sqlite3.Connection, make: Callable[[sqlite3.Cursor, Sequence[Any]], StoredCall]) -> sqlite3.Cursor:
-    cursor = conn.cursor()
-    cursor.row_factory = make
-    return cursor
 
 
 def ingested_calls(conn: sqlite3.Connection, session_id: str, before: str | None = None) -> list[StoredCall]:
@@ -553,14 +551,14 @@ def ingested_calls(conn: sqlite3.Connection, session_id: str, before: str | None
     `before`: only those before the call of that id (the session as it was then)."""
     if before is None:
         found: list[StoredCall] = (
-            _read(conn, _ingested_call)
+            _rows(conn, _ingested_call)
             .execute(f"SELECT {_INGESTED_COLUMNS} {_INGESTED}", (session_id, session_id))
             .fetchall()
         )
         return found
     rows = conn.execute(f"SELECT {_INGESTED_COLUMNS}, c.id {_INGESTED}", (session_id, session_id)).fetchall()
     cut = next((n for n, row in enumerate(rows) if row[-1] == before), len(rows))
-    return [_ingested_call(conn.cursor(), row) for row in rows[:cut]]
+    return [_ingested_call(row) for row in rows[:cut]]
 
 
 def call_heads(conn: sqlite3.Connection, session_id: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -592,7 +590,7 @@ def calls_by_id(
     if ingested:
         marks = ", ".join("?" * len(ingested))
         found = (
-            _read(conn, _ingested_call)
+            _rows(conn, _ingested_call)
             .execute(
                 f"""SELECT {_INGESTED_COLUMNS}
                FROM tool_calls c LEFT JOIN call_errors e ON e.tool_use_id = c.id
@@ -606,7 +604,7 @@ def calls_by_id(
     if live:
         marks = ", ".join("?" * len(live))
         stored = (
-            _read(conn, _live_call)
+            _rows(conn, _live_call)
             .execute(
                 f"SELECT {_LIVE_COLUMNS} FROM live_calls WHERE session_id = ? AND id IN ({marks}) ORDER BY seq",
                 (session_id, *live),
@@ -661,7 +659,7 @@ def keep_state(conn: sqlite3.Connection, values: Mapping[str, object]) -> None:
 def live_calls(conn: sqlite3.Connection, session_id: str) -> list[StoredCall]:
     """The session's calls the hooks stored, in arrival order."""
     found: list[StoredCall] = (
-        _read(conn, _live_call)
+        _rows(conn, _live_call)
         .execute(f"SELECT {_LIVE_COLUMNS} FROM live_calls WHERE session_id = ? ORDER BY seq", (session_id,))
         .fetchall()
     )
@@ -769,17 +767,13 @@ class StoredLesson:
         self.tier = str(tier or "active")
 
 
-def _stored_lesson(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> StoredLesson:
-    return StoredLesson(row)
-
-
 def stored_lesson(conn: sqlite3.Connection, lesson_id: int) -> StoredLesson | None:
     """The lesson `lesson_id` as the pre-tool hook reads it (whatever its tier or status), or None."""
-    cursor = conn.cursor()
-    cursor.row_factory = _stored_lesson
-    found: StoredLesson | None = cursor.execute(
-        f"SELECT {TRIGGER_COLUMNS} FROM lessons WHERE id = ?", (lesson_id,)
-    ).fetchone()
+    found: StoredLesson | None = (
+        _rows(conn, StoredLesson)
+        .execute(f"SELECT {TRIGGER_COLUMNS} FROM lessons WHERE id = ?", (lesson_id,))
+        .fetchone()
+    )
     return found
 
 
@@ -798,9 +792,7 @@ def trigger_candidates(
     `one_off_at` (a note), and those that failed in session `session_id` (they speak there while
     the call they taught about keeps failing)."""
     query, values = trigger_query(kind, keys, project, session_id, one_off_at)
-    cursor = conn.cursor()
-    cursor.row_factory = _stored_lesson
-    found: list[StoredLesson] = cursor.execute(query, values).fetchall()
+    found: list[StoredLesson] = _rows(conn, StoredLesson).execute(query, values).fetchall()
     return found
 
 
@@ -900,16 +892,6 @@ class StartLesson:
         self.kind = _text(kind)
 
 
-def _start_lesson(_cursor: sqlite3.Cursor, row: Sequence[Any]) -> StartLesson:
-    return StartLesson(row)
-
-
-def _read_start(conn: sqlite3.Connection) -> sqlite3.Cursor:
-    cursor = conn.cursor()
-    cursor.row_factory = _start_lesson
-    return cursor
-
-
 def session_start_candidates(
     conn: sqlite3.Connection,
     min_confidence: float,
@@ -931,7 +913,7 @@ def session_start_candidates(
                       WHERE tier = ? AND status = 'active' AND confidence >= ? AND (scope = 'global' OR project = ?)
                       ORDER BY confidence DESC, id LIMIT ?)"""
         return (
-            _read_start(conn)
+            _rows(conn, StartLesson)
             .execute(
                 f"{tier} UNION ALL {tier} ORDER BY confidence DESC, id LIMIT ?",
                 ("active", min_confidence, project, limit, "core", min_confidence, project, limit, limit),
@@ -947,7 +929,7 @@ def session_start_candidates(
                   WHERE tier = ? AND status = 'active' AND confidence >= ? AND (scope = 'global' OR project = ?)
                   ORDER BY confidence DESC, id LIMIT ?)"""
     return (
-        _read_start(conn)
+        _rows(conn, StartLesson)
         .execute(
             f"""SELECT l.id, l.title, l.prevention, l.prevention_command, l.failed_sessions, l.observations,
                    l.sessions, l.confidence, l.last_seen, l.severity, l.category, l.trigger, l.learned_confidence,
