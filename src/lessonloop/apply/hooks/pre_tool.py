@@ -45,6 +45,7 @@ from lessonloop.apply.hooks.hook_store import (
 )
 from lessonloop.core.claude_tool_kinds import kind_of
 from lessonloop.core.timestamps import utc_now
+from lessonloop.core.tool_kinds import CHANGE_KINDS
 from lessonloop.store import hooks as hook_tables
 from lessonloop.store.hooks import StoredCall, StoredLesson
 
@@ -63,7 +64,6 @@ DECLARED = -2  # the "lesson id" of a declared rule the call breaks (analyze/dec
 NO_LESSON = (RETRY, EDIT_RISK, DECLARED)
 Spoken = Item  # what the hook says about a call, per lesson (edit_check.py)
 MAX_SHOWN = 3  # lessons named in one warning
-CHANGES = ("edit", "write")  # the kinds of call that change files (core/tool_kinds.py)
 _ORDER = {"warn": 1, "stop": 2, "ask": 3, "block": 4}
 TRANSCRIPT_TAIL = 262_144  # bytes of the transcript read for the session's latest prompts
 MAX_BY_ID = 400  # calls since the kept state read by their ids; more: the session's calls are read whole
@@ -173,7 +173,7 @@ def once_per_change(
     attempt when sent again (the lesson's check, a build or the tests, is due again)."""
     if action == "stop":
         action = _once(conn, db, session_id, tool, tool_input, kind)
-    if action not in ("stop", "block") and (kind or kind_of(tool)) in CHANGES:
+    if action not in ("stop", "block") and (kind or kind_of(tool)) in CHANGE_KINDS:
         from lessonloop.apply.hooks.agents import carried
 
         carried.forget_stops(db, session_id)

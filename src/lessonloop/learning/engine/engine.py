@@ -25,7 +25,7 @@ from lessonloop.analyze.error_headline import failing_check
 from lessonloop.analyze.file_encoding import not_utf8
 from lessonloop.analyze.file_search import program_of
 from lessonloop.analyze.line_endings import CRLF_ENDS, LF_ENDS
-from lessonloop.core.tool_kinds import EDIT, READ, SHELL, WRITE
+from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, READ, SHELL, WRITE
 from lessonloop.learning.engine.check_lessons import draft_from_progress, drafts_from_check_rejection
 from lessonloop.learning.engine.correction_lessons import draft_correction
 from lessonloop.learning.engine.declared_lessons import declared_draft
@@ -200,7 +200,7 @@ class Learner:
                 decision.findings.append((fired.finding.key, fired.action))
         if decision.action == one_decision.STOP:
             self._stop_once(event, decision)
-        if decision.action not in (one_decision.STOP, one_decision.BLOCK) and call.kind in (EDIT, WRITE):
+        if decision.action not in (one_decision.STOP, one_decision.BLOCK) and call.kind in CHANGE_KINDS:
             self._stopped.pop(event.session_id, None)  # a change: a call stopped before is a new attempt
         return decision
 
