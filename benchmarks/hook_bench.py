@@ -412,7 +412,9 @@ PAYLOADS = Path(__file__).resolve().parent.parent / "tests" / "data" / "hook_pay
 def agent_pre_tool_payloads() -> tuple[dict[str, tuple[str, bytes, str]], list[str]]:
     """{agent: (its pre-tool event, the recorded payload, the session id it names)} for every
     folder of PAYLOADS holding a pre-tool payload of a `git push`; and why the others were left out."""
-    from lessonloop.apply.hooks.agents import HOOK_EVENTS
+    from lessonloop.core.agent_specs import hook_events
+
+    HOOK_EVENTS = hook_events()
 
     found: dict[str, tuple[str, bytes, str]] = {}
     skipped: list[str] = []
@@ -427,7 +429,7 @@ def agent_pre_tool_payloads() -> tuple[dict[str, tuple[str, bytes, str]], list[s
             raw = json.loads(data)
             normalized = raw
             if agent != "claude":
-                adapter = __import__(f"lessonloop.apply.hooks.agents.{agent}", fromlist=["payload"])
+                adapter = __import__(f"lessonloop.agents.{agent}.hooks", fromlist=["payload"])
                 normalized = adapter.payload(event, raw)
             tool_input = (normalized or {}).get("tool_input") or {}
             command = tool_input.get("command") if isinstance(tool_input, dict) else None
@@ -580,7 +582,10 @@ def every_payloads(tmp: str, cwd: str, session: str) -> list[tuple[str, str, str
     agent starts in a project it worked in); Codex CLI's SessionStart is also timed in its recorded
     folder, one no stored session ran in and that does not exist here (the rare path: placed among
     every stored session, as ingest would place it)."""
-    from lessonloop.apply.hooks.agents import HOOK_EVENTS, INSTALLED
+    from lessonloop.core.agent_specs import hook_events, installed_events
+
+    HOOK_EVENTS = hook_events()
+    INSTALLED = installed_events()
 
     transcript = str(Path(tmp) / "transcript.jsonl")
     Path(transcript).write_text("")

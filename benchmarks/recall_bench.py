@@ -88,7 +88,7 @@ MISTAKES = [
     ("{thing} shares a mutable default", "create the default inside the function"),
 ]
 TOOLS = ["Bash", "Edit", "Read", "Write", "Grep", "Glob", "MultiEdit"]
-# Triggers name the tools' neutral kinds (capture/claude_code/tools.py).
+# Triggers name the tools' neutral kinds (agents/claude/reader/tools.py).
 TOOL_KINDS = {
     "Bash": "shell",
     "Edit": "edit",

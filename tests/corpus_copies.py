@@ -225,7 +225,7 @@ def gemini_copies(out: Path, copies: int, corpus: Path = GEMINI_CORPUS) -> list[
 Message = tuple[dict[str, Any], list[dict[str, Any]]]
 Session = tuple[dict[str, Any], list[Message]]
 
-# OpenCode's tables (its drizzle schema, session.sql.ts; tests/capture/test_opencode_adapter.py adds `project`).
+# OpenCode's tables (its drizzle schema, session.sql.ts; tests/agents/opencode/test_opencode_adapter.py adds `project`).
 OPENCODE_SCHEMA = """
 CREATE TABLE session (id text PRIMARY KEY, project_id text NOT NULL, parent_id text, slug text NOT NULL,
   directory text NOT NULL, title text NOT NULL, version text NOT NULL, share_url text,

@@ -12,7 +12,7 @@ look-up.
 learning does and saves them there, then goes through every call in learning's order with those
 lessons frozen: replay's decision, then the hook's `_fired` on the same store as of that call
 (the session's calls before it, its prompts up to its time, the call's time as now), the call
-given as an agent's hook adapter gives it (apply/hooks/agents/: Claude Code's terms, a shell
+given as an agent's hook adapter gives it (apply/hooks/kit/: Claude Code's terms, a shell
 call's command as text, the file it changes beside it). Every call where the lessons that
 speak or their actions differ is one disagreement. A call the hook would stop is stopped once, as
 the hook stops it (pre_tool.once_per_change, its marks beside the store): sent again in its
@@ -26,10 +26,10 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from lessonloop.apply.hooks.agents.tool_view import hook_call
 from lessonloop.apply.hooks.edit_check import EDIT_RISK
 from lessonloop.apply.hooks.entry import HookContext
 from lessonloop.apply.hooks.hook_store import hook_policy
+from lessonloop.apply.hooks.kit.tool_view import hook_call
 from lessonloop.apply.hooks.pre_tool import _ORDER as ORDER
 from lessonloop.apply.hooks.pre_tool import DECLARED, RETRY, _fired, once_per_change
 from lessonloop.core.timestamps import utc_now
@@ -46,7 +46,7 @@ RULE_NAMED = re.compile(r"\(rule ([\w.-]+)\)")  # how the edit check's warning n
 
 
 def hook_input(event: CallEvent) -> dict[str, object]:
-    """The call's input as its agent's hook adapter hands it to the handlers (apply/hooks/agents/
+    """The call's input as its agent's hook adapter hands it to the handlers (apply/hooks/kit/
     tool_view.py: Codex's patch as Claude Code's Edit or Write, Copilot CLI's `old_str` as
     `old_string`, ...), a shell call's command as text (the file a call changes is given beside it:
     `_fired(target=...)`)."""
@@ -80,7 +80,7 @@ class Agreement(LoopPlug):
         fired = _fired(
             self.conn,
             event.session_id,
-            event.hook_tool,  # the tool as the agent's hook names it (apply/hooks/agents/tool_view.py)
+            event.hook_tool,  # the tool as the agent's hook names it (apply/hooks/kit/tool_view.py)
             hook_input(event),
             event.cwd,
             event.project,

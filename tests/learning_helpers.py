@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from lessonloop.agents.claude.reader.tools import kind_of
 from lessonloop.analyze.inputs import Call
-from lessonloop.capture.claude_code.tools import kind_of
 from lessonloop.core.timestamps import format_timestamp
 from lessonloop.learning.engine.engine import Decision, Learner
 from lessonloop.learning.engine.events import CallEvent

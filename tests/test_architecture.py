@@ -41,7 +41,9 @@ def contract() -> dict[str, object]:
 def test_no_import_climbs_a_layer() -> None:
     done = lint(PACKAGE.parent, PYPROJECT)  # src/ first on the path: this tree's code, installed or not
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Contracts: 8 kept, 0 broken." in done.stdout
+    contracts = contract()["contracts"]
+    assert isinstance(contracts, list)
+    assert f"Contracts: {len(contracts)} kept, 0 broken." in done.stdout
 
 
 @pytest.fixture
@@ -76,14 +78,14 @@ BREAKS = {
         "lessonloop.capture is not allowed to import lessonloop.analyze",
     ),
     "an adapter writing to the store": (
-        "capture/codex/parser.py",
+        "agents/codex/reader/parser.py",
         "def _write() -> None:\n    from lessonloop.store import writer  # noqa: F401\n",
-        "lessonloop.capture is not allowed to import lessonloop.store",
+        "lessonloop.agents.codex.reader is not allowed to import lessonloop.store",
     ),
     "an adapter learning": (
-        "capture/aider/session_lines.py",
+        "agents/aider/reader/session_lines.py",
         "from lessonloop.learning.engine import signatures  # noqa: F401\n",
-        "lessonloop.capture is not allowed to import lessonloop.learning.engine",
+        "lessonloop.agents.aider.reader is not allowed to import lessonloop.learning",
     ),
     "the store using learning": (
         "store/lessons/writer.py",
@@ -143,6 +145,32 @@ BREAKS = {
         "lessonloop.capture.sarif is not allowed to import lessonloop.capture.junit",
     ),
     "a part of learning in no layer": ("learning/helpers.py", "", "- lessonloop.learning.helpers"),
+    "one agent using another": (
+        "agents/kilo/hooks.py",
+        "from lessonloop.agents.opencode.reader import paths  # noqa: F401\n",
+        "lessonloop.agents.kilo is not allowed to import lessonloop.agents.opencode",
+    ),
+    "an agent's reader reaching the store": (
+        "agents/codex/reader/tools.py",
+        "def _db() -> None:\n    from lessonloop.store import location  # noqa: F401\n",
+        "lessonloop.agents.codex.reader is not allowed to import lessonloop.store",
+    ),
+    "an agent's spec reaching capture": (
+        "agents/gemini/spec.py",
+        "from lessonloop.capture import adapters  # noqa: F401\n",
+        "lessonloop.agents.gemini.spec is not allowed to import lessonloop.capture",
+    ),
+    "an agent's hooks reaching the pipeline": (
+        "agents/qwen/hooks.py",
+        "def _ingest() -> None:\n    from lessonloop.pipeline import ingest  # noqa: F401\n",
+        "lessonloop.agents.qwen.hooks is not allowed to import lessonloop.pipeline",
+    ),
+    "an agent's reader importing its hooks": (
+        "agents/droid/reader/tools.py",
+        "def _hooks() -> None:\n    from lessonloop.agents.droid import hooks  # noqa: F401\n",
+        "An agent's parts: its hooks and installer above its reader",
+    ),
+    "a part no agent contract places": ("agents/codex/helpers.py", "", "lessonloop.agents.codex.helpers"),
 }
 
 
@@ -164,7 +192,7 @@ def test_the_contract_catches(package_copy: Path, name: str) -> None:
 def unlayered(package: Path) -> set[str]:
     """The modules and packages of `package` (a lessonloop/ folder) the layers contract names
     nowhere: every top-level one but learning/, which it names by its parts (each of them, the
-    learning contract, exhaustive, checks)."""
+    learning contract, exhaustive, checks) and agents/, whose folders' parts the agent contracts place."""
     contracts = contract()["contracts"]
     assert isinstance(contracts, list)
     layers = next(c for c in contracts if c["id"] == "layers")
@@ -172,6 +200,7 @@ def unlayered(package: Path) -> set[str]:
     found = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
     found |= {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
     found.discard("learning")
+    found.discard("agents")  # placed part by part by the agent contracts (test_agent_parts_are_placed)
     found |= {f"learning.{p.name}" for p in (package / "learning").iterdir() if (p / "__init__.py").exists()}
     found |= {f"learning.{p.stem}" for p in (package / "learning").glob("*.py") if p.stem != "__init__"}
     return found - named
@@ -301,3 +330,21 @@ def test_architecture_doc_lists_the_contracts_layers() -> None:
     assert isinstance(contracts, list)
     layers = next(c for c in contracts if c["id"] == "layers")["layers"]
     assert documented == layers
+
+
+def test_agent_parts_are_placed() -> None:
+    """Every part an agent's folder may hold is placed by a contract: the agent-parts layers name
+    them all (exhaustive: a folder holding anything else breaks it), and each is the source of the
+    contract that keeps it at its package's layer."""
+    listed = contract()["contracts"]
+    assert isinstance(listed, list)
+    contracts = {c["id"]: c for c in listed}
+    layered = {name.strip("() ") for layer in contracts["agent-parts"]["layers"] for name in re.split(r" [|:] ", layer)}
+    assert contracts["agent-parts"]["exhaustive"] is True
+    placed = {
+        source.rsplit(".", 1)[1]
+        for key in ("agent-specs", "agent-readers", "agent-hooks")
+        for source in contracts[key]["source_modules"]
+    }
+    assert layered == placed, (layered, placed)
+    assert contracts["agents"]["modules"] == ["lessonloop.agents.*"]

@@ -54,9 +54,9 @@ ALSO_FAST = {
     "lessonloop.analyze.probes": "a PreToolUse decision a lesson or a resent call would stop (a probe is not)",
     "lessonloop.analyze.declared_rules": "a PreToolUse call that may break a declared workflow rule (behind "
     "pre_tool.py's gate: a push or commit that forces or skips the hooks, a project with a rules file)",
-    "lessonloop.capture.codex.tools": "Codex's hook adapter: the kind of a tool it names no Claude Code tool "
-    "for, from its reader's table (apply/hooks/agents/kind_names.py)",
-    "lessonloop.capture.copilot.tools": "Copilot CLI's hook adapter, the same",
+    "lessonloop.agents.codex.reader.tools": "Codex's hook adapter: the kind of a tool it names no Claude Code tool "
+    "for, from its reader's table (apply/hooks/kit/kind_names.py)",
+    "lessonloop.agents.copilot.reader.tools": "Copilot CLI's hook adapter, the same",
     "lessonloop.capture.opencode_format.tools": "OpenCode's and Kilo Code's plugin hooks, the same",
     "lessonloop.store.lessons.writer": "live learning's merge of what it learned (merge_live), the same",
     "lessonloop.pipeline.analysis": "`report` on a store whose analysis trails (the worker not done): the "

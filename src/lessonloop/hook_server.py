@@ -42,7 +42,6 @@ import traceback
 
 from lessonloop.__main__ import run_here
 from lessonloop.apply.hooks import client
-from lessonloop.apply.hooks.agents import AGENTS
 from lessonloop.apply.hooks.client import (
     MAGIC,
     RUNNING,
@@ -53,6 +52,7 @@ from lessonloop.apply.hooks.client import (
 )
 from lessonloop.apply.hooks.command import server_socket
 from lessonloop.cli.entry import build_parser
+from lessonloop.core.agent_specs import has_part, part, specs
 from lessonloop.core.wings import migration_modules, steps
 from lessonloop.secrets import redaction
 from lessonloop.secrets.field_redaction import redact_fields
@@ -76,11 +76,11 @@ PRELOAD = (
     "lessonloop.apply.hooks.session_end",
     "lessonloop.learning.live.in_session",
     "lessonloop.apply.hooks.edit_check",
-    "lessonloop.apply.hooks.agents",
-    "lessonloop.apply.hooks.agents.carried",
-    "lessonloop.apply.hooks.agents.patch_files",
-    "lessonloop.apply.hooks.agents.tool_view",
-    "lessonloop.apply.hooks.agents.kind_names",
+    "lessonloop.apply.hooks.kit",
+    "lessonloop.apply.hooks.kit.carried",
+    "lessonloop.apply.hooks.kit.patch_files",
+    "lessonloop.apply.hooks.kit.tool_view",
+    "lessonloop.apply.hooks.kit.kind_names",
     "lessonloop.core.agent_names",
     "lessonloop.apply.context_block",
     "lessonloop.apply.ranking",
@@ -260,9 +260,9 @@ def ready() -> None:
     settings: a child reads them from its caller's."""
     for name in PRELOAD:
         __import__(name)
-    for agent in AGENTS:
-        if agent != "claude":
-            __import__(f"lessonloop.apply.hooks.agents.{agent}")
+    for spec in specs():  # each agent's spec (read by the entry) and hook adapter
+        if spec.has_hooks and has_part(spec, "hooks"):
+            part(spec, "hooks")
     steps("AFTER_EDIT")  # the wings' steps after an edit (the history's co-change reminder)
     _ready_reads()
     redaction.prepare_bulk()

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from lessonloop.agents.claude.reader.tools import kind_of
 from lessonloop.analyze.blind_edits import FileSignals, find_file_signals
 from lessonloop.analyze.file_ops import (
     MODIFIED_MESSAGE,
@@ -27,7 +28,6 @@ from lessonloop.analyze.file_ops import (
 )
 from lessonloop.analyze.inputs import Call, Context, Message, SessionInput
 from lessonloop.analyze.paths import normalize_path
-from lessonloop.capture.claude_code.tools import kind_of
 
 CWD = "/repo"
 HOME = "/home/u"

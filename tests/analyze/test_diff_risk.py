@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from lessonloop.agents.claude.reader.tools import kind_of
 from lessonloop.analyze.diff_risk import (
     BUILTIN_RULES,
     MAX_LINE,
@@ -21,7 +22,6 @@ from lessonloop.analyze.diff_risk import (
     scan_session_calls,
 )
 from lessonloop.analyze.inputs import Call
-from lessonloop.capture.claude_code.tools import kind_of
 from lessonloop.scanners import bandit_scan
 
 PLANT_AT = 12  # new-file line of the planted line in `edit` diffs

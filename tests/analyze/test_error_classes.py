@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from lessonloop.agents.claude.reader.tools import kind_of
 from lessonloop.analyze.error_classes import (
     ALL_CLASSES,
     EVIDENCE_CHARS,
@@ -19,7 +20,6 @@ from lessonloop.analyze.error_classes import (
     classify_session,
 )
 from lessonloop.analyze.inputs import Call, Context, SessionInput
-from lessonloop.capture.claude_code.tools import kind_of
 
 LABELS_PATH = Path(__file__).parent.parent / "data" / "error_labels.json"
 

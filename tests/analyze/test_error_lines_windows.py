@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from lessonloop.agents.codex.reader.outcomes import outcome_of
 from lessonloop.analyze.error_classes import classify_call
 from lessonloop.analyze.inputs import Call
 from lessonloop.analyze.placeholders import placeholders
-from lessonloop.capture.codex.outcomes import outcome_of
 from lessonloop.learning.engine.signatures import error_signature
 from tests.conftest import SHARED_CORPUS
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from lessonloop.agents.claude.reader.tools import kind_of
 from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
 from lessonloop.analyze.inputs import Call, Context, Ref, SessionInput
 from lessonloop.analyze.outcomes import (
@@ -20,7 +21,6 @@ from lessonloop.analyze.outcomes import (
     unresolved_errors,
 )
 from lessonloop.analyze.outcomes import test_state as state_of_tests  # not collected as a test
-from lessonloop.capture.claude_code.tools import kind_of
 
 MAIN = "s"
 SUB = "s/agent1"

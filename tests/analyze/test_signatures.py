@@ -204,7 +204,7 @@ def test_a_patch_failure_is_one_error_as_the_transcript_and_as_the_hook_give_the
     and from its hook's view of the call (a file path relative to the project, its old text): a
     path is <path> however the input gives it, so the hook's resent-call warning and a lesson of
     the same error agree on what "the same error" is (issue 83)."""
-    from lessonloop.apply.hooks.agents.tool_view import hook_call
+    from lessonloop.apply.hooks.kit.tool_view import hook_call
     from lessonloop.learning.engine.signatures import call_signature
 
     patch = f"*** Begin Patch\n*** Update File: {path}\n@@\n-  <h1>Old title, long enough</h1>\n+  <h1>New</h1>\n*** End Patch"

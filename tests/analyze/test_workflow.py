@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from lessonloop.agents.claude.reader.tools import kind_of
 from lessonloop.analyze.commands import command_kinds
 from lessonloop.analyze.inputs import Call, Context, SessionInput
 from lessonloop.analyze.workflow import (
@@ -22,7 +23,6 @@ from lessonloop.analyze.workflow import (
     parse_rules,
     rules_from_file_text,
 )
-from lessonloop.capture.claude_code.tools import kind_of
 from tests.conftest import REPO_ROOT
 
 EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit")

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.apply.hooks.agents import AGENTS
+from lessonloop.core.agent_specs import hook_agents
+
+AGENTS = hook_agents()
+
 
 PAYLOADS = Path(__file__).resolve().parent.parent / "data" / "hook_payloads"
 SRC = Path(__file__).resolve().parent.parent.parent / "src" / "lessonloop" / "apply" / "hooks" / "agents"
@@ -38,7 +41,7 @@ def _read(agent: str, event: str) -> dict[str, object]:
 
 @pytest.mark.parametrize("agent", sorted(BEFORE_AFTER))
 def test_each_tool_event_names_its_call_and_no_other_event_does(agent: str) -> None:
-    adapter = import_module(f"lessonloop.apply.hooks.agents.{agent}")
+    adapter = import_module(f"lessonloop.agents.{agent}.hooks")
     before, after, other = BEFORE_AFTER[agent]
     for event in (before, after):
         raw = _read(agent, event)
@@ -53,7 +56,7 @@ def test_each_tool_event_names_its_call_and_no_other_event_does(agent: str) -> N
 
 @pytest.mark.parametrize("agent", ["codex", "gemini"])  # their recorded payloads are of one call
 def test_the_call_before_and_after_is_one_call(agent: str) -> None:
-    adapter = import_module(f"lessonloop.apply.hooks.agents.{agent}")
+    adapter = import_module(f"lessonloop.agents.{agent}.hooks")
     before, after, _other = BEFORE_AFTER[agent]
     calls = [
         adapter.call_of(event, _read(agent, event), adapter.payload(event, _read(agent, event)))

@@ -27,8 +27,8 @@ import pytest
 
 from lessonloop import hook_server as server
 from lessonloop.apply.hooks import client
-from lessonloop.apply.hooks.agents.tool_args import stable_id
 from lessonloop.apply.hooks.command import RUN_CODE, check_command, hook_command, server_socket
+from lessonloop.apply.hooks.kit.tool_args import stable_id
 from tests.hook_helpers import HookRun, HookSession, hook_env, no_upstream
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the hook server needs fork and Unix sockets")
@@ -272,7 +272,7 @@ def test_the_server_has_imported_what_hook_calls_import(tmp_path: Path) -> None:
     ready = set(json.loads(subprocess.run([*argv[:at], code], capture_output=True, text=True, check=True).stdout))
     # (`__import__(wing, fromlist=["_"])` looks for a `_` submodule: a name, not a module)
     ours = {name for name in imported if name.startswith("lessonloop") and not name.endswith("._")}
-    assert "lessonloop.apply.hooks.pre_tool" in ours and "lessonloop.apply.hooks.agents.codex" in ours  # the census
+    assert "lessonloop.apply.hooks.pre_tool" in ours and "lessonloop.agents.codex.hooks" in ours  # the census
     missing = sorted(ours - ready)
     assert missing == [], "\n".join(missing)
 

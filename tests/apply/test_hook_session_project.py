@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from tests.apply.test_hooks_cursor import certain_push_lesson
+from tests.agents.cursor.test_hooks_cursor import certain_push_lesson
 from tests.hook_helpers import HookSession, hook_env, run_hook
 
 

@@ -1,6 +1,6 @@
 """One tool table per agent (issue 84: "the two tool tables of one agent already disagree"): every
-tool name an agent's transcript reader knows (capture/<agent>/tools.py) and every name its hook
-adapter names for Claude Code (apply/hooks/agents/<agent>.py `TOOLS`: the hooks' payload names)
+tool name an agent's transcript reader knows (agents/<agent>/reader/tools.py) and every name its hook
+adapter names for Claude Code (agents/<agent>/hooks.py `TOOLS`: the hooks' payload names)
 has one kind, whichever side reads it. A lesson learned from the transcript then matches the live
 call, and the lesson the live hook learns is the same lesson."""
 
@@ -10,22 +10,17 @@ from importlib import import_module
 
 import pytest
 
-from lessonloop.apply.hooks.agents.tool_view import hook_adapter, hook_tool
+from lessonloop.apply.hooks.kit.tool_view import hook_adapter, hook_tool
 from lessonloop.capture.agents import ADAPTERS
+from lessonloop.core.agent_specs import has_part, specs
 from lessonloop.core.claude_tool_kinds import kind_of as claude_kind
 from lessonloop.core.tool_kinds import OTHER
 
-# each agent with hooks, and the package of its transcript reader's tool table
+# each agent with a reader and a hook adapter -> its reader's tool table (agents/<agent>/reader/tools.py)
 READERS = {
-    "codex": "codex",
-    "copilot": "copilot",
-    "droid": "droid",
-    "gemini": "gemini",
-    "kimi-code": "kimi_code",
-    "mistral-vibe": "mistral_vibe",
-    "opencode": "opencode_format",
-    "kilo": "opencode_format",
-    "qwen-code": "qwen_code",
+    spec.id: f"lessonloop.agents.{spec.folder}.reader.tools"
+    for spec in specs()
+    if has_part(spec, "reader") and has_part(spec, "hooks")
 }
 
 
@@ -36,7 +31,7 @@ def test_every_agent_with_a_hook_adapter_has_its_reader_table_here() -> None:
 
 @pytest.mark.parametrize("agent", sorted(READERS))
 def test_a_transcript_tool_has_the_kind_the_hook_gives_it(agent: str) -> None:
-    tools = import_module(f"lessonloop.capture.{READERS[agent]}.tools")
+    tools = import_module(READERS[agent])
     differ = []
     for name, kind in tools.KINDS.items():
         hooked = hook_tool(agent, name, {})  # the transcript's call as the agent's hook hands it
@@ -47,7 +42,7 @@ def test_a_transcript_tool_has_the_kind_the_hook_gives_it(agent: str) -> None:
 
 @pytest.mark.parametrize("agent", sorted(READERS))
 def test_a_hook_payload_tool_has_the_kind_the_reader_gives_it(agent: str) -> None:
-    tools = import_module(f"lessonloop.capture.{READERS[agent]}.tools")
+    tools = import_module(READERS[agent])
     adapter = hook_adapter(agent)
     named = dict(getattr(adapter, "TOOLS", {}) or {})
     differ = [

@@ -10,9 +10,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from lessonloop.apply.hooks.agents import AGENTS
 from lessonloop.apply.hooks.command import EVENTS, MARKER, check_command, hook_command, site_paths
 from lessonloop.apply.hooks.install import hook_lists, plan
+from lessonloop.core.agent_specs import hook_agents
+
+AGENTS = hook_agents()
+
 
 DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "hooks.md"
 PYTHON = "/venv/bin/python"  # the interpreter the page shows in its example

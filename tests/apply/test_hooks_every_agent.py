@@ -22,9 +22,9 @@ import pytest
 
 from lessonloop.apply.hooks.command import MARKER
 from lessonloop.hook_server import stop_installed
-from tests.apply.test_hooks_codex import accepted as codex_accepted
-from tests.apply.test_hooks_cursor import accepted as cursor_accepted
-from tests.apply.test_hooks_cursor import certain_push_lesson
+from tests.agents.codex.test_hooks_codex import accepted as codex_accepted
+from tests.agents.cursor.test_hooks_cursor import accepted as cursor_accepted
+from tests.agents.cursor.test_hooks_cursor import certain_push_lesson
 
 PAYLOADS = Path(__file__).resolve().parent.parent / "data" / "hook_payloads"
 ADVICE = "git push -u origin"  # the lesson's prevention (certain_push_lesson)
@@ -189,7 +189,13 @@ def test_what_a_post_tool_handler_says_reaches_each_agents_model_with_the_result
     against its schema) and Gemini's AfterTool additionalContext, Cursor's additional_context, Qwen
     Code's PostToolUse and PostToolUseFailure additionalContext, Droid's PostToolUse additionalContext
     (Kimi Code reads no answer after a call), Mistral Vibe's post_tool additional_context."""
-    from lessonloop.apply.hooks.agents import codex, cursor, droid, gemini, kimi, qwen, vibe
+    from lessonloop.agents.codex import hooks as codex
+    from lessonloop.agents.cursor import hooks as cursor
+    from lessonloop.agents.droid import hooks as droid
+    from lessonloop.agents.gemini import hooks as gemini
+    from lessonloop.agents.kimi import hooks as kimi
+    from lessonloop.agents.qwen import hooks as qwen
+    from lessonloop.agents.vibe import hooks as vibe
 
     said: dict[str, object] = {
         "hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": "files that change with it"}

@@ -18,8 +18,13 @@ from typing import Any
 
 import pytest
 
-from lessonloop.apply.hooks.agents import AGENTS, HOOK_EVENTS, INSTALLED
 from lessonloop.apply.hooks.command import site_paths
+from lessonloop.core.agent_specs import hook_agents, hook_events, installed_events
+
+AGENTS = hook_agents()
+HOOK_EVENTS = hook_events()
+INSTALLED = installed_events()
+
 
 RUN = "from lessonloop.apply.hooks.client import run; run()"
 TOOL_HANDLERS = {"PreToolUse", "PostToolUse", "PostToolUseFailure"}
@@ -39,16 +44,16 @@ FILES = {
     "droid": {"project": ("project", ".factory/settings.json"), "user": ("home", ".factory/settings.json")},
     "kimi": {"user": ("home", ".kimi-code/config.toml")},  # TOML, the user's only: test_kimi_* below
     "vibe": {"project": ("project", ".vibe/hooks.toml"), "user": ("home", ".vibe/hooks.toml")},  # TOML: test_vibe_*
-    "opencode": {  # a JavaScript plugin of lessonloop's own: tests/apply/test_hooks_opencode.py reads it
+    "opencode": {  # a JavaScript plugin of lessonloop's own: tests/agents/opencode/test_hooks_opencode.py reads it
         "project": ("project", ".opencode/plugin/lessonloop.js"),
         "user": ("home", ".config/opencode/plugin/lessonloop.js"),
     },
-    "kilo": {  # the same plugin in Kilo Code's folders: tests/apply/test_hooks_kilo.py reads it
+    "kilo": {  # the same plugin in Kilo Code's folders: tests/agents/kilo/test_hooks_kilo.py reads it
         "project": ("project", ".kilo/plugin/lessonloop.js"),
         "user": ("home", ".config/kilo/plugin/lessonloop.js"),
     },
 }
-# The agents whose hook file is JSON (OpenCode's and Kilo Code's is a plugin: tests/apply/test_hooks_opencode.py,
+# The agents whose hook file is JSON (OpenCode's and Kilo Code's is a plugin: tests/agents/opencode/test_hooks_opencode.py,
 # test_hooks_kilo.py; Kimi Code's a config.toml in HOME, Mistral Vibe's a hooks.toml: the test_kimi_* and
 # test_vibe_* tests here).
 JSON_AGENTS = tuple(agent for agent in AGENTS if agent not in ("opencode", "kilo", "kimi", "vibe"))

@@ -345,9 +345,9 @@ def test_a_rules_folder_that_is_a_file_is_a_clear_error(db: Path, project: Path)
 
 def test_paths_name_their_agents_and_forms() -> None:
     assert for_agent("cursor") is for_path("proj/.cursor/rules/other.mdc") is for_path("x.mdc")
-    # Copilot CLI is read (capture/copilot): its entry is built from the registry, equal each time.
+    # Copilot CLI is read (agents/copilot/reader): its entry is built from the registry, equal each time.
     assert for_agent("copilot") == for_path(".github/copilot-instructions.md") == for_path("a/b.instructions.md")
-    # Cline is read too (capture/cline), its entry built from the registry with Cline's form.
+    # Cline is read too (agents/cline/reader), its entry built from the registry with Cline's form.
     assert for_agent("cline") == for_path(".clinerules") == for_path(".clinerules/more.md")
     assert for_agent("windsurf") is for_path(".windsurf/rules/lessonloop.md")
     assert for_path("lessonloop.md") is None and for_path(".github/README.md") is None

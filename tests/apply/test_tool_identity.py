@@ -3,7 +3,7 @@ matches that agent's live hook payload for the same call.
 
 - Each agent's reader table (capture/<agent>/tools.py) and its hook adapter agree on every tool's
   kind: the adapter names a tool Claude Code's way, or Claude Code's tool of the kind the reader
-  gives it (apply/hooks/agents/kind_names.py); Aider, Continue and Cline have no hook.
+  gives it (apply/hooks/kit/kind_names.py); Aider, Continue and Cline have no hook.
 - For every agent with a real transcript in tests/data and a payload recorded from its real CLI
   (tests/data/hook_payloads), both of the same `git push` without an upstream: the transcript is
   ingested (the lesson learned as `lessonloop ingest` learns it), then the recorded payload of a
@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from lessonloop.apply.hooks.agents.tool_view import hook_adapter, hook_call
+from lessonloop.apply.hooks.kit.tool_view import hook_adapter, hook_call
 from lessonloop.capture.agents import ADAPTERS
 from lessonloop.core.claude_tool_kinds import kind_of as claude_kind
 from lessonloop.learning.runs import learn_store
@@ -142,7 +142,7 @@ def test_a_lesson_from_the_transcript_is_the_one_the_recorded_live_call_meets(ag
     cwd = project or str(tmp_path / "elsewhere")  # a global lesson applies anywhere
     payload = _payload(hooks, event, str(uuid.uuid4()), cwd)
     # the recorded call as the agent's adapter hands it to the decision: the lesson's trigger meets it
-    handed = import_module(f"lessonloop.apply.hooks.agents.{hooks}").payload(event, dict(payload))
+    handed = import_module(f"lessonloop.agents.{hooks}.hooks").payload(event, dict(payload))
     assert handed is not None, (agent, payload)
     tool, tool_input = str(handed["tool_name"]), dict(handed["tool_input"])
     kind = str(handed.get("tool_kind") or claude_kind(tool))
@@ -168,7 +168,7 @@ def test_a_tool_named_lesson_of_geminis_transcript_matches_its_live_call() -> No
     """`replace` in Gemini's chat, `replace` in its BeforeTool payload: both reach the decision as
     `Edit` (the hook's adapter's own view, run on the transcript's call), so a lesson whose trigger
     names the tool is named as the live call is."""
-    from lessonloop.apply.hooks.agents import gemini
+    from lessonloop.agents.gemini import hooks as gemini
     from lessonloop.lesson_model.triggers import Trigger
 
     transcript_name, _ = hook_call("gemini", "replace", {"file_path": "a.py", "old_string": "x", "new_string": "y"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lessonloop.capture.claude_code.paths import default_roots, find_transcripts
+from lessonloop.agents.claude.reader.paths import default_roots, find_transcripts
 from lessonloop.core.records import Problem
 from lessonloop.pipeline.ingest import discover
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from lessonloop.agents.claude.reader.tools import kind_of
 from lessonloop.analyze.finding_match import match_findings
 from lessonloop.analyze.inputs import Call
 from lessonloop.capture import junit, sarif
-from lessonloop.capture.claude_code.tools import kind_of
 from lessonloop.capture.junit import read_junit
 from lessonloop.capture.sarif import read_sarif
 from lessonloop.core import json_codec

@@ -48,7 +48,7 @@ def aider_sessions(first: int, count: int) -> bytes:
     """Sessions first..first+count of the aider-dev history, as aider wrote them, without its
     `> Commit <sha>` lines: those name aider's own repository's commits, which the person's
     repository here does not hold, and a history naming only commits its repository does not hold
-    was written in another one (capture/aider/ownership.py): not read without being named."""
+    was written in another one (agents/aider/reader/ownership.py): not read without being named."""
     data = AIDER.read_bytes()
     starts = [m.start() for m in re.finditer(rb"(?m)^" + re.escape(HEADING), data)]
     return re.sub(rb"(?m)^> Commit [0-9a-f]+ .*\n", b"", data[starts[first] : starts[first + count]])

@@ -12,9 +12,9 @@ from pathlib import Path
 import orjson
 import pytest
 
+from lessonloop.agents.claude.reader import record_types
+from lessonloop.agents.claude.reader.parser import ClaudeCodeParser
 from lessonloop.capture import agents, sniffer
-from lessonloop.capture.claude_code import record_types
-from lessonloop.capture.claude_code.parser import ClaudeCodeParser
 from lessonloop.capture.sniffer import CLAUDE_CODE, HEAD_BYTES, UNKNOWN, sniff
 from lessonloop.pipeline.ingest import discover
 from tests.conftest import SHARED_CORPUS, cli

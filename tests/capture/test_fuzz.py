@@ -38,8 +38,8 @@ from typing import Any
 import orjson
 import pytest
 
-from lessonloop.capture.claude_code.parser import ClaudeCodeParser
-from lessonloop.capture.claude_code.record_types import READ_TYPES
+from lessonloop.agents.claude.reader.parser import ClaudeCodeParser
+from lessonloop.agents.claude.reader.record_types import READ_TYPES
 from lessonloop.capture.line_reader import MAX_LINE_BYTES, ReadState, read_chunks
 from lessonloop.cli import main as cli_main
 from lessonloop.core.json_depth import MAX_DEPTH

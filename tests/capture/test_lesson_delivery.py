@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from lessonloop.agents.aider.reader import ADAPTER as AIDER
 from lessonloop.apply.instruction_files import for_agent, instruction_files
 from lessonloop.capture.agents import agents
-from lessonloop.capture.aider import ADAPTER as AIDER
 from lessonloop.learning.engine.exchange import BEGIN_MARKER, END_MARKER
 from lessonloop.store import open_store
 from tests.conftest import cli, store_with_active_lessons

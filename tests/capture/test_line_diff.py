@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from lessonloop.capture.aider.edit_blocks import unified_diff
+from lessonloop.agents.aider.reader.edit_blocks import unified_diff
 from lessonloop.capture.line_diff import counted_diff, diff_hunks
 
 

@@ -1,5 +1,5 @@
 """Sniffing a JSON document stops reading its head once the answer is Gemini's (capture/sniffer.py
-_json_document: the first rule of the document's shape, capture/gemini/sniff.py's, is final and
+_json_document: the first rule of the document's shape, agents/gemini/reader/sniff.py's, is final and
 holds): the answer must be the one reading the whole head gives, for every real JSON file of the
 corpora, for their heads cut anywhere, and for documents whose keys come in any order, before and
 after the 4,000 tokens sniffing looks at."""

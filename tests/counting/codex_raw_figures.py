@@ -7,7 +7,7 @@ reasoning). Rules:
 - a session is a file: its first `session_meta` (or, before August 2025, its first line
   `{id, timestamp, instructions}`); a file that replays another session (a second session_meta
   with another id: a fork) is refused, as these corpora hold none (forks are checked by hand-built
-  rollouts in tests/capture/test_codex_exact_figures.py);
+  rollouts in tests/agents/codex/test_codex_exact_figures.py);
 - prompts: `user_message` events, but not Codex's own context (a leading <environment_context>,
   <user_instructions>, <turn_aborted>, <user_shell_command>, <subagent_notification>, <skill>
   tag, the "# AGENTS.md instructions for" block, an event `kind` other than plain); in a file with

@@ -1,57 +1,6 @@
-"""A small fake agent, the worked example of docs/adding-an-agent.md "A whole small agent": its folder
-(this package: __init__.py, paths.py, sniff.py, parser.py) and one registry line make lessonloop
-discover, recognize, read and list its logs (tests/capture/test_adapter_registry.py).
-
-Fake Agent writes one JSONL log per session, `~/.fake-agent/logs/<session>.fakelog`:
-    {"fake": 1, "event": "start", "session": "s1", "cwd": "/work/app", "at": "2025-01-02T03:04:05Z"}
-    {"fake": 1, "event": "prompt", "text": "run the tests", "at": "..."}
-    {"fake": 1, "event": "shell", "call": "c1", "command": "pytest -q", "exit": 1, "output": "...", "at": "..."}
+"""A fourteenth agent of the tests' own, the worked example of docs/adding-an-agent.md: one folder of
+the shape of agents/<agent>/ (its spec, its reader, its hook adapter, its installer), written with
+relative imports so that the folder is an agent wherever it is put. tests/agents/test_fourteenth_agent.py
+copies the package with this folder added under agents/ and nothing else changed: lessonloop then
+discovers, reads and lists its logs, installs its hooks and runs them.
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-from lessonloop.capture.adapters import Adapter, DiscoveryContext, FileFormat, Found, LineParser, PendingCall
-
-if TYPE_CHECKING:
-    from lessonloop.capture.sniffing import Sniffing
-
-AGENT = "fake-agent"
-FORMAT = "fake-log"
-
-
-class FakeAgent(Adapter):
-    agent = AGENT
-    name = "Fake Agent"
-    file_formats = (FileFormat(FORMAT, "a Fake Agent log (*.fakelog)", "lines"),)
-    places = "~/.fake-agent/logs"
-    instructions = "FAKE.md"
-
-    def discover(self, context: DiscoveryContext) -> list[Found]:
-        from tests.fake_agent import paths
-
-        return paths.discover(context)
-
-    def searched(self, context: DiscoveryContext) -> list[str]:
-        from tests.fake_agent import paths
-
-        return [paths.logs_folder(context)]
-
-    def may_hold(self, name: str) -> bool:
-        return name.endswith(".fakelog")
-
-    def sniffing(self) -> Sniffing:
-        from tests.fake_agent import sniff
-
-        return sniff.SNIFFING
-
-    def open_parser(
-        self, path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None
-    ) -> LineParser:
-        from tests.fake_agent import parser
-
-        return parser.FakeLogParser(path)
-
-
-ADAPTER = FakeAgent()

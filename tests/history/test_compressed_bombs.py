@@ -1,5 +1,5 @@
 """A compressed rollout that expands without end (a "zstd bomb": about 100 KB that decode to
-3 GiB) is refused, not decoded into memory (issue 25, item 6): capture/codex/compressed.py caps
+3 GiB) is refused, not decoded into memory (issue 25, item 6): agents/codex/reader/compressed.py caps
 the decoded size (1 GiB, `$LESSONLOOP_MAX_DECOMPRESSED_MB`). The refusal names the file and the
 cause, counts the file as failed, and what the file stored before stays."""
 
@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import zstandard
 
-from lessonloop.capture.codex import compressed
-from tests.capture.test_codex_adapter import ROLLOUT, SID, write
+from lessonloop.agents.codex.reader import compressed
+from tests.agents.codex.test_codex_adapter import ROLLOUT, SID, write
 from tests.conftest import cli
 
 NAME = f"rollout-2026-05-11T11-26-55-{SID}.jsonl.zst"

@@ -1,5 +1,5 @@
 """Nothing stored is lost to a damaged transcript, for every agent (issue 60, item 4; Aider's
-histories: tests/capture/test_aider_damaged_history.py).
+histories: tests/agents/aider/test_aider_damaged_history.py).
 
 Each case ingests a transcript whole, damages it as a crash, a full disk or a bad sector leaves
 it (cut in the middle of a line, cut to about 60% at a line's end, bytes flipped and invalid
@@ -419,7 +419,7 @@ def _check_gemini(tmp_path: Path, folder: Path, path: Path, how: str) -> None:
 
 
 def _gemini_chat(folder: Path) -> Path:
-    from tests.capture.test_gemini_adapter import call, gemini, meta, user
+    from tests.agents.gemini.test_gemini_adapter import call, gemini, meta, user
 
     messages: list[dict[str, Any]] = []
     for turn in range(6):
@@ -453,7 +453,7 @@ def test_gemini_corpus(tmp_path: Path, how: str) -> None:
 def test_a_gemini_jsonl_chat_cut_short_keeps_its_messages_and_a_rewind_still_takes_back(tmp_path: Path) -> None:
     """A JSONL chat whose last lines are gone (valid, shorter) keeps them, said as a notice; the
     messages a rewind names are still taken back, as a clean ingest of the final file has it."""
-    from tests.capture.test_gemini_adapter import call, gemini, jsonl, meta, user
+    from tests.agents.gemini.test_gemini_adapter import call, gemini, jsonl, meta, user
 
     folder = tmp_path / "chats"
     folder.mkdir()
@@ -540,7 +540,7 @@ def _check_opencode(tmp_path: Path, storage: Path, how: str) -> None:
 
 @pytest.mark.parametrize("how", OPENCODE_DAMAGE)
 def test_opencode_built(tmp_path: Path, how: str) -> None:
-    from tests.capture.test_opencode_adapter import main_session, write_storage
+    from tests.agents.opencode.test_opencode_adapter import main_session, write_storage
 
     storage = write_storage(tmp_path / "opencode", [main_session()])
     _check_opencode(tmp_path, storage, how)
@@ -620,7 +620,7 @@ def test_a_transcript_emptied_is_said_and_fails_nothing(tmp_path: Path) -> None:
 def test_opencode_database_rows_removed_keep_what_was_stored(tmp_path: Path) -> None:
     """opencode.db: a session's part rows deleted, a message's data cut short (a damaged page, a
     failed write): its unit is read again and keeps every row it stored."""
-    from tests.capture.test_opencode_adapter import main_session, write_db
+    from tests.agents.opencode.test_opencode_adapter import main_session, write_db
 
     folder = tmp_path / "opencode"
     folder.mkdir()

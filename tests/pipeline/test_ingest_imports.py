@@ -26,7 +26,7 @@ NOT_FOR_NOTHING_NEW = (
     "lessonloop.analyze.error_classes",
     "lessonloop.analyze.instructions",
     "lessonloop.apply.embeddings",
-    "lessonloop.capture.claude_code.parser",
+    "lessonloop.agents.claude.reader.parser",
 )
 
 

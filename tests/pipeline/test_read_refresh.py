@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.capture.discovery_env import DISCOVERY_ENV
+from lessonloop.core.agent_specs import specs
 from tests.home_processes import home_env, lessonloop, settled
 from tests.transcript_builder import TranscriptBuilder
 
@@ -135,12 +136,16 @@ def test_another_agents_place_named_by_the_environment_is_looked_at(home: Path, 
 
 
 def test_the_digest_names_every_variable_the_path_modules_read() -> None:
-    read: set[str] = set()
-    for path in (SRC / "capture").rglob("paths.py"):
+    """Each agent's paths.py reads only the variables its spec names (and HOME, XDG_DATA_HOME):
+    the digest, built from the specs, watches them all."""
+    for spec in specs():
+        path = SRC / "agents" / spec.folder / "reader" / "paths.py"
+        if not path.exists():
+            continue
         text = path.read_text()
-        read.update(re.findall(r"""(?:environ|env)\.get\(\s*["']([A-Z_]+)["']""", text))
+        read = set(re.findall(r"""(?:environ|env)\.get\(\s*["']([A-Z_]+)["']""", text))
         read.update(re.findall(r"""^ENV_\w+ = ["']([A-Z_]+)["']""", text, re.MULTILINE))
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(ast.parse(text)):
             if (
                 isinstance(node, ast.Subscript)
                 and isinstance(node.slice, ast.Constant)
@@ -148,10 +153,9 @@ def test_the_digest_names_every_variable_the_path_modules_read() -> None:
                 and node.slice.value.isupper()
             ):
                 read.add(node.slice.value)
-    assert read, "the scan finds the variables"
-    assert read <= set(DISCOVERY_ENV), (
-        f"not in capture/discovery_env.DISCOVERY_ENV: {sorted(read - set(DISCOVERY_ENV))}"
-    )
+        assert read <= {*spec.environment, "HOME", "XDG_DATA_HOME"}, (spec.folder, sorted(read))
+        assert read <= set(DISCOVERY_ENV)
+    assert {name for spec in specs() for name in spec.environment} <= set(DISCOVERY_ENV)
 
 
 def test_the_look_waits_for_a_last_line_as_long_as_ingest_does() -> None:

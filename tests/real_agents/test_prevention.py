@@ -21,12 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.apply.hooks.agents import AGENTS
+from lessonloop.core.agent_specs import hook_agents
 from tests.real_agents import clis
 from tests.real_agents.drivers import DRIVERS, Driver
 from tests.real_agents.model_server import ModelServer, Script
 from tests.real_agents.scenario import push_lessons, push_session, pushed, title_words
 from tests.real_agents.workspace import Workspace
+
+AGENTS = hook_agents()
 
 pytestmark = pytest.mark.slow
 

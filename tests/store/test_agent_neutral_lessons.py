@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.capture.claude_code import tools as claude_code_tools
+from lessonloop.agents.claude.reader import tools as claude_code_tools
 from lessonloop.core.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
 from lessonloop.learning.engine.engine import lesson_signature
 from lessonloop.learning.engine.signatures import digest

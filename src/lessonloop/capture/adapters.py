@@ -153,7 +153,7 @@ class Adapter(ABC):
     # and a step the person must take before it does (None: none needed).
     instructions: ClassVar[str | None] = None
     instructions_hint: ClassVar[str | None] = None
-    # Its name for `lessonloop hooks install --agent` (apply/hooks/agents/) when lessonloop has hooks
+    # Its name for `lessonloop hooks install --agent` (apply/hooks/kit/) when lessonloop has hooks
     # for it; None: none (a rules file or MCP is how lessons reach it).
     hooks: ClassVar[str | None] = None
     # False: the agent writes no time per call (Aider dates only each session's start); its records'
@@ -167,7 +167,7 @@ class Adapter(ABC):
 
     @property
     def package(self) -> str:
-        """The agent's folder as a package: where its subclass is defined ("lessonloop.capture.codex"),
+        """The agent's folder as a package: where its subclass is defined ("lessonloop.agents.codex.reader"),
         in the folder's __init__ or its adapter.py (a folder whose __init__ the hooks read keeps only
         names there)."""
         return type(self).__module__.removesuffix(".adapter")

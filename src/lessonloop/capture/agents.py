@@ -2,43 +2,34 @@
 by format. Discovery, sniffing (capture/sniffer.py), ingest's help, the instructions files
 (apply/instruction_files.py) and --agent all read it.
 
-Adding an agent is a folder under capture/ of the same shape and one line in ADAPTERS
-(docs/adding-an-agent.md).
+An agent's reader is the reader/ of its folder (agents/<agent>/), found by its spec
+(core/agent_specs.py): nothing here names one (docs/adding-an-agent.md).
 """
 
 from __future__ import annotations
 
 from lessonloop.capture.adapters import Adapter
-from lessonloop.capture.aider import ADAPTER as AIDER
-from lessonloop.capture.claude_code import ADAPTER as CLAUDE_CODE
-from lessonloop.capture.cline import ADAPTER as CLINE
-from lessonloop.capture.codex.adapter import ADAPTER as CODEX
-from lessonloop.capture.continue_cli import ADAPTER as CONTINUE
-from lessonloop.capture.copilot.adapter import ADAPTER as COPILOT
-from lessonloop.capture.droid.adapter import ADAPTER as DROID
-from lessonloop.capture.gemini.adapter import ADAPTER as GEMINI
-from lessonloop.capture.kilo import ADAPTER as KILO
-from lessonloop.capture.kimi_code.adapter import ADAPTER as KIMI_CODE
-from lessonloop.capture.mistral_vibe.adapter import ADAPTER as MISTRAL_VIBE
-from lessonloop.capture.opencode import ADAPTER as OPENCODE
-from lessonloop.capture.qwen_code.adapter import ADAPTER as QWEN_CODE
+from lessonloop.core.agent_spec import AgentSpec
+from lessonloop.core.agent_specs import has_part, part, specs
 
-# In this order discovery searches their places (and lists them in ingest's summary).
-ADAPTERS: tuple[Adapter, ...] = (
-    CLAUDE_CODE,
-    CODEX,
-    GEMINI,
-    AIDER,
-    OPENCODE,
-    COPILOT,
-    QWEN_CODE,
-    DROID,
-    KIMI_CODE,
-    CONTINUE,
-    CLINE,
-    KILO,
-    MISTRAL_VIBE,
-)
+
+def _adapter(spec: AgentSpec) -> Adapter:
+    """The adapter of an agent's reader (agents/<agent>/reader/): its ADAPTER, in the reader's
+    __init__ or, for a reader whose __init__ the hooks read (names only), in its adapter.py."""
+    reader = part(spec, "reader")
+    found = getattr(reader, "ADAPTER", None)
+    if found is None:
+        found = getattr(part(spec, "reader.adapter"), "ADAPTER", None)
+    if not isinstance(found, Adapter):
+        raise TypeError(f"{reader.__name__}: no ADAPTER, an Adapter, in the reader or its adapter.py")
+    if found.agent != spec.id:
+        raise TypeError(f"{reader.__name__}: its adapter reads {found.agent!r}, its spec is {spec.id!r}'s")
+    return found
+
+
+# Every agent with a reader, in its spec's rank: the order discovery searches their places in (and
+# ingest's summary lists them).
+ADAPTERS: tuple[Adapter, ...] = tuple(_adapter(spec) for spec in specs() if has_part(spec, "reader"))
 
 _all: tuple[Adapter, ...] = ADAPTERS  # ADAPTERS and the ones `register` added
 _by_agent = {adapter.agent: adapter for adapter in _all}

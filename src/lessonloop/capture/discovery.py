@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lessonloop.agents.claude.reader import AGENT as CLAUDE_CODE
+from lessonloop.agents.claude.reader.paths import find_transcripts
 from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.agents import adapters
-from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
-from lessonloop.capture.claude_code.paths import find_transcripts
 from lessonloop.core.records import Problem
 from lessonloop.sample import claude_code_sample, is_sample_path
 

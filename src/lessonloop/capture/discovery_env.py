@@ -1,5 +1,5 @@
-"""What chooses the places discovery looks in, apart from the adapters (stdlib only): the
-environment variables the agents' path modules read, and the configured capture paths. A digest
+"""What chooses the places discovery looks in, apart from the adapters: the environment variables
+the agents' path modules read (each agent's spec names its own), and the configured capture paths. A digest
 of them tells a read's check for new files (pipeline/refresh.py) that the places it watches are
 still the ones discovery would look in. tests/pipeline/test_read_refresh.py holds the names equal to those
 the path modules read."""
@@ -8,28 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from lessonloop.core.agent_specs import specs
 from lessonloop.core.quick_hash import blake2b_hex
 
-DISCOVERY_ENV = (
-    "AIDER_CHAT_HISTORY_FILE",
-    "CLAUDE_CONFIG_DIR",
-    "CLINE_DATA_DIR",
-    "CLINE_DIR",
-    "CLINE_SESSION_DATA_DIR",
-    "CODEX_HOME",
-    "CONTINUE_GLOBAL_DIR",
-    "COPILOT_HOME",
-    "GEMINI_CLI_HOME",
-    "HOME",
-    "KILO_DB",
-    "KIMI_CODE_HOME",
-    "OPENCODE_DB",
-    "QWEN_HOME",
-    "QWEN_RUNTIME_DIR",
-    "VIBE_HOME",
-    "VIBE_SESSION_LOGGING__SAVE_DIR",
-    "XDG_DATA_HOME",
-)
+# HOME and XDG_DATA_HOME move every agent's default folders; each agent's spec names its own.
+DISCOVERY_ENV = tuple(sorted({"HOME", "XDG_DATA_HOME", *(name for spec in specs() for name in spec.environment)}))
 
 
 def places_digest(environ: Mapping[str, str], configured: Iterable[str] = (), known: Iterable[str] = ()) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lessonloop.apply.hooks.agents import AGENTS
 from lessonloop.cli.common import DB_HELP, JSON_HELP, listed_help
 from lessonloop.core.agent_names import hooks_agent
+from lessonloop.core.agent_specs import HookAgentNames
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -90,7 +90,7 @@ def _hooks_command(commands: Commands) -> None:
         ),
     )
     hooks.add_argument(
-        "--agent", type=hooks_agent, choices=AGENTS, help=_STATUS_AGENT_HELP
+        "--agent", type=hooks_agent, choices=HookAgentNames(), help=_STATUS_AGENT_HELP
     )  # `hooks` alone is `hooks status`
     hooks.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
     hooks.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
@@ -119,7 +119,7 @@ def _hooks_command(commands: Commands) -> None:
             "<file>.lessonloop-backup for `uninstall`."
         ),
     )
-    install.add_argument("--agent", type=hooks_agent, choices=AGENTS, help=_AGENT_HELP)
+    install.add_argument("--agent", type=hooks_agent, choices=HookAgentNames(), help=_AGENT_HELP)
     _file_options(install)
     install.add_argument(
         "--warn-only",
@@ -148,7 +148,7 @@ def _hooks_command(commands: Commands) -> None:
             "it created); otherwise only lessonloop's entries are removed and your changes are kept."
         ),
     )
-    uninstall.add_argument("--agent", type=hooks_agent, choices=AGENTS, help=_UNINSTALL_AGENT_HELP)
+    uninstall.add_argument("--agent", type=hooks_agent, choices=HookAgentNames(), help=_UNINSTALL_AGENT_HELP)
     _file_options(uninstall, uninstall=True)
     uninstall.set_defaults(handler="lessonloop.cli.handlers.hooks:cmd_uninstall")
 
@@ -162,7 +162,7 @@ def _hooks_command(commands: Commands) -> None:
             "Exit status 0."
         ),
     )
-    status.add_argument("--agent", type=hooks_agent, choices=AGENTS, help=_STATUS_AGENT_HELP)
+    status.add_argument("--agent", type=hooks_agent, choices=HookAgentNames(), help=_STATUS_AGENT_HELP)
     status.add_argument("--project-dir", metavar="DIR", help=_DIR_HELP)
     status.add_argument("--db", metavar="PATH", help=_STATUS_DB_HELP)
     status.add_argument("--json", action="store_true", help=JSON_HELP)

@@ -1,23 +1,20 @@
-"""One name per agent on the command line: the store's names (capture/agents.py: claude-code,
-codex, gemini, copilot, opencode, aider, qwen-code, droid, kimi-code, mistral-vibe) and the hooks' (apply/hooks/agents:
-claude, codex, gemini, cursor, copilot, opencode, qwen, droid, kimi) differ for Claude Code, Qwen Code
-and Kimi Code; each command takes either. Stdlib only, no imports: the command line's parsers read it."""
+"""One name per agent on the command line: the store's names (an agent's spec's `id`: claude-code,
+qwen-code, kimi-code, mistral-vibe, ...) and the hooks' (its folder: claude, qwen, kimi, vibe, ...)
+differ for some agents; each command takes either (core/agent_specs.py)."""
 
 from __future__ import annotations
 
-# the store's name -> the hooks' name, where they differ
-HOOKS_NAME = {"claude-code": "claude", "qwen-code": "qwen", "kimi-code": "kimi", "mistral-vibe": "vibe"}
-# the hooks' name -> the store's name, where they differ
-STORE_NAME = {hooks: store for store, hooks in HOOKS_NAME.items()}
+from lessonloop.core.agent_specs import hooks_names
 
 
 def hooks_agent(given: str) -> str:
     """`--agent` of `hooks install|uninstall|status`: the store's name taken too."""
     value = given.strip()
-    return HOOKS_NAME.get(value, value)
+    return hooks_names().get(value, value)
 
 
 def store_agent(given: str) -> str:
     """`--agent` of the commands that read sessions: the hooks' name taken too."""
     value = given.strip()
-    return STORE_NAME.get(value, value)
+    store = {hooks: store for store, hooks in hooks_names().items()}
+    return store.get(value, value)

@@ -1,6 +1,6 @@
 """Claude Code's tool names by their agent-neutral kind (records.TOOL_KINDS), in one table.
 
-The capture adapter (capture/claude_code/tools.py), the hooks (which see Claude Code's tool names
+The capture adapter (agents/claude/reader/tools.py), the hooks (which see Claude Code's tool names
 and match lessons by kind) and learning (triggers stored before m018 named Claude Code's tools)
 all read it. It imports nothing: the hooks' start-up stays as it was. Migrations m017 and m018
 wrote the same table into SQL as it stood then, and stay as they are.

@@ -1,6 +1,6 @@
 """How a Codex CLI tool output starts when the harness failed the call (codex-rs apply-patch,
-core): read by the capture adapter (capture/codex/outcomes.py) and the Codex hook's adapter
-(apply/hooks/agents/codex.py) alike. Imports nothing: the hook reads it.
+core): read by the capture adapter (agents/codex/reader/outcomes.py) and the Codex hook's adapter
+(agents/codex/hooks.py) alike. Imports nothing: the hook reads it.
 
 The same texts come with `error: ` before them when a patch was sent through the shell tool
 (`["apply_patch", PATCH]`, older Codex: core's codex.rs answers a patch that does not verify with

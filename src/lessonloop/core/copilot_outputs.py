@@ -1,7 +1,7 @@
 """The line Copilot CLI's shell tool ends its result with, `<shellId: N completed with exit code K>`:
 the only place a command's exit shows in a hook's payload (postToolUse says `success` whatever the
-exit) and a fallback in the session file. Read by the capture adapter (capture/copilot/parser.py)
-and the Copilot hook's adapter (apply/hooks/agents/copilot.py) alike. Stdlib only: the hook reads it."""
+exit) and a fallback in the session file. Read by the capture adapter (agents/copilot/reader/parser.py)
+and the Copilot hook's adapter (agents/copilot/hooks.py) alike. Stdlib only: the hook reads it."""
 
 from __future__ import annotations
 

@@ -17,9 +17,9 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from lessonloop.agents.claude.reader import AGENT as CLAUDE_CODE
 from lessonloop.capture.adapters import Adapter, Unit, UnreadableUnit
 from lessonloop.capture.agents import adapters, by_agent, for_format
-from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.discovery import SourceRef, find_sources
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, disabled_notice
 from lessonloop.core.records import Batch, Problem

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from lessonloop.agents.claude.reader import AGENT as CLAUDE_CODE
 from lessonloop.capture.agents import adapters, for_format
-from lessonloop.capture.claude_code import AGENT as CLAUDE_CODE
 from lessonloop.capture.discovery import SourceRef
 from lessonloop.core.records import Problem
 from lessonloop.store.sessions import writer

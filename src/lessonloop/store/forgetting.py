@@ -430,7 +430,7 @@ def store_files(db_path: str | os.PathLike[str]) -> list[tuple[str, int]]:
     """The files `forget everything` deletes that exist, with their sizes: the store, its
     -wal, -shm and -journal, the hooks' failure log beside it, the hook events still waiting
     in its spool (apply/hooks/spool.py) and the warnings a pre-tool hook left for a post-tool one
-    (apply/hooks/agents/carried.py): those folders go too, once empty."""
+    (apply/hooks/kit/carried.py): those folders go too, once empty."""
     path = os.fspath(db_path)
     candidates = [path + suffix for suffix in STORE_SUFFIXES]
     candidates.append(beside(path, FAILURE_LOG))

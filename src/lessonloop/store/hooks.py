@@ -987,7 +987,7 @@ def forget_spool_files(conn: sqlite3.Connection, names: Iterable[str]) -> None:
 
 
 # The id prefix of a call the hooks stored live whose agent names no call id in its hook payloads
-# (Gemini CLI: apply/hooks/agents/gemini.py): the transcript names it otherwise.
+# (Gemini CLI: agents/gemini/hooks.py): the transcript names it otherwise.
 UNNAMED_CALL_PREFIX = "hook-call:"
 
 

@@ -19,7 +19,7 @@ ENV_DB = "LESSONLOOP_DB"
 # (store/forgetting.py).
 FAILURE_LOG = "hook-failures.log"  # the hooks' failure log (apply/hooks/failures.py)
 SPOOL_FOLDER = "hook-spool"  # hook events waiting for the store's write lock (apply/hooks/spool.py)
-# warnings a pre-tool hook left for the post-tool hook of the same call (apply/hooks/agents/carried.py)
+# warnings a pre-tool hook left for the post-tool hook of the same call (apply/hooks/kit/carried.py)
 CARRIED_FOLDER = "hook-carried"
 
 

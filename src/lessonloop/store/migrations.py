@@ -722,7 +722,7 @@ def m017_agents(conn: sqlite3.Connection) -> None:
     - tool_calls: the agent-neutral kind (shell, read, edit, write, search, fetch, plan, subagent,
       other) beside the agent's own tool name, and every target file of a call that has several;
     - token_usage: reasoning tokens (part of output) and the cost an agent reported.
-    Claude Code's stored calls get their kinds here (capture/claude_code/tools.py says the same)."""
+    Claude Code's stored calls get their kinds here (agents/claude/reader/tools.py says the same)."""
     execute_all(
         conn,
         """
@@ -754,7 +754,7 @@ def m017_agents(conn: sqlite3.Connection) -> None:
 
 
 # The neutral kinds of Claude Code's tools, as lessons' triggers named them before m018 (the same
-# table as m017's and capture/claude_code/tools.py on that day; frozen here with this migration).
+# table as m017's and agents/claude/reader/tools.py on that day; frozen here with this migration).
 _M018_KINDS = {
     "Bash": "shell",
     "Read": "read",
@@ -1019,7 +1019,7 @@ def m025_analysis_marks(conn: sqlite3.Connection) -> None:
 def m028_aider_session_ids(conn: sqlite3.Connection) -> None:
     """Aider's session ids change (issue 26): from "aider:<file>:<heading time>", whose shared
     start made every session of a history look alike in a listing ("aider:7c"), to "aider-" and a
-    digest of the file and the heading (capture/aider/parser.py), unique from its first
+    digest of the file and the heading (agents/aider/reader/parser.py), unique from its first
     characters; its records gain times (the session's start, a millisecond a line). Each Aider
     history is marked to be read again from its start: the next ingest replaces its sessions,
     under their new ids, with what they derive (a history no longer on disk keeps its old ids)."""

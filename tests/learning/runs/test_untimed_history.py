@@ -1,6 +1,6 @@
 """An agent that writes no times (Aider: only each session's heading is dated) is still learned
 from in time order: its records take their session's start plus a millisecond per line before
-them (capture/aider/session_lines.py), so the history interleaves them with other agents'
+them (agents/aider/reader/session_lines.py), so the history interleaves them with other agents'
 sessions by date, in their order, and the lessons learned from them are dated."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from lessonloop.learning.runs import load_history
-from tests.capture.test_aider_adapter import SESSION_ONE, write
+from tests.agents.aider.test_aider_adapter import SESSION_ONE, write
 from tests.conftest import cli
 from tests.transcript_builder import TranscriptBuilder
 

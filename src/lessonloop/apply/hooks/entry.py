@@ -115,12 +115,11 @@ def main(argv: list[str] | None = None) -> int:
         call = None
         agent_event = event or ""
         if agent != "claude":  # another agent: its event and payload in Claude Code's terms
-            from lessonloop.apply.hooks.agents import HOOK_EVENTS
-
-            event = HOOK_EVENTS.get(agent, {}).get(agent_event)
+            spec = __import__(f"lessonloop.agents.{agent}.spec", fromlist=["SPEC"]).SPEC
+            event = spec.hook_events.get(agent_event)
             if event is None:
                 return 0
-            adapter = __import__(f"lessonloop.apply.hooks.agents.{agent}", fromlist=["payload"])
+            adapter = __import__(f"lessonloop.agents.{agent}.hooks", fromlist=["payload"])
             normalized = adapter.payload(agent_event, payload)
             if normalized is None:
                 return 0  # nothing lessonloop reads (an event or tool it does not handle)
@@ -189,16 +188,22 @@ def caller_pid() -> int:
 
 
 def _agent(options: list[str]) -> str:
-    """The agent named by `--agent=NAME` (default claude); an unknown one is an error (fails open)."""
+    """The agent named by `--agent=NAME` (default claude): its folder under agents/ (its spec says
+    which of its events run which handler); an unknown one is an error (fails open)."""
     for option in options:
         if option.startswith("--agent="):
             name = option[len("--agent=") :]
-            from lessonloop.apply.hooks.agents import AGENTS
-
-            if name not in AGENTS:
-                raise ValueError(f"unknown agent {name!r} in the hook's command line (known: {', '.join(AGENTS)})")
+            if not (name.isidentifier() and name[0] != "_" and _is_agent(name)):
+                raise ValueError(f"unknown agent {name!r} in the hook's command line (no agents/{name}/spec.py)")
             return name
     return "claude"
+
+
+def _is_agent(name: str) -> bool:
+    """Whether agents/<name>/ is an agent's folder (its spec.py, looked for on disk: no import)."""
+    import lessonloop.agents as agents
+
+    return any(os.path.isfile(os.path.join(folder, name, "spec.py")) for folder in agents.__path__)
 
 
 def run() -> None:

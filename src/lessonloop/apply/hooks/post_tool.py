@@ -73,7 +73,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
     # Each key in its scope: the command line, the code of an edit, the rest as prose.
     tool_input, _ = redact_tool_input(policy.stored_input(tool, raw_input) if isinstance(raw_input, dict) else {})
     # A failure: the event says so, or (another agent's event that brings both outcomes, turned into
-    # Claude Code's by its adapter: apply/hooks/agents/) the payload's hook_event_name does.
+    # Claude Code's by its adapter: apply/hooks/kit/) the payload's hook_event_name does.
     failed = ctx.event == "PostToolUseFailure" or payload.get("hook_event_name") == "PostToolUseFailure"
     status = "ok"
     error_text = result_text = None

@@ -85,7 +85,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         policy = hook_policy(ctx.db)
         project = session_project(conn, payload, policy, ctx.db)
         transcript = text_of(payload, "transcript_path")
-        kind = text_of(payload, "tool_kind")  # an agent adapter's neutral kind (apply/hooks/agents/)
+        kind = text_of(payload, "tool_kind")  # an agent adapter's neutral kind (apply/hooks/kit/)
         keep: list[Op] = []  # the session's state, kept for its next call (session_state)
         fired = _fired(conn, session_id, tool, tool_input, cwd, project, ctx, policy, transcript, kind=kind, keep=keep)
     except BaseException:
@@ -143,7 +143,7 @@ def _once(
     take the hooks' writes now (read-only, another process holds its write lock, or writes wait in
     the spool). A lesson whose stops were gone past becomes a note (OVERRIDES_TO_NOTE) by the
     overrides stored; unstored, every new session would be stopped on the same call (issue 82)."""
-    from lessonloop.apply.hooks.agents import carried
+    from lessonloop.apply.hooks.kit import carried
     from lessonloop.lesson_model.triggers import input_key
 
     command = tool_input.get("command") if (kind or kind_of(tool)) == "shell" else None
@@ -174,7 +174,7 @@ def once_per_change(
     if action == "stop":
         action = _once(conn, db, session_id, tool, tool_input, kind)
     if action not in ("stop", "block") and (kind or kind_of(tool)) in CHANGE_KINDS:
-        from lessonloop.apply.hooks.agents import carried
+        from lessonloop.apply.hooks.kit import carried
 
         carried.forget_stops(db, session_id)
     return action
@@ -521,7 +521,7 @@ def session_state(
     appended to `keep`, stored after the answer). A call of those changed (a turn's calls
     ingested: their ids and results as the transcript has them) replays the session once.
     `agent` (the hooks' name of the agent deciding): its ingested calls are read as its hook hands
-    them (apply/hooks/agents/tool_view.py), as its live ones were stored."""
+    them (apply/hooks/kit/tool_view.py), as its live ones were stored."""
     from lessonloop.lesson_model.triggers import SessionState
 
     if keep is None or before is not None or conn.in_transaction:
@@ -635,7 +635,7 @@ def _replay(
     """Record in `state` the calls `ingested` (hook_tables.ingested_calls', each read as `agent`'s
     hook hands it: tool_view.hook_call), then `live` (live_calls', stored so)."""
     from lessonloop.analyze.agent_failures import NOT_AGENT_FAILURES
-    from lessonloop.apply.hooks.agents.tool_view import hook_adapter, hook_call
+    from lessonloop.apply.hooks.kit.tool_view import hook_adapter, hook_call
     from lessonloop.lesson_model.triggers import command_segments, file_forms
 
     if signed:

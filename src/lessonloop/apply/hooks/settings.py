@@ -18,9 +18,9 @@ import shlex
 import subprocess
 from typing import Any
 
+from lessonloop.agents.claude.install import SHAPE
 from lessonloop.apply.hooks.command import check_command
 from lessonloop.apply.hooks.install import hook_lists, plan
-from lessonloop.apply.hooks.install.claude import SHAPE
 from lessonloop.apply.hooks.install.files import (
     ABSENT_MARKER,
     BACKUP_SUFFIX,

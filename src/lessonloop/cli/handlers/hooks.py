@@ -8,10 +8,10 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from lessonloop.apply.hooks.agents import AGENTS
 from lessonloop.apply.hooks.install import files, plan
 from lessonloop.apply.hooks.install.files import HookFileError
 from lessonloop.cli.common import CommandError, emit_json
+from lessonloop.core.agent_specs import hook_agents
 
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.install.files import Change
@@ -23,7 +23,7 @@ def cmd_install(args: argparse.Namespace) -> int:
     )
     if args.project_dir and args.scope != "user" and not os.path.isdir(os.path.expanduser(args.project_dir)):
         raise CommandError(f"no such folder: {args.project_dir} (--project-dir names the project's folder)")
-    found = [] if args.agent else [(agent, how) for agent in AGENTS if (how := plan.found(agent))]
+    found = [] if args.agent else [(agent, how) for agent in hook_agents() if (how := plan.found(agent))]
     agents = [args.agent] if args.agent else [agent for agent, _how in found] or ["claude"]
     root = plan.resolve_root(args.project_dir)
     changes: list[Change] = []
@@ -69,7 +69,7 @@ def _found_header(found: list[tuple[str, str]], asked: bool) -> list[str]:
     if asked:
         return []
     if not found:
-        looked = ", ".join(plan.spec(agent).label for agent in AGENTS)
+        looked = ", ".join(plan.spec(agent).label for agent in hook_agents())
         return [
             f"No agent found on this machine (looked for {looked}: a folder in your home, a command on PATH); "
             "installing Claude Code's hooks, as `hooks install` always did. --agent names another agent."
@@ -81,7 +81,7 @@ def cmd_uninstall(args: argparse.Namespace) -> int:
     root = plan.resolve_root(args.project_dir)
     changes: list[Change] = []
     try:
-        where = {agent: plan.installed_scopes(agent, root) for agent in ([args.agent] if args.agent else AGENTS)}
+        where = {agent: plan.installed_scopes(agent, root) for agent in ([args.agent] if args.agent else hook_agents())}
         agents = (
             [args.agent]
             if args.agent

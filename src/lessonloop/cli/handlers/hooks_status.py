@@ -8,16 +8,18 @@ import os
 from typing import Any
 
 from lessonloop.apply.hooks import failures, settings, spool
-from lessonloop.apply.hooks.agents import AGENTS
 from lessonloop.apply.hooks.install import plan
 from lessonloop.cli.common import console, emit_json
+from lessonloop.core.agent_specs import hook_agents
 from lessonloop.pipeline.live_ingest import MAX_ATTEMPTS, queued
 from lessonloop.store.location import db_path_text
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     root = plan.resolve_root(getattr(args, "project_dir", None))
-    agents = [plan.agent_status(agent, root) for agent in ([args.agent] if getattr(args, "agent", None) else AGENTS)]
+    agents = [
+        plan.agent_status(agent, root) for agent in ([args.agent] if getattr(args, "agent", None) else hook_agents())
+    ]
     db = os.path.abspath(os.path.expanduser(args.db)) if getattr(args, "db", None) else db_path_text()
     count, last = failures.read_failures(db, limit=5)
     data: dict[str, Any] = {

@@ -65,7 +65,7 @@ class CallEvent:
         self.agent = agent
         self.model = model
         self.segments = command_segments(call.command) if call.command else []
-        # the call's tool as the agent's hook names it (apply/hooks/agents/tool_view.py, set by
+        # the call's tool as the agent's hook names it (apply/hooks/kit/tool_view.py, set by
         # learning's runs): what the decision and the lessons' triggers read, as the live hook does
         self.hook_tool = call.tool
         self.hook_input: Mapping[str, Any] | None = call.input  # its input, the same

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.analyze.error_classes import classify_call
-from lessonloop.apply.hooks.agents.tool_view import hook_call
+from lessonloop.apply.hooks.kit.tool_view import hook_call
 from lessonloop.core import json_codec
 from lessonloop.learning.engine.events import CallEvent
 from lessonloop.learning.engine.history import CorrectionEvent

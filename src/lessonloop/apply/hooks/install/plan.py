@@ -1,6 +1,6 @@
 """What `hooks install`, `hooks uninstall` and `hooks status` do for one agent in one scope.
 
-The events installed are apply/hooks/agents' INSTALLED[agent]; each runs `command.hook_command`
+The events installed are the agent's spec's `installed` (agents/<agent>/spec.py); each runs `command.hook_command`
 with `--agent=AGENT` (none for Claude Code), the PreToolUse handler's events with the person's
 `--block` / `--ask`. Tool events get the matcher "*" in the agents whose hooks have matcher
 groups; time limits are command.TIMEOUTS of the handler's event.
@@ -8,27 +8,32 @@ groups; time limits are command.TIMEOUTS of the handler's event.
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 import subprocess
 from typing import Any
 
-from lessonloop.apply.hooks.agents import AGENTS, HOOK_EVENTS, INSTALLED
 from lessonloop.apply.hooks.command import TIMEOUTS, hook_command
 from lessonloop.apply.hooks.install import files, hook_lists
 from lessonloop.apply.hooks.install.files import Change, HookFileError, Json
-from lessonloop.apply.hooks.install.spec import AgentSpec
+from lessonloop.apply.hooks.install.hook_setup import HookSetup
+from lessonloop.core.agent_spec import AgentSpec
+from lessonloop.core.agent_specs import hook_agents, part, spec_of
 
 TOOL_EVENTS = frozenset({"PreToolUse", "PostToolUse", "PostToolUseFailure"})  # matcher "*"; others none
 
 
-def spec(agent: str) -> AgentSpec:
-    """The AgentSpec of `agent` (one of AGENTS)."""
-    if agent not in AGENTS:
+def spec(agent: str) -> HookSetup:
+    """The HookSetup of `agent` (one of core/agent_specs.hook_agents())."""
+    found: HookSetup = part(hooks_spec(agent), "install").SETUP
+    return found
+
+
+def hooks_spec(agent: str) -> AgentSpec:
+    """The spec of `agent`, an agent lessonloop has hooks for (by its hooks' name)."""
+    found = spec_of(agent)
+    if found is None or agent not in hook_agents():
         raise ValueError(f"unknown agent {agent!r}")
-    module = importlib.import_module(f"lessonloop.apply.hooks.install.{agent}")
-    found: AgentSpec = module.SPEC
     return found
 
 
@@ -71,11 +76,12 @@ def other_files(agent: str, scope: str, root: str) -> list[str]:
 
 
 def wanted(agent: str, options: tuple[str, ...] = ()) -> dict[str, Json]:
-    """lessonloop's item (a matcher group, or an entry) for each event of INSTALLED[agent]."""
+    """lessonloop's item (a matcher group, or an entry) for each event of the agent's `installed`."""
     agent_spec = spec(agent)
     items: dict[str, Json] = {}
-    for event in INSTALLED[agent]:
-        handler = HOOK_EVENTS[agent][event]
+    declared = hooks_spec(agent)
+    for event in declared.installed:
+        handler = declared.hook_events[event]
         command = hook_command(event, options if handler == "PreToolUse" else (), agent=agent)
         item = agent_spec.entry(event, command, TIMEOUTS[handler])
         if agent_spec.shape.grouped:
@@ -96,13 +102,13 @@ def read(path: str, agent: str, strict: bool = True) -> Json:
     if path.endswith(".toml"):
         return files.parse_toml(raw, path)
     data = files.parse_json(raw, path)
-    return hook_lists.check(data, path, spec(agent).shape, INSTALLED[agent]) if strict else data
+    return hook_lists.check(data, path, spec(agent).shape, hooks_spec(agent).installed) if strict else data
 
 
 def events_in(data: Json, agent: str) -> list[str]:
-    """lessonloop's events in `data`, in INSTALLED's order, then any others."""
+    """lessonloop's events in `data`, in the order of the agent's `installed`, then any others."""
     found = {h["event"] for h in hook_lists.installed(data, spec(agent).shape)}
-    order = list(INSTALLED[agent])
+    order = list(hooks_spec(agent).installed)
     return [e for e in order if e in found] + sorted(found - set(order))
 
 
@@ -149,7 +155,7 @@ def plan_uninstall_file(agent: str, path: str, scope: str) -> Change:
 
 
 def read_raw(raw: bytes, where: str, agent: str) -> Json:
-    return hook_lists.check(files.parse_json(raw, where), where, spec(agent).shape, INSTALLED[agent])
+    return hook_lists.check(files.parse_json(raw, where), where, spec(agent).shape, hooks_spec(agent).installed)
 
 
 def plan_install(agent: str, scope: str, root: str, options: tuple[str, ...]) -> Change:
@@ -211,7 +217,7 @@ def scope_status(agent: str, scope: str, root: str, path: str | None = None) -> 
     out["other_files"] = others
     notes: list[str] = []
     if agent == "gemini":
-        from lessonloop.apply.hooks.install.gemini import turned_off
+        from lessonloop.agents.gemini.install import turned_off
 
         off = turned_off(data)
         if off:

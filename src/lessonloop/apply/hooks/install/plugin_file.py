@@ -26,7 +26,7 @@ from importlib import resources
 
 from lessonloop.apply.hooks.install.files import Change, HookFileError, Json, missing_folders, read_bytes
 from lessonloop.apply.hooks.install.hook_lists import Shape
-from lessonloop.apply.hooks.install.spec import AgentSpec, OwnFile, home
+from lessonloop.apply.hooks.install.hook_setup import HookSetup, OwnFile, home
 
 SHAPE = Shape(grouped=False, base=(("version", 1),))
 PLUGIN_FOLDER = "plugin"
@@ -261,8 +261,8 @@ class PluginAgent:
         off = self._turned_off(scope, file)
         return {"will_run": not off, "why": why + off, "hooks": []}
 
-    def spec(self) -> AgentSpec:
-        return AgentSpec(
+    def spec(self) -> HookSetup:
+        return HookSetup(
             name=self.name,
             label=self.label,
             shape=SHAPE,

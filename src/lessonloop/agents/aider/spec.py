@@ -1,0 +1,13 @@
+"""Aider: what lessonloop knows of it before reading a line (core/agent_spec.py)."""
+
+from __future__ import annotations
+
+from lessonloop.core.agent_spec import AgentSpec
+
+SPEC = AgentSpec(
+    id="aider",
+    folder="aider",
+    name="Aider",
+    rank=40,
+    environment=("AIDER_CHAT_HISTORY_FILE",),
+)

@@ -1,0 +1,51 @@
+"""Claude Code transcripts (~/.claude/projects/**/*.jsonl): discovery and parsing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lessonloop.agents.claude.spec import SPEC
+from lessonloop.capture.adapters import (
+    Adapter,
+    AgentPaths,
+    FileFormat,
+    LineParser,
+    PendingCall,
+)
+
+if TYPE_CHECKING:
+    from lessonloop.capture.sniffing import Sniffing
+
+AGENT = SPEC.id
+
+
+class ClaudeCode(Adapter):
+    agent = AGENT
+    name = SPEC.name
+    file_formats = (
+        FileFormat("claude-code", "a Claude Code transcript", "lines"),
+        FileFormat("claude-code-history", "Claude Code's prompt history (history.jsonl)", None, transcript=False),
+    )
+    places = "~/.claude/projects, $CLAUDE_CONFIG_DIR/projects, ~/.config/claude/projects"
+    instructions = "CLAUDE.md"
+    hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
+
+    def paths(self) -> AgentPaths:
+        from lessonloop.agents.claude.reader import paths
+
+        return paths
+
+    def sniffing(self) -> Sniffing:
+        from lessonloop.agents.claude.reader import sniff
+
+        return sniff.SNIFFING
+
+    def open_parser(
+        self, path: str, format: str, *, pending_calls: dict[str, PendingCall], state: dict[str, Any] | None
+    ) -> LineParser:
+        from lessonloop.agents.claude.reader import parser
+
+        return parser.open_parser(path, format, pending_calls=pending_calls, state=state)
+
+
+ADAPTER = ClaudeCode()

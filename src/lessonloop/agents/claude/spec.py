@@ -1,0 +1,23 @@
+"""Claude Code: what lessonloop knows of it before reading a line (core/agent_spec.py)."""
+
+from __future__ import annotations
+
+from lessonloop.core.agent_spec import AgentSpec, CliPin
+
+SPEC = AgentSpec(
+    id="claude-code",
+    folder="claude",
+    name="Claude Code",
+    rank=10,
+    environment=("CLAUDE_CONFIG_DIR",),
+    hook_events={
+        "SessionStart": "SessionStart",
+        "UserPromptSubmit": "UserPromptSubmit",
+        "PreToolUse": "PreToolUse",
+        "PostToolUse": "PostToolUse",
+        "PostToolUseFailure": "PostToolUseFailure",
+        "Stop": "Stop",
+        "SessionEnd": "SessionEnd",
+    },
+    cli=CliPin("npm", "@anthropic-ai/claude-code", "claude", "2.1.328"),
+)

@@ -1,0 +1,14 @@
+"""Cline CLI: what lessonloop knows of it before reading a line (core/agent_spec.py)."""
+
+from __future__ import annotations
+
+from lessonloop.core.agent_spec import AgentSpec, CliPin
+
+SPEC = AgentSpec(
+    id="cline",
+    folder="cline",
+    name="Cline CLI",
+    rank=110,
+    environment=("CLINE_DATA_DIR", "CLINE_DIR", "CLINE_SESSION_DATA_DIR"),
+    cli=CliPin("npm", "cline", "cline", "3.0.65"),
+)

@@ -1,8 +1,0 @@
-"""GitHub Copilot CLI sessions (${COPILOT_HOME:-~/.copilot}/session-state/<id>/events.jsonl):
-discovery and parsing.
-
-Light: its names only (the hooks read its tools.py); the adapter is adapter.py."""
-
-from __future__ import annotations
-
-AGENT = "copilot"

@@ -1,9 +1,0 @@
-"""Factory Droid sessions (~/.factory/sessions/<cwd-slug>/<id>.jsonl with <id>.settings.json):
-discovery and parsing. docs/agents/droid.md.
-
-Light: its names only (the hooks read its tools.py); the adapter is adapter.py."""
-
-from __future__ import annotations
-
-AGENT = "droid"
-SESSION = "droid-session"

@@ -1,0 +1,107 @@
+"""An agent is named in its own folder, and nowhere else (issue 84): outside agents/ and the kits
+that several agents share, no module's code (its names and strings; docstrings and comments are
+prose, and may say which agents something was checked with) names a single agent by its id, its
+folder or its name. Every list of agents comes from the specs (core/agent_specs.py).
+
+What still names one is listed in STILL_NAMED with the reason, and the list only shrinks: a module
+that names no agent any more must leave it (the test says so), and a new one cannot join unseen."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from pathlib import Path
+
+from lessonloop.core.agent_specs import specs
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "lessonloop"
+# The folders and the kits several agents share: where agents are named.
+HOMES = ("agents/", "capture/opencode_format/", "apply/hooks/kit/", "apply/hooks/install/")
+# Modules that still name an agent, each with why (issue 84's work left: each should move into the
+# agent's folder or read the specs).
+STILL_NAMED: dict[str, str] = {
+    "analyze/price_data.py": "model and provider names (qwen, ...) in the price table: data, to leave the module",
+    "secrets/learned_weights_context.py": "words of the learned redaction weights: data, to leave the module",
+    "cli/hook_commands.py": "the help lists each agent's hook file and scopes: to come from the installers",
+    "cli/review_commands.py": "the rules files `lessons export --agent` writes, in the help",
+    "apply/instruction_files.py": "the agents lessonloop serves a rules file only (DELIVERY_ONLY): to be specs",
+    "lesson_model/environment.py": "each agent's shell and platform facts for a lesson's wording",
+    "pipeline/ingest.py": "Claude Code's subagent transcripts, found beside a session's",
+    "pipeline/misread_files.py": "Claude Code's transcripts read by another reader before the fix",
+    "capture/discovery.py": "Claude Code's transcripts under a folder given to ingest",
+    "capture/sniffer.py": "Claude Code's records first among the sniffers' rules",
+    "capture/projects.py": "Claude Code's project folders' names decoded",
+    "apply/hooks/settings.py": "Claude Code's settings files: the hooks' own agent",
+    "apply/hooks/entry.py": "Claude Code, whose payloads the handlers read: the default agent",
+    "apply/hooks/command.py": "Claude Code, the default agent of a hook command",
+    "cli/handlers/hooks.py": "Claude Code, the default agent of `hooks install`",
+    "cli/mcp_commands.py": "the help's example of an MCP client",
+    "cli/common.py": "the help's example agents",
+    "cli/ingest_summary.py": "Aider's histories, named in the summary's note on them",
+    "settings/config.py": "the capture paths of OpenCode and Aider in the configuration's help",
+    "store/migrations.py": "the ids of agents in stored data, as old stores hold them",
+    "analyze/file_ops.py": "Claude Code's own files among a session's writes",
+    "apply/mcp_tools.py": "the MCP tools' example agent",
+    "hook_server.py": "the hook server's warm-up sample",
+    "sample/__init__.py": "the bundled sample is Claude Code's",
+    "report/glossary.py": "the glossary's example",
+    "history/cli.py": "Aider's commits in the help",
+    "history/handlers/git_commits.py": "Aider's commits told apart",
+    "history/linking.py": "Aider's commits linked to its sessions",
+    "history/store/links.py": "Aider's commits linked to its sessions",
+}
+
+
+def _names() -> re.Pattern[str]:
+    words = set()
+    for spec in specs():
+        words |= {spec.id, spec.folder, spec.name}
+    words.discard("continue")  # a keyword of Python: its spec's folder is continue_cli
+    words -= {"cursor", "Cursor"}  # a database's cursor, sqlite3.Cursor
+    alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-]|\.\w)")  # not a host's name (claude.ai)
+
+
+def named_in(source: str, names: re.Pattern[str]) -> list[tuple[int, str]]:
+    """(line, name) of each agent named in the code of `source`: its names and its strings that
+    are not docstrings."""
+    found = []
+    previous: tokenize.TokenInfo | None = None
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.STRING:
+            docstring = previous is None or previous.type in (tokenize.INDENT, tokenize.NEWLINE, tokenize.DEDENT)
+            if not docstring:
+                found += [(token.start[0], match.group(0)) for match in names.finditer(token.string)]
+        elif token.type == tokenize.NAME and names.fullmatch(token.string):
+            found.append((token.start[0], token.string))
+        if token.type not in (tokenize.COMMENT, tokenize.NL):
+            previous = token
+    return found
+
+
+def modules_naming_agents() -> dict[str, list[tuple[int, str]]]:
+    names = _names()
+    found = {}
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC).as_posix()
+        if "__pycache__" in relative or relative.startswith(HOMES):
+            continue
+        hits = named_in(path.read_text(encoding="utf-8"), names)
+        if hits:
+            found[relative] = hits
+    return found
+
+
+def test_no_module_names_an_agent_outside_its_folder() -> None:
+    found = modules_naming_agents()
+    new = {module: hits[:5] for module, hits in found.items() if module not in STILL_NAMED}
+    assert new == {}, "an agent named outside agents/ and the kits (move it to the agent's folder or read the specs)"
+    cleared = sorted(set(STILL_NAMED) - set(found))
+    assert cleared == [], f"these name no agent any more: take them out of STILL_NAMED: {cleared}"
+
+
+def test_the_check_sees_a_name_and_not_prose() -> None:
+    names = _names()
+    code = '"""Checked with Codex CLI."""\n# codex\nAGENTS = ("codex", "other")\nif agent == "Gemini CLI":\n    pass\n'
+    assert named_in(code, names) == [(3, "codex"), (4, "Gemini CLI")]

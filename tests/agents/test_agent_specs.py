@@ -1,0 +1,65 @@
+"""The agents' specs (agents/<agent>/spec.py) are the one list of the agents: each folder's parts
+are what its spec declares, the names are unique, every hook event runs a handler lessonloop has,
+and the CLIs the real-agent harness installs are the specs' pins."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lessonloop.apply.hooks.entry import _HANDLERS
+from lessonloop.capture.agents import adapters
+from lessonloop.core.agent_specs import has_part, hook_agents, part, spec_of, specs
+
+ROOT = Path(__file__).resolve().parents[2]
+AGENTS = ROOT / "src" / "lessonloop" / "agents"
+
+
+def test_every_folder_is_an_agent_with_a_spec() -> None:
+    folders = sorted(p.name for p in AGENTS.iterdir() if p.is_dir() and not p.name.startswith("_"))
+    assert folders == sorted(spec.folder for spec in specs())
+    assert len({spec.id for spec in specs()}) == len(specs())
+    assert len({spec.rank for spec in specs()}) == len(specs())  # one order
+
+
+def test_a_folder_has_the_parts_its_spec_declares() -> None:
+    for spec in specs():
+        assert has_part(spec, "reader") or spec.has_hooks, spec  # read, served, or both
+        if spec.has_hooks:
+            assert has_part(spec, "install"), spec  # `hooks install --agent` writes its file
+            assert spec.folder == "claude" or has_part(spec, "hooks"), spec  # Claude Code's payloads are the handlers'
+            assert set(spec.installed) <= set(spec.hook_events), spec
+        assert (AGENTS / spec.folder / "README.md").is_file(), spec
+
+
+def test_every_hook_event_runs_a_handler() -> None:
+    for spec in specs():
+        assert set(spec.hook_events.values()) <= set(_HANDLERS), spec
+
+
+def test_each_reader_reads_its_specs_agent() -> None:
+    read = {adapter.agent: adapter for adapter in adapters()}
+    for spec in specs():
+        if has_part(spec, "reader"):
+            assert read[spec.id].name == spec.name
+            assert read[spec.id].hooks == (spec.folder if spec.has_hooks else None)
+
+
+def test_each_install_setup_is_its_specs() -> None:
+    for name in hook_agents():
+        spec = spec_of(name)
+        assert spec is not None
+        setup = part(spec, "install").SETUP
+        assert setup.name == spec.folder
+
+
+def test_the_harness_pins_are_the_specs() -> None:
+    npm = json.loads((ROOT / ".ci" / "agents" / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    pypi = dict(
+        line.strip().split("==", 1)
+        for line in (ROOT / ".ci" / "agents" / "pypi.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    pinned = {**{(name, "npm"): version for name, version in npm.items()}, **{(n, "pypi"): v for n, v in pypi.items()}}
+    declared = {(spec.cli.package, spec.cli.registry): spec.cli.version for spec in specs() if spec.cli is not None}
+    assert pinned == declared
