@@ -5,7 +5,7 @@ Issue 45 split each command into its parser and its handler module: this shows w
 and a command pay before and after.
 
 Run: `env -u PYTHONDONTWRITEBYTECODE .venv/bin/python benchmarks/cli_ab_bench.py --before SRC
-[--src SRC] [--rounds 20]` (SRC: a folder holding lessonloop/, e.g. a `git archive` of a commit's
+[--src SRC] [--rounds 20] [--case 'stats --json --db X' ...]` (SRC: a folder holding lessonloop/, e.g. a `git archive` of a commit's
 src/; bytecode is written on the warm-up round, so that neither tree compiles while timed).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -37,20 +38,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--src", type=Path, default=REPO / "src", help="this tree's source (default: src/)")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--case",
+        action="append",
+        default=[],
+        help="a command to time in place of the usual ones (its words in one string: 'stats --json --db "
+        "X'), run in its own process without the hook server (LESSONLOOP_HOOK_SERVER=0); repeatable",
+    )
     args = parser.parse_args(argv)
     trees = {"before": args.before.resolve(), "after": args.src.resolve()}
-    times: dict[tuple[str, tuple[str, ...]], list[float]] = {(t, c): [] for t in trees for c in CASES}
+    cases = tuple(tuple(shlex.split(case)) for case in args.case) or CASES
+    extra = {"LESSONLOOP_HOOK_SERVER": "0"} if args.case else {}
+    times: dict[tuple[str, tuple[str, ...]], list[float]] = {(t, c): [] for t in trees for c in cases}
     for round_ in range(args.rounds + 1):
-        for case in CASES:
+        for case in cases:
             order = list(trees.items()) if round_ % 2 else list(reversed(trees.items()))
             for name, src in order:
-                env = {**os.environ, "PYTHONPATH": str(src), "LESSONLOOP_CONFIG": os.devnull}
+                env = {**os.environ, "PYTHONPATH": str(src), "LESSONLOOP_CONFIG": os.devnull, **extra}
                 started = time.perf_counter()
                 subprocess.run([sys.executable, "-m", "lessonloop", *case], env=env, capture_output=True, check=False)
                 if round_:  # the first round writes the bytecode
                     times[(name, case)].append(time.perf_counter() - started)
     print("| command | before (ms) | after (ms) | after / before |\n|---|---:|---:|---:|")
-    for case in CASES:
+    for case in cases:
         before = statistics.median(times[("before", case)]) * 1000
         after = statistics.median(times[("after", case)]) * 1000
         print(f"| `lessonloop {' '.join(case)}` | {before:.1f} | {after:.1f} | {after / before:.2f}x |")

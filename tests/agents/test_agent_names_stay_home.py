@@ -26,7 +26,6 @@ STILL_NAMED: dict[str, str] = {
     "cli/hook_commands.py": "the help lists each agent's hook file and scopes: to come from the installers",
     "cli/review_commands.py": "the rules files `lessons export --agent` writes, in the help",
     "apply/instruction_files.py": "the agents lessonloop serves a rules file only (DELIVERY_ONLY): to be specs",
-    "lesson_model/environment.py": "each agent's shell and platform facts for a lesson's wording",
     "pipeline/ingest.py": "Claude Code's subagent transcripts, found beside a session's",
     "pipeline/misread_files.py": "Claude Code's transcripts read by another reader before the fix",
     "capture/discovery.py": "Claude Code's transcripts under a folder given to ingest",

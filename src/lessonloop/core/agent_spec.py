@@ -44,9 +44,11 @@ class AgentSpec:
       empty when lessonloop has no hooks for it. `installed`: those `hooks install` writes (an event
       two of whose names reach the same handler is installed under one); all of them by default.
     - `cli`: its CLI for the real-agent harness, or None (no CLI runs offline).
+    - `windows_shell`: the shell family its commands run in on Windows ("posix": Git Bash, "cmd",
+      "powershell"), or None when not known (lesson_model/environment.py).
     """
 
-    __slots__ = ("cli", "environment", "folder", "hook_events", "id", "installed", "name", "rank")
+    __slots__ = ("cli", "environment", "folder", "hook_events", "id", "installed", "name", "rank", "windows_shell")
 
     def __init__(
         self,
@@ -59,6 +61,7 @@ class AgentSpec:
         hook_events: Mapping[str, str] | None = None,
         installed: tuple[str, ...] | None = None,
         cli: CliPin | None = None,
+        windows_shell: str | None = None,
     ) -> None:
         self.id = id
         self.folder = folder
@@ -68,6 +71,7 @@ class AgentSpec:
         self.hook_events: dict[str, str] = dict(hook_events or {})
         self.installed: tuple[str, ...] = tuple(self.hook_events) if installed is None else installed
         self.cli = cli
+        self.windows_shell = windows_shell
 
     @property
     def has_hooks(self) -> bool:

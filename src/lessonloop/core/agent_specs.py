@@ -83,6 +83,19 @@ def spec_of(name: str) -> AgentSpec | None:
     return None
 
 
+def spec_named(name: str) -> AgentSpec | None:
+    """`spec_of(name)`, reading only that agent's spec when `name` is its folder (a hook knows its
+    agent by its folder: no other spec is read)."""
+    if name.isidentifier() and not name.startswith("_"):
+        try:
+            found = getattr(_import(f"{PACKAGE}.{name}.spec"), "SPEC", None)
+        except ModuleNotFoundError:
+            found = None
+        if isinstance(found, AgentSpec) and found.folder == name:
+            return found
+    return spec_of(name)
+
+
 def has_part(spec: AgentSpec, part: str) -> bool:
     """Whether the agent's folder holds `part` (a module or a package: "reader", "hooks", ...)."""
     for path in _package_paths():

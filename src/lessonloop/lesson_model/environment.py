@@ -9,9 +9,9 @@ Read, in this order:
 1. a program the call names as its shell (Codex's `["powershell.exe", "-Command", SCRIPT]`,
    `["bash", "-lc", SCRIPT]`);
 2. the folder it ran in: a POSIX path (`/home/x`, `/Users/x`) is a POSIX shell; a Windows path
-   (`C:\\x`, `g:/x`, `\\\\server\\x`) is the shell the agent runs there: Claude Code and OpenCode
-   run Git Bash (posix), Aider the system's `cmd`, Codex, Gemini CLI, Cursor and Copilot CLI
-   PowerShell;
+   (`C:\\x`, `g:/x`, `\\\\server\\x`) is the shell the agent runs there, as its spec says
+   (`windows_shell`: Claude Code and OpenCode run Git Bash, posix; Aider the system's `cmd`; Codex,
+   Gemini CLI, Cursor and Copilot CLI PowerShell);
 3. for a failure (learning only), the shell's own words for its error: PowerShell's "is not
    recognized as the name of a cmdlet" and its error records (`CategoryInfo`,
    `FullyQualifiedErrorId`), cmd's "is not recognized as an internal or external command";
@@ -45,17 +45,6 @@ _PROGRAMS = {
     "ksh": POSIX,
     "fish": POSIX,
 }
-# the shell each agent runs commands in on Windows (the store's agent names and the hooks')
-_ON_WINDOWS = {
-    "claude-code": POSIX,  # Git Bash
-    "claude": POSIX,
-    "opencode": POSIX,
-    "aider": CMD,
-    "codex": POWERSHELL,
-    "gemini": POWERSHELL,
-    "cursor": POWERSHELL,
-    "copilot": POWERSHELL,
-}
 
 
 def shell_program(name: object) -> str | None:
@@ -82,8 +71,18 @@ def call_shell(agent: str | None, tool_input: Mapping[str, Any] | None, cwd: str
     if cwd and cwd.startswith("/"):
         return POSIX
     if windows_path(cwd):
-        return _ON_WINDOWS.get(agent or "")
+        return _windows_shell(agent)
     return None
+
+
+def _windows_shell(agent: str | None) -> str | None:
+    """The shell `agent` (the store's name or the hooks') runs commands in on Windows: its spec's."""
+    if not agent:
+        return None
+    from lessonloop.core.agent_specs import spec_named
+
+    spec = spec_named(agent)
+    return spec.windows_shell if spec is not None else None
 
 
 # What only one shell prints about a command line (its own error records), never a program it ran.

@@ -10,4 +10,5 @@ SPEC = AgentSpec(
     name="Aider",
     rank=40,
     environment=("AIDER_CHAT_HISTORY_FILE",),
+    windows_shell="cmd",
 )

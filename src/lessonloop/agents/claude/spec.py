@@ -20,4 +20,5 @@ SPEC = AgentSpec(
         "SessionEnd": "SessionEnd",
     },
     cli=CliPin("npm", "@anthropic-ai/claude-code", "claude", "2.1.328"),
+    windows_shell="posix",  # Git Bash
 )

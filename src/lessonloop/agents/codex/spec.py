@@ -23,4 +23,5 @@ SPEC = AgentSpec(
         "Stop": "Stop",
     },
     cli=CliPin("npm", "@openai/codex", "codex", "0.169.0"),
+    windows_shell="powershell",
 )

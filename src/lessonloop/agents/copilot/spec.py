@@ -24,4 +24,5 @@ SPEC = AgentSpec(
         "sessionEnd": "SessionEnd",
     },
     cli=CliPin("npm", "@github/copilot", "copilot", "1.0.102"),
+    windows_shell="powershell",
 )

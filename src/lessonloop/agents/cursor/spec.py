@@ -27,4 +27,5 @@ SPEC = AgentSpec(
         "sessionEnd": "SessionEnd",
     },
     installed=("sessionStart", "preToolUse", "postToolUse", "postToolUseFailure", "sessionEnd"),
+    windows_shell="powershell",
 )

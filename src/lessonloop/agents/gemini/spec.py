@@ -23,4 +23,5 @@ SPEC = AgentSpec(
         "SessionEnd": "SessionEnd",
     },
     cli=CliPin("npm", "@google/gemini-cli", "gemini", "0.61.0"),
+    windows_shell="powershell",
 )

@@ -22,4 +22,5 @@ SPEC = AgentSpec(
         "session.idle": "Stop",
     },
     cli=CliPin("npm", "opencode-ai", "opencode", "1.18.33"),
+    windows_shell="posix",
 )
