@@ -6,7 +6,7 @@ isolates one: a gap hook_bench shows for one event can be checked here (issue 45
 The store is a fresh one with a SessionStart already recorded, in a temporary folder; the ingest
 worker's lock is held, so Stop and SessionEnd queue the transcript and start no worker. Payloads:
 Claude Code's are built (tests/hook_helpers.py); another agent's is its recorded one
-(tests/data/hook_payloads/<agent>/<event>.json) with this folder as its cwd.
+(tests/agents/<agent>/data/hook_payloads/<event>.json) with this folder as its cwd.
 
 Run: `env -u PYTHONDONTWRITEBYTECODE .venv/bin/python benchmarks/hook_ab_bench.py --before SRC
 [--src SRC] [--agent claude|codex|...] [--event Stop | --edit] [--rounds 40]` (SRC: a folder holding
@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.hook_helpers import HookSession, hook_env  # noqa: E402
 
-PAYLOADS = REPO / "tests" / "data" / "hook_payloads"
+AGENTS_TESTS = REPO / "tests" / "agents"
 
 
 def main() -> int:
@@ -60,7 +60,7 @@ def main() -> int:
         payload = {**session.payload(args.event), "stop_hook_active": False, "transcript_path": str(transcript)}
         argv = ["lessonloop", "hook", args.event]
     else:
-        payload = json.loads((PAYLOADS / args.agent / f"{args.event}.json").read_text())
+        payload = json.loads((AGENTS_TESTS / args.agent / "data" / "hook_payloads" / f"{args.event}.json").read_text())
         payload.update({"cwd": str(repo), "transcript_path": str(transcript)})
         argv = ["lessonloop", "hook", f"--agent={args.agent}", args.event]
     if args.edit:

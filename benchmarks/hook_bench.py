@@ -31,13 +31,13 @@ sys.path, e.g. a `git archive` of the code before a change), interleaved in the 
 "<name>@before", with its ratio to the baseline beside the current tree's.
 
 `--agents`: the firing PreToolUse of every agent with recorded payloads
-(tests/data/hook_payloads/<agent>/: the file of the agent's pre-tool event whose call is a `git
+(tests/agents/<agent>/data/hook_payloads/: the file of the agent's pre-tool event whose call is a `git
 push`), each run as that agent runs it (`--agent=AGENT EVENT`) on the same store, beside Claude
 Code's (`claude`) and the baseline, interleaved in the same rounds; and "<agent>_quiet", the same
 payload with `echo hookbench` (no lesson: the common case).
 
 `--every`: every hook each agent installs (agents.INSTALLED: Claude Code, Codex CLI, Gemini CLI,
-Cursor, Copilot CLI), each with its recorded payload (tests/data/hook_payloads/<agent>/; Claude
+Cursor, Copilot CLI), each with its recorded payload (tests/agents/<agent>/data/hook_payloads/; Claude
 Code's written in its names), the pre-tool event firing and quiet as with `--agents`, in the same
 rounds as the baseline; a post-tool success runs `echo hookbench` (it fixes nothing), a failure
 is the recorded `git push` without an upstream, in the same session; Stop and SessionEnd queue an
@@ -406,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if report["met"] else 1
 
 
-PAYLOADS = Path(__file__).resolve().parent.parent / "tests" / "data" / "hook_payloads"
+AGENTS_TESTS = Path(__file__).resolve().parent.parent / "tests" / "agents"
 
 
 def agent_pre_tool_payloads() -> tuple[dict[str, tuple[str, bytes, str]], list[str]]:
@@ -418,8 +418,8 @@ def agent_pre_tool_payloads() -> tuple[dict[str, tuple[str, bytes, str]], list[s
 
     found: dict[str, tuple[str, bytes, str]] = {}
     skipped: list[str] = []
-    for folder in sorted(p for p in PAYLOADS.iterdir() if p.is_dir()) if PAYLOADS.is_dir() else []:
-        agent = folder.name
+    for folder in sorted(AGENTS_TESTS.glob("*/data/hook_payloads")):
+        agent = folder.parents[1].name
         events = [e for e, handler in HOOK_EVENTS.get(agent, {}).items() if handler == "PreToolUse"]
         for event in events:
             path = folder / f"{event}.json"
@@ -569,7 +569,7 @@ def bytecode_missing(argv: list[str], env: dict[str, str]) -> list[str]:
 
 def every_payloads(tmp: str, cwd: str, session: str) -> list[tuple[str, str, str, dict[str, Any]]]:
     """(agent, agent's event, label, payload) of every hook each agent installs (agents.INSTALLED):
-    the recorded payloads of tests/data/hook_payloads/<agent>/ (Claude Code's written here in its
+    the recorded payloads of tests/agents/<agent>/data/hook_payloads/ (Claude Code's written here in its
     names, in the timed session), each agent's pre-tool event twice, its recorded `git push`
     ("fires": a lesson covers it) and the same with `echo hookbench` ("quiet": none does). After
     the call: a success runs `echo hookbench` in the agent's session, where nothing failed (the
@@ -623,7 +623,7 @@ def every_payloads(tmp: str, cwd: str, session: str) -> list[tuple[str, str, str
             if agent == "claude":
                 raw = claude[event]
             else:
-                path = PAYLOADS / agent / f"{event}.json"
+                path = AGENTS_TESTS / agent / "data" / "hook_payloads" / f"{event}.json"
                 if not path.is_file():
                     continue
                 raw = json.loads(path.read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """A repository's rules file cannot stall ingest with its regexes (issue 82, item 6).
 
-A real Claude Code transcript (tests/data/claude_code_2_1_328) whose working folder is a temporary
+A real Claude Code transcript (tests/agents/claude/data/claude_code_2_1_328) whose working folder is a temporary
 project with a `.lessonloop/workflow.toml`, its first `git push` rewritten as a 28-`a` command
 ending in `!`, ingested with analysis (`ingest --wait`) into a new store by a whole process, two
 contenders interleaved round-robin (order rotated each round), medians:
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TRANSCRIPT = ROOT / "tests" / "data" / "claude_code_2_1_328"
+TRANSCRIPT = ROOT / "tests" / "agents" / "claude" / "data" / "claude_code_2_1_328"
 COMMAND = "a" * 28 + "!"
 RULES = """
 [[rule]]

@@ -1,7 +1,7 @@
 """Driving the hook entry point as another agent starts it: the command `lessonloop hooks install`
 writes for it (command.hook_command: `<venv python> -I -S -c '...' --agent=AGENT EVENT [--block]
 [--ask]`), one process per event, the agent's own payload on stdin
-(tests/data/hook_payloads/<agent>/<Event>.json, with this test's session, folder and transcript)."""
+(tests/agents/<agent>/data/hook_payloads/<Event>.json, with this test's session, folder and transcript)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from lessonloop.apply.hooks.command import hook_command
+from tests.agent_data import hook_payloads
 from tests.hook_helpers import HookRun
-
-PAYLOADS = Path(__file__).resolve().parent / "data" / "hook_payloads"
 
 
 def load_payload(agent: str, event: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((PAYLOADS / agent / f"{event}.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((hook_payloads(agent) / f"{event}.json").read_text(encoding="utf-8"))
     return data
 
 

@@ -2,7 +2,7 @@
 
 - every hook event as Claude Code runs it (a shell command that fails and one that passes, a file
   edit, a failure with a secret in it, a call while another process holds the store's write lock)
-  and every recorded payload of the other agents' hooks (tests/data/hook_payloads: Codex, Gemini
+  and every recorded payload of the other agents' hooks (tests/agents/<agent>/data/hook_payloads: Codex, Gemini
   CLI, Cursor, Copilot CLI), as installed: their workers in the background;
 - `lessonloop recall` (its own reader of its line), with and without --json;
 - `lessonloop run`: a command that passes, one that fails, --json;
@@ -23,11 +23,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.agent_data import every_hook_payload
 from tests.import_census import command_imports as _command
 from tests.import_census import hook_imports as _hook
 from tests.transcript_builder import TranscriptBuilder
-
-PAYLOADS = Path(__file__).parent / "data" / "hook_payloads"
 
 
 def census(folder: Path) -> dict[str, set[str]]:
@@ -110,8 +109,8 @@ def _hooks(folder: Path, env: dict[str, str]) -> dict[str, set[str]]:
     finally:
         busy.execute("ROLLBACK")
         busy.close()
-    for recorded in sorted(PAYLOADS.glob("*/*.json")):  # the other agents' hooks, as they send them
-        agent, event = recorded.parent.name, recorded.stem
+    for agent, recorded in every_hook_payload():  # the other agents' hooks, as they send them
+        event = recorded.stem
         payload = {**json.loads(recorded.read_text(encoding="utf-8")), "cwd": str(folder / "project")}
         payload["transcript_path"] = str(folder / "t.jsonl")
         found.setdefault(f"hook {event} ({agent})", set()).update(_hook(event, payload, env, agent=agent))

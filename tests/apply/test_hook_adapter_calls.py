@@ -1,6 +1,6 @@
 """What an agent's hook adapter hands its answer (issue 84: "hook adapters pass state from
 `payload()` to `answer()` through a module global"): each adapter's `call_of` gives the call a tool
-event is about from the payloads the real CLIs sent (tests/data/hook_payloads/), from the payload
+event is about from the payloads the real CLIs sent (tests/agents/<agent>/data/hook_payloads/), from the payload
 alone, the same call before and after it where the recorded payloads are of one call (the warning
 kept by the pre-tool hook is found by the post-tool one; the real-agent harness drives the rest),
 and nothing for an event about no tool; no adapter keeps a call in a module global."""
@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from lessonloop.core.agent_specs import hook_agents
+from tests.agent_data import hook_payloads
 
 AGENTS = hook_agents()
 
 
-PAYLOADS = Path(__file__).resolve().parent.parent / "data" / "hook_payloads"
 SRC = Path(__file__).resolve().parent.parent.parent / "src" / "lessonloop" / "apply" / "hooks" / "agents"
 # each agent's recorded payloads of one call, before and after it, and of an event about no tool
 BEFORE_AFTER = {
@@ -35,7 +35,7 @@ BEFORE_AFTER = {
 
 
 def _read(agent: str, event: str) -> dict[str, object]:
-    data: dict[str, object] = json.loads((PAYLOADS / agent / f"{event}.json").read_text(encoding="utf-8"))
+    data: dict[str, object] = json.loads((hook_payloads(agent) / f"{event}.json").read_text(encoding="utf-8"))
     return data
 
 

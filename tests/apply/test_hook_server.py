@@ -29,6 +29,7 @@ from lessonloop import hook_server as server
 from lessonloop.apply.hooks import client
 from lessonloop.apply.hooks.command import RUN_CODE, check_command, hook_command, server_socket
 from lessonloop.apply.hooks.kit.tool_args import stable_id
+from tests.agent_data import hook_payloads
 from tests.hook_helpers import HookRun, HookSession, hook_env, no_upstream
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the hook server needs fork and Unix sockets")
@@ -260,7 +261,7 @@ def test_the_server_has_imported_what_hook_calls_import(tmp_path: Path) -> None:
     done = {"tool_name": "Edit", "tool_input": edit, "tool_use_id": "toolu_census_2", "tool_response": {}}
     imported |= hook_imports("PostToolUse", session.payload("PostToolUse", **done), env)
     imported |= hook_imports("Stop", session.payload("Stop", stop_hook_active=False), env)
-    recorded = Path(__file__).parent.parent / "data" / "hook_payloads" / "codex"
+    recorded = hook_payloads("codex")
     for file in sorted(recorded.glob("*.json")):
         payload = {**json.loads(file.read_text(encoding="utf-8")), "cwd": str(repo)}
         imported |= hook_imports(file.stem, payload, env, agent="codex")

@@ -22,11 +22,11 @@ import pytest
 
 from lessonloop.apply.hooks.command import MARKER
 from lessonloop.hook_server import stop_installed
+from tests.agent_data import hook_payloads
 from tests.agents.codex.test_hooks_codex import accepted as codex_accepted
 from tests.agents.cursor.test_hooks_cursor import accepted as cursor_accepted
 from tests.agents.cursor.test_hooks_cursor import certain_push_lesson
 
-PAYLOADS = Path(__file__).resolve().parent.parent / "data" / "hook_payloads"
 ADVICE = "git push -u origin"  # the lesson's prevention (certain_push_lesson)
 
 # agent -> (the file install writes in the project, the agent's pre-tool event)
@@ -62,7 +62,7 @@ def payload(agent: str, event: str, project: Path) -> dict[str, Any]:
     """The agent's recorded pre-tool payload for `git push`, its folders made `project`."""
     if agent == "claude":
         return claude_payload(project)
-    text = (PAYLOADS / agent / f"{event}.json").read_text()
+    text = (hook_payloads(agent) / f"{event}.json").read_text()
     for placeholder in ("/home/dev/project", "/path/to/project"):
         text = text.replace(placeholder, str(project))
     data: dict[str, Any] = json.loads(text)

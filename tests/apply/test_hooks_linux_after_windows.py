@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.agent_hooks import PAYLOADS, run_agent_hook
+from tests.agent_data import hook_payloads
+from tests.agent_hooks import run_agent_hook
 from tests.apply.test_hooks_every_agent import claude_payload
 from tests.conftest import SHARED_CORPUS
 from tests.hook_helpers import hook_env
@@ -66,7 +67,7 @@ def pre_tool_payload(agent: str, project: Path, command: str) -> dict[str, Any]:
     if agent == "claude":
         data = claude_payload(project)
     else:
-        text = (PAYLOADS / agent / f"{EVENTS[agent]}.json").read_text(encoding="utf-8")
+        text = (hook_payloads(agent) / f"{EVENTS[agent]}.json").read_text(encoding="utf-8")
         for placeholder in ("/home/dev/project", "/path/to/project"):
             text = text.replace(placeholder, str(project))
         data = json.loads(text)

@@ -5,7 +5,7 @@ matches that agent's live hook payload for the same call.
   kind: the adapter names a tool Claude Code's way, or Claude Code's tool of the kind the reader
   gives it (apply/hooks/kit/kind_names.py); Aider, Continue and Cline have no hook.
 - For every agent with a real transcript in tests/data and a payload recorded from its real CLI
-  (tests/data/hook_payloads), both of the same `git push` without an upstream: the transcript is
+  (tests/agents/<agent>/data/hook_payloads), both of the same `git push` without an upstream: the transcript is
   ingested (the lesson learned as `lessonloop ingest` learns it), then the recorded payload of a
   later session of the same project is given to the agent's hook entry as the agent runs it: the
   hook stops the call with that lesson. Codex and OpenCode, whose transcripts of that call are not
@@ -34,11 +34,11 @@ from lessonloop.lesson_model.confidence import ONE_OFF_AT
 from lessonloop.lesson_model.triggers import Trigger, command_segments
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.store import open_store
+from tests.agent_data import agent_data
 from tests.agent_hooks import load_payload, run_agent_hook
 from tests.conftest import run_ingest
 from tests.hook_helpers import hook_env
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 # The agents whose transcripts have no tool table of their own module (their parser holds it).
 NO_HOOKS = {"aider", "continue", "cline"}
 
@@ -129,7 +129,7 @@ def _deny_reason(stdout: str) -> str:
 def test_a_lesson_from_the_transcript_is_the_one_the_recorded_live_call_meets(agent: str, tmp_path: Path) -> None:
     folder, hooks, event = LIVE[agent]
     source = tmp_path / "transcripts"
-    shutil.copytree(DATA / folder, source)
+    shutil.copytree(agent_data(hooks) / folder, source)
     db = tmp_path / "store" / "lessonloop.db"
     run_ingest(db, source / "home" if (source / "home").is_dir() else source)
     conn = open_store(db)
@@ -186,7 +186,7 @@ def test_claude_codes_transcript_and_its_hook_name_the_call_alike(tmp_path: Path
     from tests.hook_helpers import HookSession
 
     source = tmp_path / "transcripts"
-    shutil.copytree(DATA / "claude_code_2_1_328", source)
+    shutil.copytree(agent_data("claude") / "claude_code_2_1_328", source)
     db = tmp_path / "store" / "lessonloop.db"
     run_ingest(db, source)
     conn = open_store(db)

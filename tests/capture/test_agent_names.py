@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.agent_data import agent_data
 from tests.conftest import cli
 
-TRANSCRIPTS = Path(__file__).parent.parent / "data" / "claude_code_2_1_328"
+TRANSCRIPTS = agent_data("claude") / "claude_code_2_1_328"
 
 
 def test_either_name_of_claude_code_works_for_hooks_and_sessions(

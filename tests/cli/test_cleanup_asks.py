@@ -13,9 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.agent_data import agent_data
 from tests.conftest import run_ingest
 
-TRANSCRIPT = Path(__file__).parents[1] / "data" / "claude_code_2_1_328"
+TRANSCRIPT = agent_data("claude") / "claude_code_2_1_328"
 
 
 def _sessions(db: Path) -> int:

@@ -21,21 +21,21 @@ from typing import Any
 
 import pytest
 
+from tests.agent_data import agent_data
 from tests.conftest import SHARED_CORPUS, run_ingest
 
-DATA = Path(__file__).parents[1] / "data"
 # agent's file: (the folder copied whole, the file damaged in it)
 CASES: dict[str, tuple[Path, str]] = {
-    "claude-code": (DATA / "claude_code_2_1_328", "*.jsonl"),
-    "gemini-jsonl": (DATA / "gemini_061", "session-2026*.jsonl"),
-    "copilot": (DATA / "copilot", "tools-events.jsonl"),
-    "qwen-code": (DATA / "qwen_code_0_24_4", "push.jsonl"),
-    "droid": (DATA / "droid_0_215_0" / "home", "**/56c237b5*.jsonl"),
-    "kimi-code": (DATA / "kimi_code_2_1_0" / "home", "**/session_6a31*/agents/main/wire.jsonl"),
-    "continue": (DATA / "continue_1_5_47" / "home", "**/0001ce3e*.json"),
-    "cline": (DATA / "cline_3_0_65" / "home", "**/*.messages.json"),
-    "mistral-vibe": (DATA / "mistral_vibe_3_0_2" / "home", "**/journal/0000000000000043.jsonl"),
-    "kilo": (DATA / "kilo_7_7_9" / "home", "**/kilo.db"),
+    "claude-code": (agent_data("claude") / "claude_code_2_1_328", "*.jsonl"),
+    "gemini-jsonl": (agent_data("gemini") / "gemini_061", "session-2026*.jsonl"),
+    "copilot": (agent_data("copilot") / "copilot", "tools-events.jsonl"),
+    "qwen-code": (agent_data("qwen") / "qwen_code_0_24_4", "push.jsonl"),
+    "droid": (agent_data("droid") / "droid_0_215_0" / "home", "**/56c237b5*.jsonl"),
+    "kimi-code": (agent_data("kimi") / "kimi_code_2_1_0" / "home", "**/session_6a31*/agents/main/wire.jsonl"),
+    "continue": (agent_data("continue_cli") / "continue_1_5_47" / "home", "**/0001ce3e*.json"),
+    "cline": (agent_data("cline") / "cline_3_0_65" / "home", "**/*.messages.json"),
+    "mistral-vibe": (agent_data("vibe") / "mistral_vibe_3_0_2" / "home", "**/journal/0000000000000043.jsonl"),
+    "kilo": (agent_data("kilo") / "kilo_7_7_9" / "home", "**/kilo.db"),
 }
 SHARED_CASES: dict[str, tuple[Path, str]] = {
     "codex": (SHARED_CORPUS / "codex" / "codemie", "**/rollout-2026-05-11T11-26-55*.jsonl"),

@@ -28,6 +28,7 @@ import pytest
 
 from lessonloop.core.records import Problem
 from lessonloop.pipeline.ingest import IngestSummary
+from tests.agent_data import agent_data
 from tests.conftest import SHARED_CORPUS, run_ingest
 from tests.planted_codex import write_planted_codex_session
 from tests.transcript_builder import TranscriptBuilder
@@ -45,7 +46,7 @@ CODEX_ROLLOUT = (
 )
 GEMINI_CHAT = SHARED_CORPUS / "gemini" / "codemie" / "session-2025-12-01T21-45-5b959dae.json"
 OPENCODE_STORAGE = SHARED_CORPUS / "opencode" / "codemie" / "storage"
-COPILOT_EVENTS = Path(__file__).parent.parent / "data" / "copilot" / "tools-events.jsonl"
+COPILOT_EVENTS = agent_data("copilot") / "copilot" / "tools-events.jsonl"
 COPILOT_SESSION = "70974254-53d9-45fc-b3f4-96100bcf2015"
 
 TABLES = {

@@ -26,16 +26,19 @@ from typing import Any
 import pytest
 
 from lessonloop.capture import agents
+from tests.agent_data import agent_data
 from tests.conftest import cli
 
-DATA = Path(__file__).parent.parent / "data"
 # agent -> (a real file of it, what it was taken for before its reader: its format's name)
 FILES = {
-    "qwen-code": (DATA / "qwen_code_0_24_4" / "push.jsonl", "unknown-no-session"),
-    "droid": (next(DATA.glob("droid_0_215_0/**/56c237b5-*.jsonl")), "unknown-no-session"),
-    "continue": (next(DATA.glob("continue_1_5_47/**/0001ce3e-*.json")), "unknown-no-session"),
-    "cline": (next(DATA.glob("cline_3_0_65/**/*.messages.json")), "unknown-no-session"),
-    "kimi-code": (next(DATA.glob("kimi_code_2_1_0/**/session_6a310958-*/agents/main/wire.jsonl")), "unknown"),
+    "qwen-code": (agent_data("qwen") / "qwen_code_0_24_4" / "push.jsonl", "unknown-no-session"),
+    "droid": (next(agent_data("droid").glob("droid_0_215_0/**/56c237b5-*.jsonl")), "unknown-no-session"),
+    "continue": (next(agent_data("continue_cli").glob("continue_1_5_47/**/0001ce3e-*.json")), "unknown-no-session"),
+    "cline": (next(agent_data("cline").glob("cline_3_0_65/**/*.messages.json")), "unknown-no-session"),
+    "kimi-code": (
+        next(agent_data("kimi").glob("kimi_code_2_1_0/**/session_6a310958-*/agents/main/wire.jsonl")),
+        "unknown",
+    ),
 }
 
 

@@ -1,5 +1,5 @@
 """Cline CLI's sessions, as the real CLI (3.0.65) wrote one against the harness's model server
-(tests/data/cline_3_0_65/home/.cline/data/sessions/<id>/: `git push` failing with exit 128, then
+(tests/agents/cline/data/cline_3_0_65/home/.cline/data/sessions/<id>/: `git push` failing with exit 128, then
 `git push --set-upstream origin feature` through its `run_commands` tool; the server,
 OpenAI-compatible, reported input 1017/1034/1051, cached 64/128/0, output 23/26/29, and Cline's
 inputTokens includes the cache reads).
@@ -20,7 +20,7 @@ from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.sniffer import sniff
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 
-HOME = Path(__file__).parents[2] / "data" / "cline_3_0_65" / "home"
+HOME = Path(__file__).parent / "data" / "cline_3_0_65" / "home"
 FOLDER = HOME / ".cline" / "data" / "sessions" / "1795873988985_xsgw9"
 MESSAGES = FOLDER / "1795873988985_xsgw9.messages.json"
 

@@ -1,7 +1,7 @@
 """Codex CLI's hooks end to end (docs/agents/codex.md): the entry point run as Codex runs an
-installed hook (`--agent=codex EVENT`), Codex's payloads (tests/data/hook_payloads/codex/, shaped by
+installed hook (`--agent=codex EVENT`), Codex's payloads (tests/agents/codex/data/hook_payloads/, shaped by
 codex-rs/hooks/src/schema.rs), a real store and git repository. Every answer is checked against
-Codex's published output schema (tests/data/codex_hook_schema/) and against what its parser
+Codex's published output schema (tests/agents/codex/data/codex_hook_schema/) and against what its parser
 refuses at PreToolUse (additionalContext, "ask", "allow": the hook would count as failed)."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from tests.hook_helpers import hook_env
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema validates the answers against Codex's schemas")
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "data" / "codex_hook_schema"
+SCHEMAS = Path(__file__).resolve().parent / "data" / "codex_hook_schema"
 OUTPUT_SCHEMA = {
     "SessionStart": "session-start",
     "UserPromptSubmit": "user-prompt-submit",

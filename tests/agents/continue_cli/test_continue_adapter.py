@@ -1,5 +1,5 @@
 """Continue CLI's sessions, as the real CLI (1.5.47) wrote one against the harness's model server
-(tests/data/continue_1_5_47/home/.continue/sessions/: `git push` failing with exit 128, then `git
+(tests/agents/continue_cli/data/continue_1_5_47/home/.continue/sessions/: `git push` failing with exit 128, then `git
 push --set-upstream origin feature`; the server, OpenAI-compatible, reported input 1017/1034/1051,
 cached 64/128/0, output 23/26/29). Continue stores the server's usage as it came: prompt_tokens
 includes the cached input (and its session total of cached tokens stays 0: not read).
@@ -20,7 +20,7 @@ from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.sniffer import sniff
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 
-HOME = Path(__file__).parents[2] / "data" / "continue_1_5_47" / "home"
+HOME = Path(__file__).parent / "data" / "continue_1_5_47" / "home"
 SESSION = HOME / ".continue" / "sessions" / "0001ce3e-3608-4600-a307-3085dc4cbd7e.json"
 
 

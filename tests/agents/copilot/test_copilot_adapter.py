@@ -1,5 +1,5 @@
 """The GitHub Copilot CLI adapter (agents/copilot/reader/): events.jsonl -> sessions, prompts, tool calls
-and their outcomes, tokens. The fixtures (tests/data/copilot/) are real session files Copilot CLI
+and their outcomes, tokens. The fixtures (tests/agents/copilot/data/copilot/) are real session files Copilot CLI
 1.0.102 wrote against a scripted local model server (BYOK, offline), each system prompt shortened:
 
 - push-events.jsonl: `git push` (exit 128), `git push --set-upstream origin feat`, "Done." (the
@@ -31,7 +31,7 @@ from lessonloop.pipeline.ingest import discover, ingest
 from lessonloop.store import open_store
 from tests.conftest import cli, run_ingest
 
-DATA = Path(__file__).parents[2] / "data" / "copilot"
+DATA = Path(__file__).parent / "data" / "copilot"
 PUSH = DATA / "push-events.jsonl"
 HOOKS = DATA / "hooks-events.jsonl"
 TOOLS = DATA / "tools-events.jsonl"

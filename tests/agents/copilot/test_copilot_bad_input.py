@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import dump_store, run_ingest, store_differences
 
-DATA = Path(__file__).parents[2] / "data" / "copilot"
+DATA = Path(__file__).parent / "data" / "copilot"
 TOOLS = DATA / "tools-events.jsonl"
 PUSH = DATA / "push-events.jsonl"
 

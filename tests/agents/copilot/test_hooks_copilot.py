@@ -1,6 +1,6 @@
 """GitHub Copilot CLI's hooks end to end: the entry run as a `.github/hooks/*.json` command hook
 runs it (the command install writes, `--agent=copilot EVENT`), payloads shaped as Copilot CLI
-sends them (tests/data/hook_payloads/copilot/), a real store and a real git repository. What
+sends them (tests/agents/copilot/data/hook_payloads/), a real store and a real git repository. What
 Copilot reads of each answer: docs/agents/copilot.md."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tests.hook_helpers import HookRun, hook_env
 HOOK_EVENTS = hook_events()
 INSTALLED = installed_events()
 
-PAYLOADS = Path(__file__).parents[2] / "data" / "hook_payloads" / "copilot"
+PAYLOADS = Path(__file__).parent / "data" / "hook_payloads"
 DOCUMENTED = {"permissionDecision", "permissionDecisionReason"}  # preToolUse's decision
 
 

@@ -1,5 +1,5 @@
 """Cursor's hooks end to end: the entry run as Cursor runs an installed hook (the command install
-writes, `--agent=cursor EVENT`), payloads shaped as Cursor sends them (tests/data/hook_payloads/cursor/),
+writes, `--agent=cursor EVENT`), payloads shaped as Cursor sends them (tests/agents/cursor/data/hook_payloads/),
 a real store and a real git repository. What Cursor reads of each answer: docs/agents/cursor.md."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.hook_helpers import HookRun, hook_env
 HOOK_EVENTS = hook_events()
 INSTALLED = installed_events()
 
-PAYLOADS = Path(__file__).parents[2] / "data" / "hook_payloads" / "cursor"
+PAYLOADS = Path(__file__).parent / "data" / "hook_payloads"
 # The output fields Cursor documents per event (docs/agents/cursor.md); `{}` is always accepted.
 DOCUMENTED = {
     "preToolUse": {"permission", "user_message", "agent_message", "updated_input"},

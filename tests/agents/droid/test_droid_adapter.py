@@ -1,5 +1,5 @@
 """Factory Droid's sessions, as the real CLI (0.215.0) wrote them against the harness's model
-server (tests/data/droid_0_215_0/home/.factory/: `git push` failing with exit 128, then `git push
+server (tests/agents/droid/data/droid_0_215_0/home/.factory/: `git push` failing with exit 128, then `git push
 --set-upstream origin feature`; the server, an Anthropic one, reported input 1017/1034/1051, cached
 64/128/0, output 23/26/29). In the second session a PreToolUse hook denied the first push.
 
@@ -17,7 +17,7 @@ from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.sniffer import sniff
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 
-HOME = Path(__file__).parents[2] / "data" / "droid_0_215_0" / "home"
+HOME = Path(__file__).parent / "data" / "droid_0_215_0" / "home"
 FOLDER = HOME / ".factory" / "sessions" / "-tmp-agents64r2-droid-project"
 PLAIN = FOLDER / "56c237b5-85d7-441f-b0f3-236a97eb619e.jsonl"
 DENIED = FOLDER / "70682017-935d-4381-a0a0-89ffe4474d7a.jsonl"

@@ -1,6 +1,6 @@
 """Factory Droid's hooks end to end (agents/droid.py): the entry point run as Droid 0.215.0 runs an
 installed hook (`--agent=droid EVENT`), its payloads as the real CLI sent them
-(tests/data/hook_payloads/droid/: `droid exec` sends no UserPromptSubmit), a real store and git
+(tests/agents/droid/data/hook_payloads/: `droid exec` sends no UserPromptSubmit), a real store and git
 repository. Droid reads stdout as JSON with exit code 0, Claude Code's fields:
 `hookSpecificOutput.additionalContext` of SessionStart, UserPromptSubmit and PostToolUse reaches the
 model, and so does the `permissionDecisionReason` of a PreToolUse deny (PreToolUse's

@@ -1,5 +1,5 @@
 """Gemini CLI 0.61's JSONL chats, as the real CLI wrote them in the real-agent harness
-(tests/data/gemini_061/: `git push` failing with exit 128, then `git push --set-upstream origin
+(tests/agents/gemini/data/gemini_061/: `git push` failing with exit 128, then `git push --set-upstream origin
 feat`; the model server reported promptTokenCount 1001/1002/1003, cachedContentTokenCount 100,
 candidatesTokenCount 11/12/13, thoughtsTokenCount 5, toolUsePromptTokenCount 2 per call).
 
@@ -22,7 +22,7 @@ import pytest
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 from tests.counting.gemini_count import count
 
-CHATS = Path(__file__).parents[2] / "data" / "gemini_061"
+CHATS = Path(__file__).parent / "data" / "gemini_061"
 ONE_RUN = "session-2026-11-26T17-00-d1bc5b12.jsonl"
 RESUMED = "resumed-session-2026-11-26T17-00-d1bc5b12.jsonl"
 HOOKED = "hook-context-session-2026-11-26T17-04-5baa0183.jsonl"

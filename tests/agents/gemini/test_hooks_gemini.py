@@ -1,5 +1,5 @@
 """Gemini CLI's hooks end to end (docs/agents/gemini.md): the entry point run as Gemini CLI runs an
-installed hook (`--agent=gemini EVENT`), its payloads (tests/data/hook_payloads/gemini/, shaped by
+installed hook (`--agent=gemini EVENT`), its payloads (tests/agents/gemini/data/hook_payloads/, shaped by
 packages/core/src/hooks/types.ts and hookEventHandler.ts), a real store and git repository. Gemini
 CLI reads stdout as JSON with exit code 0: `hookSpecificOutput.additionalContext` of SessionStart,
 BeforeAgent and AfterTool reaches the model, and so does the `reason` of a BeforeTool deny."""

@@ -1,6 +1,6 @@
 """Kilo Code's hooks: lessonloop's OpenCode plugin in Kilo's folders (`hooks install --agent kilo`),
 installed, checked and removed in a temporary HOME and project; the adapter (agents/kilo/hooks.py)
-turning what the plugin sends (tests/data/hook_payloads/kilo/: recorded from Kilo Code CLI 7.7.7
+turning what the plugin sends (tests/agents/kilo/data/hook_payloads/: recorded from Kilo Code CLI 7.7.7
 running the plugin against the harness's model server) into Claude Code's payloads, a turn's end
 naming Kilo's kilo.db for ingest; the entry run as the plugin runs it, failing open on a corrupt
 store; and the plugin under node with Kilo's recorded hook calls. What Kilo does with each answer:
@@ -38,12 +38,12 @@ AGENTS = hook_agents()
 HOOK_EVENTS = hook_events()
 INSTALLED = installed_events()
 
-PAYLOADS = Path(__file__).parents[2] / "data" / "hook_payloads" / "kilo"
+PAYLOADS = Path(__file__).parent / "data" / "hook_payloads"
 RECORDED_FOLDER = "/home/dev/project"
 RECORDED_SESSION = "ses_ddcdc57bfffeM06LmNZUmqJ6bI"
 ADVICE = "git push -u origin"  # certain_push_lesson's prevention
 # A real kilo.db (Kilo Code 7.7.9, tests/agents/kilo/test_kilo_adapter.py): one session, a failed push
-KILO_DB = Path(__file__).parents[2] / "data" / "kilo_7_7_9" / "home" / ".local" / "share" / "kilo" / "kilo.db"
+KILO_DB = Path(__file__).parent / "data" / "kilo_7_7_9" / "home" / ".local" / "share" / "kilo" / "kilo.db"
 
 
 def recorded(name: str, project: Path | None = None, session: str | None = None) -> dict[str, Any]:

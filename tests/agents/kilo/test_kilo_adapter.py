@@ -1,5 +1,5 @@
 """Kilo Code's database, as the real CLI (7.7.9) wrote it against the harness's model server
-(tests/data/kilo_7_7_9/home/.local/share/kilo/kilo.db, its write-ahead log folded in: `git push`
+(tests/agents/kilo/data/kilo_7_7_9/home/.local/share/kilo/kilo.db, its write-ahead log folded in: `git push`
 failing with exit 128, then `git push --set-upstream origin feature`; the server reported input
 1017/1034/1051, cached 64/128/0, output 23/26/29). Kilo is a fork of OpenCode: the same tables,
 read by the same reader (capture/opencode_format/) under Kilo's own name.
@@ -17,7 +17,7 @@ from lessonloop.agents.kilo.reader import paths
 from lessonloop.capture.adapters import DiscoveryContext
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 
-HOME = Path(__file__).parents[2] / "data" / "kilo_7_7_9" / "home"
+HOME = Path(__file__).parent / "data" / "kilo_7_7_9" / "home"
 DATABASE = HOME / ".local" / "share" / "kilo" / "kilo.db"
 
 

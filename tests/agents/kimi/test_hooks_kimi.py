@@ -1,6 +1,6 @@
 """Kimi Code's hooks end to end (agents/kimi.py): the entry point run as Kimi Code 2.1.0 runs an
 installed hook (`--agent=kimi EVENT`), its payloads as the real CLI sent them
-(tests/data/hook_payloads/kimi/), a real store and git repository. Kimi Code reads a hook's stdout
+(tests/agents/kimi/data/hook_payloads/), a real store and git repository. Kimi Code reads a hook's stdout
 as JSON with exit code 0: UserPromptSubmit's `message` reaches the model (after the prompt), and so
 does a PreToolUse deny's `permissionDecisionReason`; nothing else does (runHook.ts reads `message`
 and hookSpecificOutput's `message`, `permissionDecision`, `permissionDecisionReason` only)."""

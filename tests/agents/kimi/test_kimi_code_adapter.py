@@ -1,5 +1,5 @@
 """Kimi Code's wire logs, as the real CLI (2.1.0) wrote them against the harness's model server
-(tests/data/kimi_code_2_1_0/home/.kimi-code/: `git push` failing with exit 128, then `git push
+(tests/agents/kimi/data/kimi_code_2_1_0/home/.kimi-code/: `git push` failing with exit 128, then `git push
 --set-upstream origin feature`; the server, OpenAI-compatible, reported input 1017/1034/1051,
 cached 64/128/0, output 23/26/29). In the second session a PreToolUse hook denied the first push:
 the log holds only its result (the hook's reason, an error that never ran: a refusal).
@@ -18,7 +18,7 @@ from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.sniffer import sniff
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 
-HOME = Path(__file__).parents[2] / "data" / "kimi_code_2_1_0" / "home"
+HOME = Path(__file__).parent / "data" / "kimi_code_2_1_0" / "home"
 WIRES = sorted(HOME.rglob("wire.jsonl"))
 
 

@@ -1,6 +1,6 @@
 """OpenCode's hooks: lessonloop's own plugin (`hooks install --agent opencode`), installed, checked and
 removed in a temporary HOME and project; the adapter (agents/opencode/hooks.py) turning what
-the plugin sends (tests/data/hook_payloads/opencode/: recorded from OpenCode 1.18.33 running the
+the plugin sends (tests/agents/opencode/data/hook_payloads/: recorded from OpenCode 1.18.33 running the
 plugin) into Claude Code's payloads and the handlers' answers into what the plugin reads; the entry
 run as the plugin runs it (the installed command, the payload on stdin); and the plugin itself run
 under node against the real entry, failing open. What OpenCode does with each answer:
@@ -37,7 +37,7 @@ AGENTS = hook_agents()
 HOOK_EVENTS = hook_events()
 INSTALLED = installed_events()
 
-PAYLOADS = Path(__file__).parents[2] / "data" / "hook_payloads" / "opencode"
+PAYLOADS = Path(__file__).parent / "data" / "hook_payloads"
 DRIVER = PAYLOADS / "drive_plugin.mjs"
 RECORDED_FOLDER = "/home/dev/project"
 ADVICE = "git push -u origin"  # certain_push_lesson's prevention

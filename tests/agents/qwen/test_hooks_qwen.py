@@ -1,6 +1,6 @@
 """Qwen Code's hooks end to end (agents/qwen.py): the entry point run as Qwen Code 0.24.4 runs an
 installed hook (`--agent=qwen EVENT`), its payloads as the real CLI sent them
-(tests/data/hook_payloads/qwen/), a real store and git repository. Qwen Code reads stdout as JSON
+(tests/agents/qwen/data/hook_payloads/), a real store and git repository. Qwen Code reads stdout as JSON
 with exit code 0, Claude Code's fields: `hookSpecificOutput.additionalContext` of SessionStart,
 UserPromptSubmit, PostToolUse and PostToolUseFailure reaches the model, and so does the
 `permissionDecisionReason` of a PreToolUse deny (PreToolUse's additionalContext does not)."""

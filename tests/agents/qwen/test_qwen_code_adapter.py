@@ -1,5 +1,5 @@
 """Qwen Code's chats, as the real CLI (0.24.4) wrote one in the real-agent harness
-(tests/data/qwen_code_0_24_4/push.jsonl: `git push` failing with exit 128, then `git push
+(tests/agents/qwen/data/qwen_code_0_24_4/push.jsonl: `git push` failing with exit 128, then `git push
 --set-upstream origin feature`; the model server, an OpenAI-compatible one, reported
 prompt_tokens 1081/1162/1051 of which cached 64/128/0, completion_tokens 23/26/29).
 
@@ -22,7 +22,7 @@ from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.sniffer import sniff
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 
-CHAT = Path(__file__).parents[2] / "data" / "qwen_code_0_24_4" / "push.jsonl"
+CHAT = Path(__file__).parent / "data" / "qwen_code_0_24_4" / "push.jsonl"
 SESSION = "d557117b-a0b7-4681-94c4-f0ca9cdd3d49"
 
 

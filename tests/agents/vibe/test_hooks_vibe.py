@@ -1,6 +1,6 @@
 """Mistral Vibe's hooks end to end (agents/vibe.py): the entry point run as Vibe 3.0.2 runs an
 installed hook (`--agent=vibe EVENT`), its payloads as the real CLI sent them
-(tests/data/hook_payloads/vibe/), a real store and git repository. Vibe reads a hook's stdout as
+(tests/agents/vibe/data/hook_payloads/), a real store and git repository. Vibe reads a hook's stdout as
 JSON with exit code 0: a pre_tool `{"decision": "deny", "reason"}` is the call's result (it does not
 run), a post_tool `hook_specific_output.additional_context` is added to the call's result; anything
 else lets the call run (_foreign_hooks.py)."""

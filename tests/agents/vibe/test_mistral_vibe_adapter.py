@@ -1,5 +1,5 @@
 """Mistral Vibe's sessions, as the real CLI (3.0.2) wrote them against the harness's model server
-(tests/data/mistral_vibe_3_0_2/home/.vibe/: `git push` failing with exit 128, then `git push
+(tests/agents/vibe/data/mistral_vibe_3_0_2/home/.vibe/: `git push` failing with exit 128, then `git push
 --set-upstream origin feature`; the server, an OpenAI Chat Completions one, reported input
 1017/1034/1051, cached 64/128/0, output 23/26/29 in the first session, then 1068/1085/1102,
 64/128/0, 32/35/38 in the second). In the second session a pre_tool hook denied the first push;
@@ -25,7 +25,7 @@ from lessonloop.capture.sniffer import sniff
 from tests.agents.gemini.test_gemini_adapter import cli, ingest, rows
 from tests.conftest import cli as conftest_cli
 
-HOME = Path(__file__).parents[2] / "data" / "mistral_vibe_3_0_2" / "home"
+HOME = Path(__file__).parent / "data" / "mistral_vibe_3_0_2" / "home"
 UNIFIED = HOME / ".vibe" / "logs" / "session" / "unified"
 RESUMED = UNIFIED / "1e62c188-1968-e50d-f9a2-07f78d255ec2"
 DENIED = UNIFIED / "c9e4a774-97fc-7901-aff0-b5ab8d0976f9"

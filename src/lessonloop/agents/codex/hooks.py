@@ -13,7 +13,7 @@ passed on as Claude Code's PostToolUseFailure (its `error`), so it is classified
 
 Codex reads an answer against its published schemas (an unknown field, or at PreToolUse
 `additionalContext`, `permissionDecision` "ask" or "allow", fails the hook: the call runs, the
-answer is lost; tests/data/codex_hook_schema/). Before a call, only a deny reaches the model, so:
+answer is lost; tests/agents/codex/data/codex_hook_schema/). Before a call, only a deny reaches the model, so:
 - a block (--block, confidence >= BLOCK_AT, the person's own lesson) is a deny with the warning;
 - an ask (--ask, >= ASK_AT) stops the call once with the warning and asks the model to ask the
   person; the same call sent again in the session runs (with the warning after it);

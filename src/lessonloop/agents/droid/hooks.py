@@ -1,6 +1,6 @@
 """Factory Droid's hooks in Claude Code's terms, and lessonloop's answers in Droid's (`droid` 0.215.0,
 a closed binary: its hook runner and schemas read from the JavaScript it embeds, and checked with the
-real CLI driven offline; tests/data/hook_payloads/droid/).
+real CLI driven offline; tests/agents/droid/data/hook_payloads/).
 
 Droid's hooks are Claude Code's: `hooks` in its settings.json (install/droid.py), events
 SessionStart, UserPromptSubmit, PreToolUse, PostToolUse, Stop, SessionEnd (and Notification,

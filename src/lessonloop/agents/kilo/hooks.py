@@ -1,7 +1,7 @@
 """Kilo Code's plugin hooks in Claude Code's terms: those of OpenCode (apply/hooks/kit/plugin_hooks.py), of which
 Kilo Code is a fork. Checked with Kilo Code CLI 7.7.7 running lessonloop's plugin
 (install/opencode_plugin.js, installed by `lessonloop hooks install --agent kilo`), payloads recorded
-in tests/data/hook_payloads/kilo/: its hooks hand plugins what OpenCode 1.18.33's do (`chat.message`
+in tests/agents/kilo/data/hook_payloads/: its hooks hand plugins what OpenCode 1.18.33's do (`chat.message`
 {sessionID} / {message, parts}; `tool.execute.before` {tool, sessionID, callID} / {args};
 `tool.execute.after` {tool, sessionID, callID, args} / {title, output, metadata: {output, exit,
 description, truncated}}; the bus event `session.idle` {sessionID} at a turn's end), and treat a

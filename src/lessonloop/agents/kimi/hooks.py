@@ -1,7 +1,7 @@
 """Kimi Code's hooks in Claude Code's terms, and lessonloop's answers in Kimi Code's
 (`@moonshot-ai/kimi-code` 2.1.0: packages/agent-core-v2/src/features/externalHooks/ in its bundled
 dist/main.mjs, runHook.ts, matchHooks.ts, agentExternalHooksService.ts, userPrompt.ts; checked with
-the real CLI driven offline, tests/data/hook_payloads/kimi/).
+the real CLI driven offline, tests/agents/kimi/data/hook_payloads/).
 
 Kimi Code runs `[[hooks]]` of its config.toml (install/kimi.py) with a payload of snake_case fields:
 hook_event_name, session_id (`session_<uuid>`, the name of its session folder), cwd, client_type;

@@ -1,7 +1,7 @@
 """Qwen Code's hooks in Claude Code's terms, and lessonloop's answers in Qwen Code's
 (`@qwen-code/qwen-code` 0.24.4, a Gemini CLI fork whose hooks are Claude Code's: its
 packages/core/src/hooks/ types.ts, hookEventHandler.ts, hookRunner.ts and core/toolHookTriggers.ts,
-coreToolScheduler.ts; checked with the real CLI, tests/data/hook_payloads/qwen/).
+coreToolScheduler.ts; checked with the real CLI, tests/agents/qwen/data/hook_payloads/).
 
 Qwen Code sends Claude Code's events and fields: session_id, transcript_path (the chat,
 ~/.qwen/projects/<cwd-slug>/chats/<session>.jsonl), cwd, hook_event_name, timestamp,
