@@ -23,7 +23,7 @@ HOMES = ("agents/", "capture/opencode_format/", "apply/hooks/kit/", "apply/hooks
 STILL_NAMED: dict[str, str] = {
     "analyze/price_data.py": "model and provider names (qwen, ...) in the price table: data, to leave the module",
     "secrets/learned_weights_context.py": "words of the learned redaction weights: data, to leave the module",
-    "cli/hook_commands.py": "the help lists each agent's hook file and scopes: to come from the installers",
+    "cli/hook_commands.py": "Claude Code, the default agent of `hooks install`, and its local scope, in the help",
     "cli/review_commands.py": "the rules files `lessons export --agent` writes, in the help",
     "apply/instruction_files.py": "the agents lessonloop serves a rules file only (DELIVERY_ONLY): to be specs",
     "pipeline/ingest.py": "Claude Code's subagent transcripts, found beside a session's",

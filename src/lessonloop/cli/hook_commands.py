@@ -1,6 +1,5 @@
 """The parsers of `lessonloop hooks install|uninstall|status`: lessonloop's hooks in each agent's hook
-file (Claude Code, Codex CLI, Gemini CLI, Cursor, Copilot CLI, Qwen Code, Factory Droid, Kimi Code) or plugin
-(OpenCode, Kilo Code); `hook EVENT`, the command they run
+file or plugin (the agents with hooks: core/agent_specs.hook_agents); `hook EVENT`, the command they run
 (their handlers: handlers/hooks.py, hooks_status.py, hook.py)."""
 
 from __future__ import annotations
@@ -16,14 +15,10 @@ if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 _SCOPE_HELP = (
-    "Claude Code: local (default: <DIR>/.claude/settings.local.json, yours only, not committed), project "
-    "(<DIR>/.claude/settings.json) or user (~/.claude/settings.json). The other agents: project (default: "
-    "<DIR>/.codex/hooks.json, <DIR>/.gemini/settings.json, <DIR>/.cursor/hooks.json, "
-    "<DIR>/.github/hooks/lessonloop.json, <DIR>/.opencode/plugin/lessonloop.js, <DIR>/.qwen/settings.json, "
-    "<DIR>/.factory/settings.json, <DIR>/.vibe/hooks.toml, <DIR>/.kilo/plugin/lessonloop.js) or user (~/.codex/, "
-    "~/.gemini/, ~/.cursor/, ~/.copilot/hooks/, ~/.config/opencode/plugin/, ~/.qwen/, ~/.factory/, ~/.vibe/, "
-    "~/.config/kilo/plugin/: every project). Kimi Code: user only (~/.kimi-code/config.toml). "
-    "A project's file is usually committed: its hook command names this machine's Python"
+    "local (Claude Code's default: <DIR>/.claude/settings.local.json, yours only, not committed), project "
+    "(every other agent's default: its hook file or plugin folder in <DIR>) or user (its file in your home: "
+    "every project); an agent takes the scopes its hook file has, and --dry-run names the file. A project's "
+    "file is usually committed: its hook command names this machine's Python"
 )
 _UNINSTALL_SCOPE_HELP = (
     "the scope to remove them from (default: wherever lessonloop's hooks are: local, project, then user)"
@@ -65,10 +60,8 @@ def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None
 
 
 _AGENT_HELP = (
-    "the agent: claude (Claude Code; claude-code, its name in the store, works too), codex (Codex CLI), gemini (Gemini CLI), cursor (Cursor), copilot "
-    "(Copilot CLI), opencode (OpenCode, a plugin), qwen (Qwen Code; qwen-code works too), droid (Factory Droid), kimi "
-    "(Kimi Code; kimi-code works too), vibe (Mistral Vibe; mistral-vibe works too) or kilo (Kilo Code, a plugin); default: every agent found on this machine (its folder in your home or its command on "
-    "PATH), Claude Code when none is"
+    "the agent, by its hooks' name: %(choices)s (its name in the store works too); default: every agent found "
+    "on this machine (its folder in your home or its command on PATH), Claude Code when none is"
 )
 _UNINSTALL_AGENT_HELP = (
     "the agent (default: every agent whose files hold lessonloop's hooks, Claude Code when none does)"
@@ -79,8 +72,7 @@ _STATUS_AGENT_HELP = "the agent (default: every agent)"
 def _hooks_command(commands: Commands) -> None:
     hooks = commands.add_parser(
         "hooks",
-        help="install, uninstall or check lessonloop's hooks in Claude Code, Codex, Gemini CLI, Cursor, Copilot CLI, OpenCode, "
-        "Qwen Code, Factory Droid, Kimi Code, Kilo Code",
+        help="install, uninstall or check lessonloop's hooks in each agent's hook file (`hooks install --help` names the agents)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "lessonloop's hooks give the lessons back to the agent while it works.\n"
@@ -107,13 +99,11 @@ def _hooks_command(commands: Commands) -> None:
         "install",
         help="merge lessonloop's hooks into each agent's hook file (idempotent)",
         description=(
-            "Add lessonloop's hook for every event it handles to an agent's hook file: Claude Code's settings "
-            "(default scope local), Codex CLI's hooks.json, Gemini CLI's settings.json, Cursor's hooks.json, "
-            "Copilot CLI's hooks folder, Qwen Code's settings.json, Factory Droid's settings.json, Kimi Code's config.toml "
-            "(user scope only), OpenCode's and Kilo Code's plugin folders (a plugin of "
-            "lessonloop's own, with the node_modules/ and package-lock.json that spare the agent an npm install at "
-            "start) (default scope project). Without --agent: every agent found on this "
-            "machine, each named (Claude Code alone when none is found, as before). Other tools' hooks and "
+            "Add lessonloop's hook for every event it handles to an agent's hook file (its settings, its hooks "
+            "file or, for an agent with plugins, a plugin of lessonloop's own, with the node_modules/ and "
+            "package-lock.json that spare the agent an npm install at start); --dry-run names the file and "
+            "the change. Without --agent: every agent found on this machine, each named (Claude Code alone when "
+            "none is found, as before). Other tools' hooks and "
             "every other setting are kept, in their order; lessonloop's own entries are replaced where they "
             "are, so installing again changes nothing. A file's original bytes are kept in "
             "<file>.lessonloop-backup for `uninstall`."
