@@ -3,9 +3,9 @@ agent (agents/README.md), and nothing else names the agents. The lists of agents
 names and the hooks', discovery's order and its environment, the hooks each agent has) are built
 from here; an agent's own parts are found in its folder by their names (`part`).
 
-The agents' package path is searched, so a folder added to it (`lessonloop.agents.__path__`, as
-a test's fourteenth agent is) is an agent like the others. Not on a hook's path: a hook reads
-its own agent's spec only (apply/hooks/entry.py).
+The agents' package path is searched once a process: a folder added there is an agent like the
+others (tests/agents/test_fourteenth_agent.py adds one). Not on a hook's path: a hook reads its own
+agent's spec only (apply/hooks/entry.py, `spec_named`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from types import ModuleType
 from lessonloop.core.agent_spec import AgentSpec
 
 PACKAGE = "lessonloop.agents"
-PARTS = ("spec", "reader", "hooks", "install")
 
 _specs: tuple[AgentSpec, ...] | None = None
 
@@ -67,12 +66,6 @@ def specs() -> tuple[AgentSpec, ...]:
                     folders.setdefault(name)
         _specs = tuple(sorted((_load(folder) for folder in folders), key=lambda spec: (spec.rank, spec.id)))
     return _specs
-
-
-def forget() -> None:
-    """Search the folders again at the next `specs()` (a folder added to the package's path)."""
-    global _specs
-    _specs = None
 
 
 def spec_of(name: str) -> AgentSpec | None:

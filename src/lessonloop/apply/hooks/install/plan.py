@@ -64,10 +64,10 @@ def resolve_root(project_dir: str | None = None) -> str:
 
 def hook_file(agent: str, scope: str, root: str) -> str:
     """The file `hooks install --agent AGENT --scope SCOPE` writes for the project at `root`."""
-    agent_spec = spec(agent)
-    if scope not in agent_spec.scopes:
-        raise ValueError(f"{agent_spec.label} has no {scope!r} scope (it has {', '.join(agent_spec.scopes)})")
-    return agent_spec.path(scope, root)
+    setup = spec(agent)
+    if scope not in setup.scopes:
+        raise ValueError(f"{setup.label} has no {scope!r} scope (it has {', '.join(setup.scopes)})")
+    return setup.path(scope, root)
 
 
 def other_files(agent: str, scope: str, root: str) -> list[str]:
@@ -77,14 +77,14 @@ def other_files(agent: str, scope: str, root: str) -> list[str]:
 
 def wanted(agent: str, options: tuple[str, ...] = ()) -> dict[str, Json]:
     """lessonloop's item (a matcher group, or an entry) for each event of the agent's `installed`."""
-    agent_spec = spec(agent)
+    setup = spec(agent)
     items: dict[str, Json] = {}
     declared = hooks_spec(agent)
     for event in declared.installed:
         handler = declared.hook_events[event]
         command = hook_command(event, options if handler == "PreToolUse" else (), agent=agent)
-        item = agent_spec.entry(event, command, TIMEOUTS[handler])
-        if agent_spec.shape.grouped:
+        item = setup.entry(event, command, TIMEOUTS[handler])
+        if setup.shape.grouped:
             group: Json = {"matcher": "*"} if handler in TOOL_EVENTS else {}
             group["hooks"] = [item]
             item = group
@@ -115,39 +115,39 @@ def events_in(data: Json, agent: str) -> list[str]:
 def plan_install_file(agent: str, path: str, scope: str, options: tuple[str, ...], others: list[str]) -> Change:
     """Installing `agent`'s hooks in the file at `path` (nothing is written). When another file
     of the scope (`others`) already holds them, nothing changes: the agent would run both."""
-    agent_spec = spec(agent)
+    setup = spec(agent)
     before = files.read_bytes(path)
     data = read(path, agent)
     for other in others:
-        if os.path.isfile(other) and hook_lists.installed(read(other, agent, strict=False), agent_spec.shape):
+        if os.path.isfile(other) and hook_lists.installed(read(other, agent, strict=False), setup.shape):
             change = Change(path, scope, before, before, events_in(data, agent), agent=agent)
             change.notes.append(
-                f"lessonloop's {agent_spec.label} hooks are already in {other}, which {agent_spec.label} reads too: "
+                f"lessonloop's {setup.label} hooks are already in {other}, which {setup.label} reads too: "
                 f"{path} was left as it is (installing there as well would run each hook twice)"
             )
             return change
-    if agent_spec.own is not None:  # lessonloop's own file, written whole
-        change = agent_spec.own.plan_install(path, scope, wanted(agent, options))
-        change.notes += agent_spec.notes(scope, path, data)
+    if setup.own is not None:  # lessonloop's own file, written whole
+        change = setup.own.plan_install(path, scope, wanted(agent, options))
+        change.notes += setup.notes(scope, path, data)
         return change
-    merged = hook_lists.merge(data, wanted(agent, options), agent_spec.shape)
+    merged = hook_lists.merge(data, wanted(agent, options), setup.shape)
     after = before if merged == data else files.dump(merged, before)
     change = Change(path, scope, before, after, events_in(merged, agent), agent=agent)
     files.keep_original(change)
-    change.notes += agent_spec.notes(scope, path, merged)
+    change.notes += setup.notes(scope, path, merged)
     return change
 
 
 def plan_uninstall_file(agent: str, path: str, scope: str) -> Change:
     """Removing `agent`'s hooks from the file at `path`, restoring its original bytes when
     nothing else changed it since install (nothing is written)."""
-    agent_spec = spec(agent)
-    if agent_spec.own is not None:  # lessonloop's own file: removed with what install made beside it
-        return agent_spec.own.plan_uninstall(path, scope)
+    setup = spec(agent)
+    if setup.own is not None:  # lessonloop's own file: removed with what install made beside it
+        return setup.own.plan_uninstall(path, scope)
     before = files.read_bytes(path)
     data = read(path, agent)
     backup, original, notes = files.read_original(path, lambda raw, where: read_raw(raw, where, agent))
-    cleaned = hook_lists.unmerge(data, original, agent_spec.shape)
+    cleaned = hook_lists.unmerge(data, original, setup.shape)
     change = Change(path, scope, before, before, [], notes=notes, agent=agent)
     files.plan_restore(change, cleaned, data, backup, original)
     change.events = events_in(files.parse_json(change.after, path), agent)
@@ -243,11 +243,11 @@ def installed_scopes(agent: str, root: str) -> list[str]:
 
 def found(agent: str) -> str | None:
     """How `agent` was found on this machine: its folder in HOME, or its executable on PATH; None."""
-    agent_spec = spec(agent)
-    folder = agent_spec.folder()
+    setup = spec(agent)
+    folder = setup.folder()
     if os.path.isdir(folder):
         return f"{folder} exists"
-    for name in agent_spec.executables:
+    for name in setup.executables:
         where = shutil.which(name)
         if where:
             return f"`{name}` is on PATH ({where})"
@@ -256,10 +256,10 @@ def found(agent: str) -> str | None:
 
 def agent_status(agent: str, root: str) -> dict[str, Any]:
     """`agent` for `hooks status`: found how, and each scope (user first)."""
-    agent_spec = spec(agent)
+    setup = spec(agent)
     return {
         "agent": agent,
-        "label": agent_spec.label,
+        "label": setup.label,
         "found": found(agent),
-        "scopes": [scope_status(agent, scope, root) for scope in reversed(agent_spec.scopes)],
+        "scopes": [scope_status(agent, scope, root) for scope in reversed(setup.scopes)],
     }
