@@ -16,7 +16,7 @@ SRC = TESTS.parent / "src" / "lessonloop"
 SHARED = {
     "real_agents": "the agents' own CLIs driven by a scripted model server (tests/real_agents/README.md)",
     "counting": "counting scripts written apart from the adapters (issue 13)",
-    "fake_agent": "an agent of the tests' own, to add through the adapters' registry",
+    "fake_agent": "an agent folder of the tests' own: the fourteenth agent (tests/agents/test_fourteenth_agent.py)",
     "data": "labels, fixtures and planted files",
 }
 
