@@ -7,6 +7,7 @@ import io
 import json
 import sqlite3
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,30 @@ def test_a_locked_store_still_gives_its_lesson_as_a_note_and_loses_no_event(tmp_
         assert conn.execute("SELECT warnings FROM lessons").fetchone()[0] >= 1
     unlocked = HookSession(tmp_path, env).pre("git push").output or {}
     assert unlocked["hookSpecificOutput"]["permissionDecision"] == "deny"  # the lock gone: stopped once
+
+
+@pytest.mark.slow
+def test_a_lock_held_for_a_moment_costs_no_stop(tmp_path: Path) -> None:
+    """Another process (a worker's transaction, another hook's record) holds the store's write lock
+    while the call comes, and lets it go within the hook's own lock wait: the call is stopped as
+    with no lock, not turned into a note (a real agent's repeat comes right after the calls whose
+    writes the workers are storing)."""
+    db = tmp_path / "lessonloop.db"
+    env = hook_env(db)  # PreToolUse waits up to 500 ms for the lock, as its writes do
+    for _ in range(2):
+        session = HookSession(tmp_path, env)
+        session.bash("git push", error=no_upstream("main"))
+        session.bash("git push --set-upstream origin main")
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    released = threading.Timer(0.25, lambda: holder.execute("ROLLBACK"))
+    released.start()
+    try:
+        pre = HookSession(tmp_path, env).pre("git push")
+    finally:
+        released.join()
+        holder.close()
+    assert (pre.output or {})["hookSpecificOutput"]["permissionDecision"] == "deny"
 
 
 @pytest.mark.slow

@@ -61,15 +61,17 @@ def set_lock_wait(conn: sqlite3.Connection, milliseconds: int) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
 
-def writes_now(conn: sqlite3.Connection) -> bool:
-    """Whether a write could start at once: `conn` may write and no other process holds the
-    store's write lock (a BEGIN IMMEDIATE tried without waiting, then rolled back)."""
+def writes_now(conn: sqlite3.Connection, wait_ms: int = 0) -> bool:
+    """Whether a write can start now: `conn` may write, and the store's write lock is free or freed
+    within `wait_ms` (a BEGIN IMMEDIATE tried, then rolled back). A lock held for a moment (a
+    worker's transaction, another hook's record) is waited for, as the event's own writes would
+    wait; one held longer is not."""
     if read_only(conn):
         return False
     if conn.in_transaction:
         return True
     wait = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
-    set_lock_wait(conn, 0)
+    set_lock_wait(conn, wait_ms)
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("ROLLBACK")

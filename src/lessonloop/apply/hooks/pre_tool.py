@@ -36,6 +36,7 @@ from lessonloop.apply.hooks.hook_store import (
     decision,
     hook_policy,
     on_disk,
+    record,
     record_later,
     release,
     session_project,
@@ -48,6 +49,7 @@ from lessonloop.core.timestamps import utc_now
 from lessonloop.core.tool_kinds import CHANGE_KINDS
 from lessonloop.store import hooks as hook_tables
 from lessonloop.store.hooks import StoredCall, StoredLesson
+from lessonloop.store.transaction import StoreError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         conn.close()
         raise
     action = max((a for a, *_ in fired), key=_ORDER.__getitem__, default="none")
-    action = once_per_change(action, conn, ctx.db, session_id, tool, tool_input, kind)
+    action = once_per_change(action, conn, ctx.db, session_id, tool, tool_input, kind, wait_ms(ctx))
     ids = [lesson_id for _a, lesson_id, *_ in fired if lesson_id not in NO_LESSON]
     detail: dict[str, object] = {"tool": tool}
     if action in ("stop", "override"):
@@ -135,13 +137,20 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
 
 
 def _once(
-    conn: sqlite3.Connection, db: str, session_id: str, tool: str, tool_input: dict[str, object], kind: str | None
+    conn: sqlite3.Connection,
+    db: str,
+    session_id: str,
+    tool: str,
+    tool_input: dict[str, object],
+    kind: str | None,
+    wait: int = 0,
 ) -> str:
     """ "stop" the first time this call is stopped in the session (remembered beside the store),
     "override" when it was stopped before with no edit or write since (it runs now), "warn" when that cannot be remembered (a
     stop nobody can go past would stop the agent for good), nor what follows it: the store cannot
-    take the hooks' writes now (read-only, another process holds its write lock, or writes wait in
-    the spool). A lesson whose stops were gone past becomes a note (OVERRIDES_TO_NOTE) by the
+    take the hooks' writes now (read-only, or another process holds its write lock longer than this
+    event waits for it). Writes waiting in the spool (left while the lock was held a moment) are
+    stored first, so that the overrides among them count. A lesson whose stops were gone past becomes a note (OVERRIDES_TO_NOTE) by the
     overrides stored; unstored, every new session would be stopped on the same call (issue 82)."""
     from lessonloop.apply.hooks.kit import carried
     from lessonloop.lesson_model.triggers import input_key
@@ -151,10 +160,14 @@ def _once(
     try:
         if carried.was_stopped(db, session_id, key):
             return "override"
-        if spool_waiting(db) or not hook_tables.writes_now(conn):
+        if not hook_tables.writes_now(conn, wait):  # the lock held longer than this event waits, or read-only
             return "warn"
+        if spool_waiting(db):  # writes left by a moment's lock (this session's first row, say): stored now
+            record(conn, db, [], 0)
+            if spool_waiting(db):
+                return "warn"
         carried.mark_stopped(db, session_id, key)
-    except OSError:
+    except (OSError, StoreError):
         return "warn"
     return "stop"
 
@@ -167,12 +180,13 @@ def once_per_change(
     tool: str,
     tool_input: dict[str, object],
     kind: str | None,
+    wait: int = 0,
 ) -> str:
     """The action given: a stop is once per call (`_once`: the same call sent again runs) until
     the session edits or writes a file; a change that runs makes every call stopped so far a new
     attempt when sent again (the lesson's check, a build or the tests, is due again)."""
     if action == "stop":
-        action = _once(conn, db, session_id, tool, tool_input, kind)
+        action = _once(conn, db, session_id, tool, tool_input, kind, wait)
     if action not in ("stop", "block") and (kind or kind_of(tool)) in CHANGE_KINDS:
         from lessonloop.apply.hooks.kit import carried
 
