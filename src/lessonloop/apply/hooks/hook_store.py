@@ -183,7 +183,8 @@ def record(conn: sqlite3.Connection, db: str, ops: list[Op], wait: int) -> list[
                 if not spooled:
                     from lessonloop.apply.hooks import spool
 
-                    spool.put(db, ops)
+                    if ops:  # (none: only what waits was to be stored)
+                        spool.put(db, ops)
                     spooled = waiting = True
                 continue
             if waiting:
