@@ -5,17 +5,21 @@ from here; an agent's own parts are found in its folder by their names (`part`).
 
 The agents' package path is searched once a process: a folder added there is an agent like the
 others (tests/agents/test_fourteenth_agent.py adds one). Not on a hook's path: a hook reads its own
-agent's spec only (apply/hooks/entry.py, `spec_named`).
+agent's spec only (apply/hooks/entry.py and kit/tool_view.py, `spec_named`): this module imports
+nothing but os and sys for them.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from types import ModuleType
 
 from lessonloop.core.agent_spec import AgentSpec
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a hook reads its own agent's spec here)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import ModuleType
 
 PACKAGE = "lessonloop.agents"
 

@@ -115,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         call = None
         agent_event = event or ""
         if agent != "claude":  # another agent: its event and payload in Claude Code's terms
-            spec = __import__(f"lessonloop.agents.{agent}.spec", fromlist=["SPEC"]).SPEC
-            event = spec.hook_events.get(agent_event)
+            from lessonloop.core.agent_specs import spec_named
+
+            spec = spec_named(agent)  # its own spec, read already by _agent
+            event = spec.hook_events.get(agent_event) if spec is not None else None
             if event is None:
                 return 0
             adapter = __import__(f"lessonloop.agents.{agent}.hooks", fromlist=["payload"])
@@ -193,17 +195,13 @@ def _agent(options: list[str]) -> str:
     for option in options:
         if option.startswith("--agent="):
             name = option[len("--agent=") :]
-            if not (name.isidentifier() and name[0] != "_" and _is_agent(name)):
+            from lessonloop.core.agent_specs import spec_named
+
+            spec = spec_named(name)
+            if spec is None:
                 raise ValueError(f"unknown agent {name!r} in the hook's command line (no agents/{name}/spec.py)")
-            return name
+            return spec.folder
     return "claude"
-
-
-def _is_agent(name: str) -> bool:
-    """Whether agents/<name>/ is an agent's folder (its spec.py, looked for on disk: no import)."""
-    import lessonloop.agents as agents
-
-    return any(os.path.isfile(os.path.join(folder, name, "spec.py")) for folder in agents.__path__)
 
 
 def run() -> None:

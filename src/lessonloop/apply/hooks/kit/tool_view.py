@@ -24,8 +24,6 @@ Imports nothing at start: the hooks read it.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from types import ModuleType
@@ -46,23 +44,12 @@ def hook_adapter(agent: str | None) -> ModuleType | None:
 
 
 def _hooks_module(agent: str) -> ModuleType | None:
-    """agents/<agent>/hooks.py, by the agent's folder (the hook's own name for it: no spec read),
-    else by the store's name (its spec's folder)."""
-    if agent.isidentifier():
-        try:
-            return import_module(f"lessonloop.agents.{agent}.hooks")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"lessonloop.agents.{agent}":
-                return None  # the agent's folder, without hooks
-    from lessonloop.core.agent_names import hooks_agent
+    """agents/<folder>/hooks.py of the agent named by its folder (a hook's own name for it: only its
+    spec is read) or by the store's name."""
+    from lessonloop.core.agent_specs import has_part, part, spec_named
 
-    folder = hooks_agent(agent)
-    if folder == agent or not folder.isidentifier():
-        return None
-    try:
-        return import_module(f"lessonloop.agents.{folder}.hooks")
-    except ModuleNotFoundError:
-        return None
+    spec = spec_named(agent)
+    return part(spec, "hooks") if spec is not None and has_part(spec, "hooks") else None
 
 
 def hook_call(
