@@ -26,12 +26,6 @@ STILL_NAMED: dict[str, str] = {
     "cli/hook_commands.py": "Claude Code, the default agent of `hooks install`, and its local scope, in the help",
     "cli/review_commands.py": "the rules files `lessons export --agent` writes, in the help",
     "apply/instruction_files.py": "the agents lessonloop serves a rules file only (DELIVERY_ONLY): to be specs",
-    "pipeline/ingest.py": "Claude Code's subagent transcripts, found beside a session's",
-    "pipeline/misread_files.py": "Claude Code's transcripts read by another reader before the fix",
-    "capture/discovery.py": "Claude Code's transcripts under a folder given to ingest",
-    "capture/sniffer.py": "Claude Code's records first among the sniffers' rules",
-    "capture/projects.py": "Claude Code's project folders' names decoded",
-    "apply/hooks/settings.py": "Claude Code's settings files: the hooks' own agent",
     "apply/hooks/entry.py": "Claude Code, whose payloads the handlers read: the default agent",
     "apply/hooks/command.py": "Claude Code, the default agent of a hook command",
     "cli/handlers/hooks.py": "Claude Code, the default agent of `hooks install`",
@@ -40,15 +34,11 @@ STILL_NAMED: dict[str, str] = {
     "cli/ingest_summary.py": "Aider's histories, named in the summary's note on them",
     "settings/config.py": "the capture paths of OpenCode and Aider in the configuration's help",
     "store/migrations.py": "the ids of agents in stored data, as old stores hold them",
-    "analyze/file_ops.py": "Claude Code's own files among a session's writes",
     "apply/mcp_tools.py": "the MCP tools' example agent",
     "hook_server.py": "the hook server's warm-up sample",
-    "sample/__init__.py": "the bundled sample is Claude Code's",
     "report/glossary.py": "the glossary's example",
     "history/cli.py": "Aider's commits in the help",
     "history/handlers/git_commits.py": "Aider's commits told apart",
-    "history/linking.py": "Aider's commits linked to its sessions",
-    "history/store/links.py": "Aider's commits linked to its sessions",
 }
 
 

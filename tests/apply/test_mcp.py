@@ -21,7 +21,7 @@ from lessonloop.apply.mcp_tools import LessonNotFound, SessionNotFound, ToolInpu
 from lessonloop.core.timestamps import days_between
 from lessonloop.learning.runs import learn_store
 from lessonloop.lesson_model import confidence as conf
-from lessonloop.sample import claude_code_sample
+from lessonloop.sample import sample_transcripts
 from lessonloop.store import open_store
 from tests.conftest import REPO_ROOT, cli
 
@@ -36,7 +36,7 @@ GITHUB_TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0" * 2  # 40 characters after the pr
 def sample_db(tmp_path: Path) -> Path:
     """The bundled sample ingested, analyzed and learned from, through the CLI."""
     db = tmp_path / "sample.db"
-    result = cli("ingest", "--db", db, "--no-bandit", "--json", claude_code_sample())
+    result = cli("ingest", "--db", db, "--no-bandit", "--json", sample_transcripts())
     assert result.exit_code == 0, result.stderr
     return db
 

@@ -15,10 +15,12 @@ import pytest
 from lessonloop.agents.claude.reader import record_types
 from lessonloop.agents.claude.reader.parser import ClaudeCodeParser
 from lessonloop.capture import agents, sniffer
-from lessonloop.capture.sniffer import CLAUDE_CODE, HEAD_BYTES, UNKNOWN, sniff
+from lessonloop.capture.sniffer import HEAD_BYTES, UNKNOWN, sniff
 from lessonloop.pipeline.ingest import discover
 from tests.conftest import SHARED_CORPUS, cli
 from tests.transcript_builder import TranscriptBuilder
+
+CLAUDE_CODE = "claude-code"
 
 # What each file of the shared corpus is (path relative to the corpus; a folder: every file in it).
 CORPUS_FORMATS: dict[str, str | None] = {

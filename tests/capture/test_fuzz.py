@@ -123,10 +123,10 @@ def _source_files() -> tuple[list[Path], str]:
         if files:
             return files, f"corpus {CORPUS}"
     try:
-        from lessonloop.sample import claude_code_sample
+        from lessonloop.sample import sample_transcripts
     except ImportError:
         return [], "no lessonloop.sample module"
-    sample = Path(claude_code_sample())
+    sample = Path(sample_transcripts())
     return (sorted(sample.rglob("*.jsonl")) if sample.is_dir() else []), f"sample {sample}"
 
 

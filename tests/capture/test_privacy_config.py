@@ -13,7 +13,7 @@ import pytest
 
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, without_excluded_categories
 from lessonloop.core.records import Batch, MessageRecord, SessionRecord, ToolCallRecord, ToolResultRecord
-from lessonloop.sample import claude_code_sample
+from lessonloop.sample import sample_transcripts
 from lessonloop.settings.config import (
     CaptureSettings,
     Config,
@@ -504,7 +504,7 @@ def test_disabled_capture_stores_nothing_and_exits_0(tmp_path: Path, config_file
 def test_excluded_categories_are_neither_learned_nor_recalled(
     tmp_path: Path, config_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sample = claude_code_sample()
+    sample = sample_transcripts()
     full = tmp_path / "full.db"
     assert cli("ingest", "--db", full, sample).exit_code == 0
     categories = {str(row[0]) for row in _rows(full, "SELECT category FROM lessons")}

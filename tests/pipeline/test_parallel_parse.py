@@ -18,7 +18,7 @@ from lessonloop.capture.privacy import BatchScreen, CapturePolicy
 from lessonloop.pipeline import parallel_parse
 from lessonloop.pipeline.ingest import IngestSummary, NoProgress, _store_from_worker
 from lessonloop.pipeline.parallel_parse import ENV_WORKERS, ParsedFile, workers_for
-from lessonloop.sample import claude_code_sample
+from lessonloop.sample import sample_transcripts
 from lessonloop.store.connection import open_store
 from lessonloop.store.sessions.forgotten import forgotten_session_ids
 from tests.conftest import SHARED_CORPUS, dump_store, run_ingest
@@ -71,7 +71,7 @@ def _both_ways(tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_sample_copies_stored_the_same_in_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "projects"
-    claude_code_copies(folder, 3, claude_code_sample())
+    claude_code_copies(folder, 3, sample_transcripts())
     # a line cut short and one that is not JSON: reported the same way by a worker
     broken = next(iter(sorted(folder.rglob("*.jsonl"))))
     broken.write_bytes(broken.read_bytes() + b"{not json}\n" + b'{"type": "user", "message": {"content": "cut')
@@ -118,7 +118,7 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
     """A library user's script that calls ingest() at its top level: the workers must not run it
     again (multiprocessing's spawn and forkserver would, once per worker)."""
     folder = tmp_path / "projects"
-    claude_code_copies(folder, 3, claude_code_sample())
+    claude_code_copies(folder, 3, sample_transcripts())
     marker = tmp_path / "ran.txt"
     script = tmp_path / "user_script.py"
     script.write_text(

@@ -14,7 +14,7 @@ import pytest
 
 from lessonloop.report.dashboard_queries import dashboard
 from lessonloop.report.sample_queries import sample_scope, without_sample
-from lessonloop.sample import claude_code_sample
+from lessonloop.sample import sample_transcripts
 from lessonloop.store import open_store
 from tests.conftest import CORPUS, cli
 from tests.shifted_transcripts import days_of, shifted_copy
@@ -32,11 +32,11 @@ def sample_and_real_store(work: Path) -> tuple[Path, date]:
     Returns the store and the real sessions' first day."""
     if not CORPUS.is_dir():
         pytest.skip(f"real-data corpus not found at {CORPUS} (the ../shared folder is absent)")
-    first_real = days_of(claude_code_sample())[-1] + timedelta(days=7)
+    first_real = days_of(sample_transcripts())[-1] + timedelta(days=7)
     shifted_copy(CORPUS, work / "spotter", first_real)
     db = work / "lessonloop.db"
     ingest(db, work / "spotter")
-    ingest(db, claude_code_sample())  # named by its path: kept beside the real sessions
+    ingest(db, sample_transcripts())  # named by its path: kept beside the real sessions
     return db, first_real
 
 
@@ -46,7 +46,7 @@ def days(figures: dict[str, list[dict[str, object]]], *keys: str) -> set[str]:
 
 def test_a_surviving_sample_is_left_out_of_every_dashboard(tmp_path: Path) -> None:
     db, first_real = sample_and_real_store(tmp_path)
-    sample_days = {d.isoformat() for d in days_of(claude_code_sample())}
+    sample_days = {d.isoformat() for d in days_of(sample_transcripts())}
     conn = open_store(db)
     try:
         stored = conn.execute(
@@ -98,12 +98,12 @@ def test_a_surviving_sample_is_left_out_of_every_dashboard(tmp_path: Path) -> No
 
 def test_a_store_of_the_sample_alone_shows_it(tmp_path: Path) -> None:
     db = tmp_path / "lessonloop.db"
-    ingest(db, claude_code_sample())
+    ingest(db, sample_transcripts())
     conn = open_store(db)
     try:
         figures = dashboard(conn)
         assert figures["sample"]["sessions"] == 3 and figures["sample"]["left_out"] is False
-        assert days(figures, "errors_by_tool") == {d.isoformat() for d in days_of(claude_code_sample())}
+        assert days(figures, "errors_by_tool") == {d.isoformat() for d in days_of(sample_transcripts())}
         assert figures["habits"]["sessions"] == 3
     finally:
         conn.close()
@@ -113,7 +113,7 @@ def test_a_session_with_no_source_file_is_real(tmp_path: Path) -> None:
     """A main session stored with no source file (as the hooks' live calls make one) is real data:
     shown, and the sample then left out."""
     db = tmp_path / "lessonloop.db"
-    ingest(db, claude_code_sample())
+    ingest(db, sample_transcripts())
     conn = sqlite3.connect(db)
     try:
         live = conn.execute("SELECT id FROM sessions WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetchone()[0]

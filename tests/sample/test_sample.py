@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from lessonloop.sample import claude_code_sample
+from lessonloop.sample import sample_transcripts
 from tests.conftest import cli
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -104,7 +104,7 @@ def invoke(*args: str) -> Any:
 def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     """The sample ingested once into a fresh store: (db path, the ingest's JSON summary)."""
     db = tmp_path_factory.mktemp("sample") / "lessonloop.db"
-    summary = invoke("ingest", "--db", str(db), "--json", str(claude_code_sample()))
+    summary = invoke("ingest", "--db", str(db), "--json", str(sample_transcripts()))
     return db, summary
 
 
@@ -112,7 +112,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
 
 
 def test_sample_files_are_laid_out_like_claude_codes_projects_folder() -> None:
-    sample = claude_code_sample()
+    sample = sample_transcripts()
     found = {str(p.relative_to(sample)): p for p in sample.rglob("*") if p.is_file()}
     meta_name = f"-home-dev-lessonloop-worktrees-stats-json/{SESSION_A}/subagents/agent-{AGENT_A}.meta.json"
     assert set(found) == set(SAMPLE_FILES) | {meta_name}

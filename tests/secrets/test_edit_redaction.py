@@ -5,14 +5,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from lessonloop.sample import claude_code_sample
+from lessonloop.sample import sample_transcripts
 from tests.conftest import cli
 from tests.secret_samples import GITHUB_PAT_CLASSIC
 
 
 def test_an_edited_lesson_text_is_redacted_before_it_is_stored(tmp_path: Path) -> None:
     db = tmp_path / "lessonloop.db"
-    assert cli("ingest", "--db", db, "--no-bandit", claude_code_sample()).exit_code == 0
+    assert cli("ingest", "--db", db, "--no-bandit", sample_transcripts()).exit_code == 0
     conn = sqlite3.connect(db)
     try:
         lesson = conn.execute("SELECT min(id) FROM lessons").fetchone()[0]

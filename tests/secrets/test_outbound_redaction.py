@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from lessonloop.core import json_codec
-from lessonloop.sample import claude_code_sample
+from lessonloop.sample import sample_transcripts
 from tests.conftest import cli
 from tests.hook_helpers import HookSession, hook_env
 from tests.secret_samples import ANTHROPIC, GITHUB_PAT_CLASSIC
@@ -34,7 +34,7 @@ def dirty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
     """The bundled sample, then raw secrets written straight into its rows: a learned lesson made
     global and active, its evidence, a session's title, prompt and tool calls."""
     db = tmp_path_factory.mktemp("dirty") / "lessonloop.db"
-    result = cli("ingest", "--db", db, "--no-bandit", claude_code_sample())
+    result = cli("ingest", "--db", db, "--no-bandit", sample_transcripts())
     assert result.exit_code == 0, result.stderr
     conn = sqlite3.connect(db, isolation_level=None)
     try:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from lessonloop.apply.hooks.failures import log_failure, log_path
-from lessonloop.sample import claude_code_sample
+from lessonloop.sample import sample_transcripts
 from lessonloop.store import open_store
 from lessonloop.store.forgetting import forget_sessions
 from lessonloop.store.projects.names import InexactProject, exact_project
@@ -358,7 +358,7 @@ def test_lessons_left_without_evidence_are_forgotten(tmp_path: Path) -> None:
     """The bundled sample: forgetting one session deletes the learned lessons only it gave
     evidence to (their signature kept, no text), and keeps those other sessions support."""
     db = tmp_path / "sample.db"
-    assert cli("ingest", "--db", db, claude_code_sample()).exit_code == 0
+    assert cli("ingest", "--db", db, sample_transcripts()).exit_code == 0
     session_id = "13128c20-5634-4f45-968e-0f7676938120"
     evidence: dict[int, set[str]] = {}
     for lesson_id, sid in _rows(db, "SELECT lesson_id, session_id FROM lesson_evidence"):

@@ -23,7 +23,7 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'lessonloop[web]'")
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra has it)")
 
-from lessonloop.sample import claude_code_sample
+from lessonloop.sample import sample_transcripts
 from tests.conftest import CORPUS, SHARED_CORPUS, cli
 from tests.shifted_transcripts import days_of, shifted_copy
 from tests.web.test_web_browser import SCREENSHOTS, Console, charts_drawn, chromium, launched
@@ -44,11 +44,11 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, date]:
     its path: both stored. With the real sessions' first day."""
     need_corpora(CORPUS)
     work = tmp_path_factory.mktemp("web-sample")
-    first_real = days_of(claude_code_sample())[-1] + timedelta(days=7)
+    first_real = days_of(sample_transcripts())[-1] + timedelta(days=7)
     shifted_copy(CORPUS, work / "spotter", first_real)
     db = work / "lessonloop.db"
     ingest(db, work / "spotter")
-    ingest(db, claude_code_sample())
+    ingest(db, sample_transcripts())
     return db, first_real
 
 

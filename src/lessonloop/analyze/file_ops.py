@@ -61,12 +61,14 @@ from lessonloop.analyze.hunks import hunks
 from lessonloop.analyze.inputs import Call, Context, Ref, SessionInput
 from lessonloop.analyze.paths import Resolver, normalize_path
 from lessonloop.core import records
+from lessonloop.core.agent_specs import specs
 
 # Agents whose harness tracks which files were read with its read tool and refuses an edit of any
-# other (Claude Code's "File has not been read yet"): for them a file printed in the shell is not
-# read. Every other agent reads files through the shell as often as with a tool (blind edits and
-# the read-before-edit workflow rule count those reads).
-READ_TOOL_HARNESSES = frozenset({"claude-code", None})
+# other (their specs' `edit_needs_read`; Claude Code's "File has not been read yet"), and a session
+# of no known agent: for them a file printed in the shell is not read. Every other agent reads
+# files through the shell as often as with a tool (blind edits and the read-before-edit workflow
+# rule count those reads).
+READ_TOOL_HARNESSES = frozenset({*(spec.id for spec in specs() if spec.edit_needs_read), None})
 OpKind = Literal["read", "create", "replace", "edit", "search", "shell_read", "shell_change"]
 HarnessRefusal = Literal["not_read", "modified"]
 

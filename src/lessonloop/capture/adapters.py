@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 from lessonloop.core.records import Batch, Problem
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from lessonloop.capture.sniffing import Sniffing
 
 Mode = Literal["lines", "units"]
@@ -193,6 +195,19 @@ class Adapter(ABC):
         """The format of a file known by its path alone, else None."""
         paths = self.paths()
         return None if paths is None else paths.claims(path)
+
+    def files_under(
+        self,
+        folders: list[Path],
+        problems: list[Problem],
+        *,
+        others: list[str] | None = None,
+        other_agents_file: Callable[[str], bool] | None = None,
+    ) -> list[str]:
+        """The files under folders given to ingest, walked by the default agent's reader (its
+        spec's `default`: its transcripts, and in `others` the files `other_agents_file` says
+        another agent may hold, for sniffing). Other readers are not asked."""
+        raise NotImplementedError(f"{type(self).__name__} walks no folder given to ingest: the default agent's does")
 
     def may_hold(self, name: str) -> bool:
         """Whether a file of this name, under a folder given to ingest, may be one of the agent's:

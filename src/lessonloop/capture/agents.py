@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lessonloop.capture.adapters import Adapter
 from lessonloop.core.agent_spec import AgentSpec
-from lessonloop.core.agent_specs import has_part, part, specs
+from lessonloop.core.agent_specs import default_spec, has_part, part, specs
 
 
 def _adapter(spec: AgentSpec) -> Adapter:
@@ -30,6 +30,11 @@ def _adapter(spec: AgentSpec) -> Adapter:
 # Every agent with a reader, in its spec's rank: the order discovery searches their places in (and
 # ingest's summary lists them).
 ADAPTERS: tuple[Adapter, ...] = tuple(_adapter(spec) for spec in specs() if has_part(spec, "reader"))
+
+# The default agent's (its spec's `default`): it walks folders given to ingest, and its first
+# format is a *.jsonl's when nothing else tells (sniffing claims it for no agent).
+DEFAULT: Adapter = next(adapter for adapter in ADAPTERS if adapter.agent == default_spec().id)
+DEFAULT_FORMAT: str = next(iter(DEFAULT.formats))
 
 _all: tuple[Adapter, ...] = ADAPTERS  # ADAPTERS and the ones `register` added
 _by_agent = {adapter.agent: adapter for adapter in _all}

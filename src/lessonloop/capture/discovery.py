@@ -1,6 +1,6 @@
 """Discovery: which files to ingest, and in which format each is thought to be.
 
-With paths, the Claude Code transcripts under them (other files, those any adapter `may_hold`,
+With paths, the default agent's transcripts under them (Claude Code's) (other files, those any adapter `may_hold`,
 are read only when their content is a format an adapter reads); without, every adapter's own
 places (capture/agents.py), else the bundled sample. Reading and storing them is the pipeline's
 (pipeline/ingest.py).
@@ -13,21 +13,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lessonloop.agents.claude.reader import AGENT as CLAUDE_CODE
-from lessonloop.agents.claude.reader.paths import find_transcripts
 from lessonloop.capture.adapters import DiscoveryContext
-from lessonloop.capture.agents import adapters
+from lessonloop.capture.agents import DEFAULT, adapters
 from lessonloop.core.records import Problem
-from lessonloop.sample import claude_code_sample, is_sample_path
+from lessonloop.sample import is_sample_path, sample_transcripts
 
 
 @dataclass(slots=True)
 class SourceRef:
     """A file to ingest. `format` None: recognized by its content when first read (a *.jsonl
-    of no other agent is a Claude Code transcript)."""
+    of no other agent is the default agent's transcript: capture/agents.py DEFAULT)."""
 
     path: str
-    agent: str = CLAUDE_CODE
+    agent: str = DEFAULT.agent
     is_sample: bool = False
     sniff_only: bool = False  # not a *.jsonl: read only when its content is a format an adapter reads
     format: str | None = None
@@ -50,11 +48,11 @@ def find_sources(
     if given:
         found_sources.searched = [str(p) for p in given]
         every = adapters()
-        found = find_transcripts(
+        found = DEFAULT.files_under(
             given, problems, others=others, other_agents_file=lambda name: any(a.may_hold(name) for a in every)
         )
-        refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
-        refs.extend(SourceRef(path, CLAUDE_CODE, sniff_only=True) for path in others)
+        refs = [SourceRef(path, DEFAULT.agent, is_sample_path(path)) for path in found]
+        refs.extend(SourceRef(path, DEFAULT.agent, sniff_only=True) for path in others)
     else:
         context = _context(environ, known_folders, configured, problems, _current_folder())
         seen: set[str] = set()
@@ -66,8 +64,8 @@ def find_sources(
                     refs.append(SourceRef(item.path, adapter.agent, format=item.format))
         if not refs:
             found_sources.used_sample = True
-            found = find_transcripts([claude_code_sample()], problems)
-            refs = [SourceRef(path, CLAUDE_CODE, is_sample_path(path)) for path in found]
+            found = DEFAULT.files_under([sample_transcripts()], problems)
+            refs = [SourceRef(path, DEFAULT.agent, is_sample_path(path)) for path in found]
     found_sources.sources = refs
     return found_sources
 

@@ -22,6 +22,7 @@ from lessonloop.capture.project_resolver import linked_gitdir as linked_gitdir
 from lessonloop.capture.project_resolver import mapped_project as mapped_project
 from lessonloop.capture.project_resolver import path_parts as _posix_parts
 from lessonloop.capture.project_resolver import project_for_cwd as project_for_cwd
+from lessonloop.core.agent_specs import specs
 
 # --- Folders that no longer exist -------------------------------------------------------------
 #
@@ -33,11 +34,12 @@ _TEMP_ROOTS = frozenset({"/tmp", "/var/tmp", "/private/tmp", "/private/var/tmp",
 _SIBLING_CONTAINER = re.compile(r"(.+)[-._]worktrees", re.IGNORECASE)  # spotter-worktrees, spotter.worktrees
 _SIBLING_SEPARATORS = "-_."
 # Worktree folders kept inside the repository: (the folders between root and worktree, needs
-# evidence beyond the branch). Claude Code's --worktree: .claude/worktrees/<name> on branch
-# worktree-<name>; .worktrees/ and worktrees/: a common convention (git-worktree helper scripts,
-# agent skills). A plain `worktrees/` folder is too common a name to trust on a branch alone.
+# evidence beyond the branch). The agents' own (their specs' `worktrees`: Claude Code's --worktree
+# makes .claude/worktrees/<name> on branch worktree-<name>); .worktrees/ and worktrees/: a common
+# convention (git-worktree helper scripts, agent skills). A plain `worktrees/` folder is too common
+# a name to trust on a branch alone.
 _NESTED_LAYOUTS: tuple[tuple[tuple[str, ...], bool], ...] = (
-    ((".claude", "worktrees"), True),
+    *((tuple(folder.split("/")), True) for spec in specs() for folder in spec.worktrees),
     ((".worktrees",), True),
     (("worktrees",), False),
 )

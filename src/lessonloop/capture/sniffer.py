@@ -42,7 +42,6 @@ class Format:
     transcript: bool = True  # False: a prompt log or history, no sessions in it
 
 
-CLAUDE_CODE = "claude-code"
 UNKNOWN = "unknown"  # records were read, and none looks like any agent's: not a transcript
 # Read as an agent's (its first records looked like that agent's), it held no session of it: its
 # records were none that agent writes, or no records at all (pipeline/ingest.py).

@@ -46,9 +46,33 @@ class AgentSpec:
     - `cli`: its CLI for the real-agent harness, or None (no CLI runs offline).
     - `windows_shell`: the shell family its commands run in on Windows ("posix": Git Bash, "cmd",
       "powershell"), or None when not known (lesson_model/environment.py).
+    - `default`: the agent meant where nothing says which (one spec has it): its payloads are the
+      hook handlers' own terms (a hook command without `--agent`, no hooks.py), a `*.jsonl` no
+      agent's sniffing claims is its transcript, its reader walks a folder given to `ingest`, and
+      the bundled sample is its.
+    - `edit_needs_read`: its edit tool refuses a file the session has not read (a blind edit is
+      then the harness's refusal, not the agent's habit: analyze/file_ops.py).
+    - `worktrees`: the folders (relative to a project's root) where it makes a project's git
+      worktrees, read as that project (capture/projects.py).
+    - `commit_tool`: the tool name its reader gives the commits the agent makes itself (a commit
+      linked to its session by its own record: history/linking.py), or None.
     """
 
-    __slots__ = ("cli", "environment", "folder", "hook_events", "id", "installed", "name", "rank", "windows_shell")
+    __slots__ = (
+        "cli",
+        "commit_tool",
+        "default",
+        "edit_needs_read",
+        "environment",
+        "folder",
+        "hook_events",
+        "id",
+        "installed",
+        "name",
+        "rank",
+        "windows_shell",
+        "worktrees",
+    )
 
     def __init__(
         self,
@@ -62,6 +86,10 @@ class AgentSpec:
         installed: tuple[str, ...] | None = None,
         cli: CliPin | None = None,
         windows_shell: str | None = None,
+        default: bool = False,
+        edit_needs_read: bool = False,
+        worktrees: tuple[str, ...] = (),
+        commit_tool: str | None = None,
     ) -> None:
         self.id = id
         self.folder = folder
@@ -72,6 +100,10 @@ class AgentSpec:
         self.installed: tuple[str, ...] = tuple(self.hook_events) if installed is None else installed
         self.cli = cli
         self.windows_shell = windows_shell
+        self.default = default
+        self.edit_needs_read = edit_needs_read
+        self.worktrees = worktrees
+        self.commit_tool = commit_tool
 
     @property
     def has_hooks(self) -> bool:

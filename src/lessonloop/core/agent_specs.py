@@ -72,6 +72,14 @@ def specs() -> tuple[AgentSpec, ...]:
     return _specs
 
 
+def default_spec() -> AgentSpec:
+    """The agent meant where nothing says which (its spec's `default`: core/agent_spec.py)."""
+    found = [spec for spec in specs() if spec.default]
+    if len(found) != 1:
+        raise BadAgentFolder(f"{len(found)} agents' specs say default=True ({[s.id for s in found]}); one must")
+    return found[0]
+
+
 def spec_of(name: str) -> AgentSpec | None:
     """The spec of the agent named `name` in the store ("claude-code") or by its folder ("claude")."""
     for spec in specs():

@@ -22,6 +22,7 @@ from typing import Any
 from lessonloop.analyze.paths import normalize_path
 from lessonloop.capture.agents import agents_without_call_times
 from lessonloop.core import json_codec
+from lessonloop.core.agent_specs import specs
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp
 from lessonloop.history.commit_evidence import (
     EDIT_WINDOW,
@@ -155,8 +156,9 @@ def link_commits(conn: sqlite3.Connection) -> LinkSummary:
 
 def _link_commit_calls(conn: sqlite3.Connection, places: _Places, summary: LinkSummary) -> None:
     links: list[store.Link] = []
-    for call in store.commit_calls(conn):
-        if call.agent == "aider" and call.tool == "commit":
+    own = {spec.id: spec.commit_tool for spec in specs() if spec.commit_tool}
+    for call in store.commit_calls(conn, sorted(own.items())):
+        if call.tool == own.get(call.agent or ""):
             evidence = "aider_commit"
             data = json_codec.loads(call.input_json) if call.input_json else {}
             sha = data.get("sha") if isinstance(data, dict) else None

@@ -17,9 +17,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from lessonloop.agents.claude.reader import AGENT as CLAUDE_CODE
 from lessonloop.capture.adapters import Adapter, Unit, UnreadableUnit
-from lessonloop.capture.agents import adapters, by_agent, for_format
+from lessonloop.capture.agents import DEFAULT_FORMAT, adapters, by_agent, for_format
 from lessonloop.capture.discovery import SourceRef, find_sources
 from lessonloop.capture.privacy import BatchScreen, CapturePolicy, disabled_notice
 from lessonloop.core.records import Batch, Problem
@@ -408,7 +407,7 @@ def _reread_shared(
         states = writer.file_states(conn)
         for path in again:
             state = states[path]
-            fmt = state.format or CLAUDE_CODE
+            fmt = state.format or DEFAULT_FORMAT
             adapter = for_format(fmt)
             if adapter is None or adapter.formats[fmt] == "units" or not os.path.exists(path):
                 # Gone from disk (Claude Code deletes old transcripts), or a unit (never shared):
@@ -446,7 +445,7 @@ def _parsed_ahead(
     if not workers:
         return None
     summary.parse_workers = max(summary.parse_workers, workers)
-    jobs = [(ref.path, ref.format or CLAUDE_CODE) for ref, _adapter in plans if ref.path in new_files]
+    jobs = [(ref.path, ref.format or DEFAULT_FORMAT) for ref, _adapter in plans if ref.path in new_files]
     return parallel_parse.parsed_in_workers(jobs, workers, now, scrub_pii=scrub_pii, bulk=bulk)
 
 
@@ -521,7 +520,7 @@ def _format_of(ref: SourceRef, state: writer.FileState | None, summary: IngestSu
     from lessonloop.capture import sniffer
 
     if state is not None:
-        return state.format or CLAUDE_CODE
+        return state.format or DEFAULT_FORMAT
     if ref.format is not None and for_format(ref.format) is not None:
         return ref.format
     for adapter in adapters():
@@ -554,7 +553,7 @@ def _format_of(ref: SourceRef, state: writer.FileState | None, summary: IngestSu
             summary.files_found += 1
         return None
     if found is None:
-        return CLAUDE_CODE  # too little to tell: a *.jsonl is read as Claude Code's, as always
+        return DEFAULT_FORMAT  # too little to tell: a *.jsonl is read as Claude Code's, as always
     summary.other_formats.append(OtherFormat(ref.path, found))
     return None
 
@@ -860,7 +859,7 @@ def _read_file(
             parser_state = loaded if isinstance(loaded, dict) else None
     parsed = parse_chunks(
         ref.path,
-        ref.format or CLAUDE_CODE,
+        ref.format or DEFAULT_FORMAT,
         adapter,
         handle,
         info.st_size,
@@ -889,7 +888,7 @@ def _damage_survey(
     damage = Damage(plan.damaged or "", frozenset(writer.file_session_ids(conn, state.id)))
     parsed = parse_chunks(
         ref.path,
-        ref.format or CLAUDE_CODE,
+        ref.format or DEFAULT_FORMAT,
         adapter,
         handle,
         info.st_size,

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from lessonloop.agents.claude.reader import AGENT as CLAUDE_CODE
-from lessonloop.capture.agents import adapters, for_format
+from lessonloop.capture.agents import DEFAULT_FORMAT, adapters, for_format
 from lessonloop.capture.discovery import SourceRef
 from lessonloop.core.records import Problem
 from lessonloop.store.sessions import writer
@@ -38,7 +37,7 @@ def recognized_now(conn: sqlite3.Connection, ref: SourceRef, state: writer.FileS
     (`state`), when that reading looks wrong (see the module's docstring); None: as stored."""
     if state.is_sample:
         return None
-    stored = state.format or CLAUDE_CODE
+    stored = state.format or DEFAULT_FORMAT
     if ref.format is not None:  # discovery knows the file by its place
         if ref.format != stored and for_format(ref.format) is not None and _agent(ref.format) != _agent(stored):
             return ref.format
@@ -76,7 +75,7 @@ def replace_misread(conn: sqlite3.Connection, state: writer.FileState, now_as: s
     as one never read, as `now_as`), in one transaction; the notice that says so."""
     from lessonloop.capture import sniffer
 
-    stored = state.format or CLAUDE_CODE
+    stored = state.format or DEFAULT_FORMAT
     problems, sessions = writer.forget_misread_file(conn, state)
     before = sniffer.known_formats().get(stored)
     after = sniffer.known_formats().get(now_as)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lessonloop.core.agent_specs import default_spec
+
 SAMPLE_ROOT = Path(__file__).resolve().parent
 
 
-def claude_code_sample() -> Path:
-    """The folder of bundled Claude Code sample transcripts."""
-    return SAMPLE_ROOT / "claude-code"
+def sample_transcripts() -> Path:
+    """The folder of the bundled sample transcripts: the default agent's (core/agent_spec.py), in
+    a folder named by its id."""
+    return SAMPLE_ROOT / default_spec().id
 
 
 def is_sample_path(path: str) -> bool:

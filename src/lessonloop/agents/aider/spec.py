@@ -11,4 +11,5 @@ SPEC = AgentSpec(
     rank=40,
     environment=("AIDER_CHAT_HISTORY_FILE",),
     windows_shell="cmd",
+    commit_tool="commit",  # its "> Commit <sha> <message>" lines, read as a `commit` call (reader/)
 )

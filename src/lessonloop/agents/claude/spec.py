@@ -21,4 +21,7 @@ SPEC = AgentSpec(
     },
     cli=CliPin("npm", "@anthropic-ai/claude-code", "claude", "2.1.328"),
     windows_shell="posix",  # Git Bash
+    default=True,
+    edit_needs_read=True,  # "File has not been read yet. Read it first before writing to it."
+    worktrees=(".claude/worktrees",),  # `claude --worktree NAME`, on branch worktree-NAME
 )

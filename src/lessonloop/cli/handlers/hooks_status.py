@@ -7,7 +7,7 @@ import argparse
 import os
 from typing import Any
 
-from lessonloop.apply.hooks import failures, settings, spool
+from lessonloop.apply.hooks import entry_check, failures, spool
 from lessonloop.apply.hooks.install import plan
 from lessonloop.cli.common import console, emit_json
 from lessonloop.core.agent_specs import hook_agents
@@ -25,7 +25,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     data: dict[str, Any] = {
         "agents": agents,
         "scopes": agents[0]["scopes"],  # the first agent's (Claude Code's without --agent), as before other agents
-        "entry_point": settings.check_entry(timeout=10.0, db=db),
+        "entry_point": entry_check.check_entry(timeout=10.0, db=db),
         "db": db,
         "failure_log": {"file": failures.log_path(db), "files": failures.logs_of(db), "count": count, "last": last},
         "spool": {"folder": spool.folder(db), "waiting": len(spool.pending(db))},

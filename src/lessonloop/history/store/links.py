@@ -14,14 +14,15 @@ from lessonloop.history.commit_evidence import CommitFiles, HunkChange, hunk_cha
 from lessonloop.store.search.index_upkeep import index_new_places
 from lessonloop.store.transaction import transaction
 
-# Calls that may name a commit: Aider's commit lines, and shell commands mentioning a committing
-# git subcommand (history/commit_evidence.py decides), failed ones too (`git commit -m x && pytest`
+# Calls that may name a commit: the commit records of the agents that commit themselves (their
+# specs' `commit_tool`: (agent, tool) pairs, {own}), and shell commands mentioning a committing git
+# subcommand (history/commit_evidence.py decides), failed ones too (`git commit -m x && pytest`
 # commits before its tests fail: the output of a failed call is its error text).
 _COMMIT_CALLS = """
     SELECT c.id, c.session_id, c.tool, c.kind, c.command, c.input_json, coalesce(c.result_text, c.error_text), c.cwd,
            s.agent
     FROM tool_calls c JOIN sessions s ON s.id = c.session_id
-    WHERE (c.tool = 'commit' AND s.agent = 'aider')
+    WHERE {own}
        OR (c.kind = 'shell' AND coalesce(c.result_text, c.error_text) IS NOT NULL AND c.command LIKE '%git%'
            AND (c.command LIKE '%commit%' OR c.command LIKE '%revert%' OR c.command LIKE '%cherry-pick%'
                 OR c.command LIKE '%merge%'))"""
@@ -90,8 +91,12 @@ def sessions(conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | None
     return {str(r[0]): (r[1], r[2], r[3]) for r in conn.execute("SELECT id, parent_id, cwd, project FROM sessions")}
 
 
-def commit_calls(conn: sqlite3.Connection) -> list[CommitCall]:
-    return [CommitCall(*row) for row in conn.execute(_COMMIT_CALLS)]
+def commit_calls(conn: sqlite3.Connection, own_commits: Sequence[tuple[str, str]] = ()) -> list[CommitCall]:
+    """The calls that may name a commit; `own_commits`: (agent, tool) of each agent's own commit
+    records."""
+    own = " OR ".join("(s.agent = ? AND c.tool = ?)" for _pair in own_commits) or "0"
+    params = [value for pair in own_commits for value in pair]
+    return [CommitCall(*row) for row in conn.execute(_COMMIT_CALLS.format(own=f"({own})"), params)]
 
 
 def resolve_hash(conn: sqlite3.Connection, prefix: str, repository_ids: Iterable[int] | None) -> list[tuple[int, str]]:

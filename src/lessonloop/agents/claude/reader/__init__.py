@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lessonloop.agents.claude.spec import SPEC
@@ -14,7 +15,10 @@ from lessonloop.capture.adapters import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from lessonloop.capture.sniffing import Sniffing
+    from lessonloop.core.records import Problem
 
 AGENT = SPEC.id
 
@@ -34,6 +38,18 @@ class ClaudeCode(Adapter):
         from lessonloop.agents.claude.reader import paths
 
         return paths
+
+    def files_under(
+        self,
+        folders: list[Path],
+        problems: list[Problem],
+        *,
+        others: list[str] | None = None,
+        other_agents_file: Callable[[str], bool] | None = None,
+    ) -> list[str]:
+        from lessonloop.agents.claude.reader.paths import find_transcripts
+
+        return find_transcripts(folders, problems, others=others, other_agents_file=other_agents_file)
 
     def sniffing(self) -> Sniffing:
         from lessonloop.agents.claude.reader import sniff

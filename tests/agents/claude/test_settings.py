@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.apply.hooks import failures, settings
+from lessonloop.agents.claude.install import SHAPE
+from lessonloop.apply.hooks import entry_check, failures
 from lessonloop.apply.hooks.command import EVENTS, is_lessonloop_command
+from lessonloop.apply.hooks.install import hook_lists, plan
 from tests.conftest import REPO_ROOT, cli
 
 # Another tool's settings: 4-space indent, an unusual key order, compact inner objects, no final newline.
@@ -124,7 +126,9 @@ def test_project_scope_finds_the_git_top_level(tmp_path: Path, monkeypatch: pyte
     (repo / "sub").mkdir(parents=True)
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     monkeypatch.chdir(repo / "sub")
-    assert settings.settings_path("project") == str(repo.resolve() / ".claude" / "settings.json")
+    assert plan.hook_file("claude", "project", plan.resolve_root(None)) == str(
+        repo.resolve() / ".claude" / "settings.json"
+    )
 
 
 def test_user_scope_writes_under_home(tmp_path: Path, _home: Path) -> None:
@@ -260,11 +264,11 @@ def test_permission_bits_and_symlinks_are_kept(tmp_path: Path) -> None:
 
 def test_merge_and_unmerge_without_a_backup() -> None:
     original = {"hooks": {"Stop": []}, "x": 1}
-    merged = settings.merge(original, {})
+    merged = hook_lists.merge(original, plan.wanted("claude", ()), SHAPE)
     assert merged["hooks"]["Stop"][0]["hooks"][0]["timeout"] == 60
-    assert settings.merge(merged, {}) == merged
-    assert settings.unmerge(merged, original) == original
-    assert settings.unmerge(merged, None) == {"x": 1}  # unknown origin: lists only lessonloop filled go
+    assert hook_lists.merge(merged, plan.wanted("claude", ()), SHAPE) == merged
+    assert hook_lists.unmerge(merged, original, SHAPE) == original
+    assert hook_lists.unmerge(merged, None, SHAPE) == {"x": 1}  # unknown origin: lists only lessonloop filled go
 
 
 def test_status_json_lists_events_and_the_failure_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -275,7 +279,7 @@ def test_status_json_lists_events_and_the_failure_log(tmp_path: Path, monkeypatc
     assert cli("hooks", "install", "--scope", "project", "--project-dir", tmp_path / "proj", "--ask").exit_code == 0
     # An entry point that fails: status still answers, with the problem.
     monkeypatch.setattr(
-        settings,
+        entry_check,
         "check_command",
         lambda: [sys.executable, "-c", "import sys; print('boom', file=sys.stderr); sys.exit(3)"],
     )
