@@ -327,7 +327,6 @@ _READ_TEXTS = (
     "2026-02-10T21:11:56.846Z",
     "/home/someone/projects/shop",
     "claude-opus-4-6",
-    "claude-code",
     "main",
     "mix phx.server doesnt seem to start, see config/dev.exs",
 )
@@ -345,7 +344,8 @@ def _ready_reads() -> None:
                 __import__(handler.partition(":")[0])
     for name in (*READ_PRELOAD, *migration_modules()):
         __import__(name)
-    redact_fields([{"id": text, "text": text, "cwd": text, "command": text} for text in _READ_TEXTS])
+    agent_ids = [spec.id for spec in specs()]  # (a session's agent, as reads show it)
+    redact_fields([{"id": text, "text": text, "cwd": text, "command": text} for text in (*_READ_TEXTS, *agent_ids)])
 
 
 def code_stamp() -> tuple[tuple[str, int, int], ...]:

@@ -23,22 +23,9 @@ HOMES = ("agents/", "capture/opencode_format/", "apply/hooks/kit/", "apply/hooks
 STILL_NAMED: dict[str, str] = {
     "analyze/price_data.py": "model and provider names (qwen, ...) in the price table: data, to leave the module",
     "secrets/learned_weights_context.py": "words of the learned redaction weights: data, to leave the module",
-    "cli/hook_commands.py": "Claude Code, the default agent of `hooks install`, and its local scope, in the help",
     "cli/review_commands.py": "the rules files `lessons export --agent` writes, in the help",
     "apply/instruction_files.py": "the agents lessonloop serves a rules file only (DELIVERY_ONLY): to be specs",
-    "apply/hooks/entry.py": "Claude Code, whose payloads the handlers read: the default agent",
-    "apply/hooks/command.py": "Claude Code, the default agent of a hook command",
-    "cli/handlers/hooks.py": "Claude Code, the default agent of `hooks install`",
-    "cli/mcp_commands.py": "the help's example of an MCP client",
-    "cli/common.py": "the help's example agents",
-    "cli/ingest_summary.py": "Aider's histories, named in the summary's note on them",
-    "settings/config.py": "the capture paths of OpenCode and Aider in the configuration's help",
     "store/migrations.py": "the ids of agents in stored data, as old stores hold them",
-    "apply/mcp_tools.py": "the MCP tools' example agent",
-    "hook_server.py": "the hook server's warm-up sample",
-    "report/glossary.py": "the glossary's example",
-    "history/cli.py": "Aider's commits in the help",
-    "history/handlers/git_commits.py": "Aider's commits told apart",
 }
 
 

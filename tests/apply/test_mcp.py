@@ -23,7 +23,9 @@ from lessonloop.learning.runs import learn_store
 from lessonloop.lesson_model import confidence as conf
 from lessonloop.sample import sample_transcripts
 from lessonloop.store import open_store
+from tests.agent_hooks import AgentSession
 from tests.conftest import REPO_ROOT, cli
+from tests.hook_helpers import HookSession, hook_env, run_hook
 
 PROJECT = "/home/dev/lessonloop"  # the sample's project
 SESSION_A = "13128c20-5634-4f45-968e-0f7676938120"  # the sample's session in the stats-json worktree
@@ -490,6 +492,29 @@ def test_session_summary_of_a_session_only_the_hooks_saw(conn: sqlite3.Connectio
     )
     assert mcp_tools.session_summary(conn, session_id="live-1")["session_id"] == "live-1"
     assert mcp_tools.session_summary(conn)["session_id"] == "live-1"  # the latest of all now
+
+
+def test_a_session_only_the_hooks_saw_is_its_own_agents(repo: Path, tmp_path: Path) -> None:
+    """The agent of a session only the hooks have seen is the agent whose hook ran (its installed
+    command's `--agent`), not the default agent whatever ran: real hook processes, a real store."""
+    db = tmp_path / "store" / "lessonloop.db"
+    env = hook_env(db)
+    codex = AgentSession("codex", repo, env)
+    assert codex.run("SessionStart").returncode == 0
+    ls = {"tool_name": "Bash", "tool_input": {"command": "ls"}, "tool_use_id": "call_ls"}
+    assert codex.run("PreToolUse", **ls).returncode == 0
+    default = HookSession(repo, env)
+    assert (
+        run_hook(
+            "PreToolUse", default.payload("PreToolUse", tool_name="Bash", tool_input={"command": "ls"}), env
+        ).returncode
+        == 0
+    )
+    with open_store(db) as store:
+        assert mcp_tools.session_summary(store, session_id=codex.session_id)["agent"] == "codex"
+        assert mcp_tools.session_summary(store, session_id=default.session_id)["agent"] == "claude-code"
+        stored = dict(store.execute("SELECT session_id, agent FROM hook_sessions").fetchall())
+    assert stored == {codex.session_id: "codex", default.session_id: None}  # NULL: the default agent's
 
 
 def test_session_summary_of_unknown_sessions_is_a_clear_error(

@@ -18,6 +18,7 @@ from lessonloop.apply.recall import DEFAULT_MIN_SCORE, recall
 from lessonloop.apply.vector_recall import resolve_embedder
 from lessonloop.capture.project_resolver import compile_mappings, project_here
 from lessonloop.core import json_codec
+from lessonloop.core.agent_specs import default_spec
 from lessonloop.core.arg_types import since_time, until_time
 from lessonloop.core.outside_text import as_data, one_line
 from lessonloop.core.timestamps import days_between, utc_now
@@ -517,13 +518,13 @@ def _outcome(row: tuple[Any, ...] | None) -> dict[str, Any] | None:
 
 def _hook_summary(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
     """Figures of a session only the hooks have seen so far (its transcript is not ingested)."""
-    project, cwd, model, started, last, ended = figures.hook_session_head(conn, session_id)
+    project, cwd, model, started, last, ended, agent = figures.hook_session_head(conn, session_id)
     calls, errors = figures.live_call_figures(conn, session_id)
     by_class = figures.live_errors_by_class(conn, session_id)
     return {
         "session_id": session_id,
         "source": "hooks (the transcript is not ingested yet: `lessonloop ingest` reads it)",
-        "agent": "claude-code",
+        "agent": agent or default_spec().id,  # NULL: a hook without --agent (the default agent's)
         "project": project,
         "cwd": cwd,
         "model": model,

@@ -24,6 +24,8 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 
+from lessonloop.cli.help_words import AGENT_IDS, DEFAULT_AGENT
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
 if TYPE_CHECKING:
     from typing import Any, NoReturn
@@ -43,6 +45,20 @@ def help_width() -> int:
         except (AttributeError, ValueError, OSError):
             columns = 0
     return (columns or 80) - 2
+
+
+def _named(text: str | None) -> str | None:
+    if text is None or "{" not in text:
+        return text
+    if DEFAULT_AGENT in text:
+        from lessonloop.core.agent_specs import default_spec
+
+        text = text.replace(DEFAULT_AGENT, default_spec().name)
+    if AGENT_IDS in text:
+        from lessonloop.capture.agents import agents
+
+        text = text.replace(AGENT_IDS, ", ".join(agents()))
+    return text
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -116,6 +132,12 @@ class CommandParser(argparse.ArgumentParser):
     def format_help(self) -> str:
         if self.description_of is not None:
             self.description, self.description_of = self.description_of(), None
+        self.description, self.epilog = _named(self.description), _named(self.epilog)
+        for action in self._actions:
+            action.help = _named(action.help)
+            if isinstance(action, argparse._SubParsersAction):
+                for listed in action._choices_actions:
+                    listed.help = _named(listed.help)
         return super().format_help()
 
     def _get_formatter(self) -> argparse.HelpFormatter:

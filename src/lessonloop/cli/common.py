@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from lessonloop.cli.help_words import AGENT_IDS
 from lessonloop.core.arg_types import non_negative as non_negative
 
 # typing.TYPE_CHECKING without importing typing or argparse: `lessonloop recall` imports this
@@ -219,7 +220,7 @@ def agent_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--agent",
         metavar="A",
-        help="only sessions of this agent (claude-code, codex, gemini, aider, opencode, copilot, ...)",
+        help=f"only sessions of this agent (its id: {AGENT_IDS})",
     )
 
 

@@ -8,6 +8,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import DB_HELP, JSON_HELP, listed_help
+from lessonloop.cli.help_words import DEFAULT_AGENT
 from lessonloop.core.agent_names import hooks_agent
 from lessonloop.core.agent_specs import HookAgentNames
 
@@ -15,8 +16,8 @@ if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 _SCOPE_HELP = (
-    "local (Claude Code's default: <DIR>/.claude/settings.local.json, yours only, not committed), project "
-    "(every other agent's default: its hook file or plugin folder in <DIR>) or user (its file in your home: "
+    "local (the default of an agent that has it: a settings file in <DIR> that is yours only, not committed), "
+    "project (the other agents' default: the hook file or plugin folder in <DIR>) or user (its file in your home: "
     "every project); an agent takes the scopes its hook file has, and --dry-run names the file. A project's "
     "file is usually committed: its hook command names this machine's Python"
 )
@@ -29,7 +30,7 @@ _DIR_HELP = "the project folder (default: the git top-level of the current folde
 
 def register(commands: Commands) -> None:
     """Add `hooks` with its subcommands (`hooks run EVENT` among them) and `hook EVENT`, the
-    command the installed hooks run: left out of the command list, it is for Claude Code."""
+    command the installed hooks run: left out of the command list, it is for the default agent."""
     _hook_command(commands, "hook", listed=False)
     _hooks_command(commands)
 
@@ -37,9 +38,11 @@ def register(commands: Commands) -> None:
 def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None:
     hook = commands.add_parser(
         name,
-        **listed_help("run one Claude Code hook: the event's JSON on stdin (what the installed hooks run)", listed),
+        **listed_help(
+            f"run one {DEFAULT_AGENT} hook: the event's JSON on stdin (what the installed hooks run)", listed
+        ),
         description=(
-            "Handle one Claude Code hook event: the hook's JSON on stdin, the answer (if any) as JSON on "
+            f"Handle one {DEFAULT_AGENT} hook event: the hook's JSON on stdin, the answer (if any) as JSON on "
             "stdout (so there is no --json). EVENT is SessionStart, UserPromptSubmit, PreToolUse, "
             "PostToolUse, PostToolUseFailure, Stop or SessionEnd; without it the payload's hook_event_name "
             "decides. Always exits 0: any failure means no decision, and is logged next to the store, where "
@@ -47,7 +50,7 @@ def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None
             "--db is for trying a hook by hand on another one."
         ),  # `lessonloop hook` itself is served before this parser is even built: see __main__.py
     )
-    hook.add_argument("event", nargs="?", metavar="EVENT", help="the hook event, as Claude Code names it")
+    hook.add_argument("event", nargs="?", metavar="EVENT", help=f"the hook event, as {DEFAULT_AGENT} names it")
     hook.add_argument(
         "--warn-only",
         action="store_true",
@@ -61,10 +64,10 @@ def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None
 
 _AGENT_HELP = (
     "the agent, by its hooks' name: %(choices)s (its name in the store works too); default: every agent found "
-    "on this machine (its folder in your home or its command on PATH), Claude Code when none is"
+    f"on this machine (its folder in your home or its command on PATH), {DEFAULT_AGENT} when none is"
 )
 _UNINSTALL_AGENT_HELP = (
-    "the agent (default: every agent whose files hold lessonloop's hooks, Claude Code when none does)"
+    f"the agent (default: every agent whose files hold lessonloop's hooks, {DEFAULT_AGENT} when none does)"
 )
 _STATUS_AGENT_HELP = "the agent (default: every agent)"
 
@@ -102,7 +105,7 @@ def _hooks_command(commands: Commands) -> None:
             "Add lessonloop's hook for every event it handles to an agent's hook file (its settings, its hooks "
             "file or, for an agent with plugins, a plugin of lessonloop's own, with the node_modules/ and "
             "package-lock.json that spare the agent an npm install at start); --dry-run names the file and "
-            "the change. Without --agent: every agent found on this machine, each named (Claude Code alone when "
+            f"the change. Without --agent: every agent found on this machine, each named ({DEFAULT_AGENT} alone when "
             "none is found, as before). Other tools' hooks and "
             "every other setting are kept, in their order; lessonloop's own entries are replaced where they "
             "are, so installing again changes nothing. A file's original bytes are kept in "

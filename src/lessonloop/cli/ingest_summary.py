@@ -129,8 +129,9 @@ def ingest_summary_text(
         out.append(
             "No agent transcripts found in " + ", ".join(short_path(p, 60) for p in summary.searched) + ".\n"
             "Ingested the bundled sample instead so you can try lessonloop; it is replaced\n"
-            "automatically once real transcripts are ingested. Transcripts elsewhere (Aider keeps\n"
-            "its history in each project folder): `lessonloop ingest FOLDER`, or list the folders\n"
+            "automatically once real transcripts are ingested. Transcripts elsewhere"
+            + _in_projects()
+            + ": `lessonloop ingest FOLDER`, or list the folders\n"
             "once with `lessonloop config set capture.paths FOLDER ...`."
         )
     removed = summary.sample_removed
@@ -225,3 +226,14 @@ def _records(summary: IngestSummary) -> str:
     if summary.records <= summary.lines:
         return f"{summary.records:,} of {summary.lines:,} lines"
     return f"{summary.records:,} (from {summary.lines:,} lines of text, and JSON documents or databases)"
+
+
+def _in_projects() -> str:
+    """The agents that keep their histories in each project's folder, in the sample's note."""
+    from lessonloop.capture.agents import adapters
+
+    names = [adapter.name for adapter in adapters() if adapter.places_in_projects]
+    if not names:
+        return ""
+    keep = "keeps its history" if len(names) == 1 else "keep their histories"
+    return f" ({' and '.join(names)} {keep}\nin each project folder)"

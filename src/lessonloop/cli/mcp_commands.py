@@ -17,7 +17,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=(
             "Run lessonloop's MCP server on stdin/stdout, for an agent to start. Tools:\n"
             "recall_lessons, record_lesson, lesson_feedback, session_summary (docs/mcp.md).\n\n"
-            "Register it once, e.g. for Claude Code: claude mcp add lessonloop -- lessonloop mcp\n"
+            "Register it once with your agent as the command `lessonloop mcp` (docs/mcp.md: each agent's way).\n"
             f"Needs the MCP Python SDK: {extra_help('mcp')}."
         ),
     )

@@ -106,7 +106,7 @@ def _commits_command(commands: Commands) -> None:
         help="commits tied to the sessions that made them, and those undone later",
         description=(
             'The commits linked to sessions (docs/git.md, "Links"), newest first: the evidence (the '
-            "agent's own commit call naming the hash, Aider's commit line, or edits of the commit's files "
+            "agent's own commit call naming the hash, the agent's own record of a commit it made, or edits of the commit's files "
             "shortly before it), its strength, and the later commits that undid them."
         ),
     )

@@ -38,7 +38,7 @@ TERMS: tuple[Term, ...] = (
         SESSIONS,
         "session",
         "one conversation with an agent",
-        "One conversation with an agent, from its transcript. A subagent (Claude Code's Task) is a context of "
+        "One conversation with an agent, from its transcript. A subagent (an agent's Task or subagent call) is a context of "
         "its parent session: its calls and tokens count in the parent's (`+N subagent contexts`).",
         "docs/ARCHITECTURE.md",
     ),

@@ -186,8 +186,8 @@ SETTINGS: tuple[Setting, ...] = (
         "capture.paths",
         "list",
         (),
-        "more files or folders ingest reads without arguments (a file, recognized by its content: an OpenCode"
-        " database, a transcript, an Aider history; a folder: the Aider history in it)",
+        "more files or folders ingest reads without arguments (a file, recognized by its content: a transcript,"
+        " an agent's database or history; a folder: the histories kept in it)",
     ),
     Setting("lessons.exclude_categories", "list", (), "lesson categories that are neither learned nor given to agents"),
     Setting(

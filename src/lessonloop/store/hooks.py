@@ -114,15 +114,16 @@ def remembered_project(conn: sqlite3.Connection, session_id: str) -> tuple[str |
 SESSION_WRITES = {
     # the first event of a session (any hook): remembered once, its project resolved then
     # (a row without a project, from a Stop that came first, gets the one resolved now)
-    "first": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, started_at, last_event_at)
-                VALUES (:session_id, :project, :cwd, :transcript_path, :ts, :ts)
+    "first": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, started_at, last_event_at, agent)
+                VALUES (:session_id, :project, :cwd, :transcript_path, :ts, :ts, :agent)
                 ON CONFLICT (session_id) DO UPDATE SET project = coalesce(hook_sessions.project, excluded.project),
-                    cwd = coalesce(hook_sessions.cwd, excluded.cwd)
+                    cwd = coalesce(hook_sessions.cwd, excluded.cwd), agent = coalesce(hook_sessions.agent, excluded.agent)
                 WHERE hook_sessions.project IS NULL""",
     # SessionStart: the session's folder, project, transcript and model as they are now
-    "start": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, model, started_at, last_event_at)
-                VALUES (:session_id, :project, :cwd, :transcript_path, :model, :ts, :ts)
+    "start": """INSERT INTO hook_sessions (session_id, project, cwd, transcript_path, model, started_at, last_event_at, agent)
+                VALUES (:session_id, :project, :cwd, :transcript_path, :model, :ts, :ts, :agent)
                 ON CONFLICT (session_id) DO UPDATE SET project = excluded.project, cwd = excluded.cwd,
+                    agent = coalesce(hook_sessions.agent, excluded.agent),
                     transcript_path = coalesce(excluded.transcript_path, transcript_path),
                     model = coalesce(excluded.model, model), last_event_at = excluded.last_event_at""",
     # Stop, SessionEnd: the last event, the end (SessionEnd), the transcript
@@ -132,7 +133,7 @@ SESSION_WRITES = {
                   ended_at = coalesce(excluded.ended_at, ended_at),
                   transcript_path = coalesce(excluded.transcript_path, transcript_path)""",
 }
-SESSION_FIELDS = ("session_id", "project", "cwd", "transcript_path", "model", "ts", "ended_at")
+SESSION_FIELDS = ("session_id", "project", "cwd", "transcript_path", "model", "ts", "ended_at", "agent")
 
 
 def write_session(conn: sqlite3.Connection, mode: str, values: Mapping[str, object]) -> None:

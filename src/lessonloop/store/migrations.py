@@ -1662,3 +1662,12 @@ def m055_forgotten_reason(conn: sqlite3.Connection) -> None:
         ALTER TABLE forgotten_sessions ADD COLUMN source_files TEXT;
         """,
     )
+
+
+@migration
+def m056_hook_session_agent(conn: sqlite3.Connection) -> None:
+    """Whose session the hooks saw (issue 84): `hook_sessions.agent`, the store's id of the agent
+    whose hook wrote a session's first row (NULL: the default agent, a hook command without
+    `--agent`, and every row written before). A session only the hooks have seen was called the
+    default agent's whatever agent ran it."""
+    execute_all(conn, "ALTER TABLE hook_sessions ADD COLUMN agent TEXT;")

@@ -125,7 +125,7 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "lesson_aliases": _names("signature"),
     "lesson_events": _names("signature ts event"),
     "learn_runs": _names("ts fingerprint"),
-    "hook_sessions": _names("session_id project cwd transcript_path model started_at last_event_at ended_at"),
+    "hook_sessions": _names("session_id project cwd transcript_path model started_at last_event_at ended_at agent"),
     "hook_decisions": _names("session_id event tool_use_id ts action lessons"),
     "live_calls": _names("id session_id ts tool target_path cwd status error_class"),
     # the pre-tool hook's kept states hold excerpts of call texts: dropped by the pass (below)

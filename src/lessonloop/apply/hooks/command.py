@@ -21,6 +21,8 @@ import subprocess
 import sys
 from functools import lru_cache
 
+from lessonloop.core.agent_specs import spec_named
+
 # The events lessonloop handles, with the matcher each is installed under ("" = every tool/source).
 EVENTS: dict[str, str] = {
     "SessionStart": "",
@@ -94,18 +96,23 @@ def start(python: str | None = None) -> list[str]:
     return [python, "-I", "-S", "-c", _extend(paths) + RUN_CODE]
 
 
-def hook_command(event: str, options: tuple[str, ...] = (), python: str | None = None, agent: str = "claude") -> str:
+def hook_command(event: str, options: tuple[str, ...] = (), python: str | None = None, agent: str | None = None) -> str:
     """The shell command for `event`, e.g. `/venv/bin/python -I -S -c 'import sys; sys.path +=
     ["/venv/lib/python3.12/site-packages"]; from lessonloop.apply.hooks.entry import run; run()'
-    PreToolUse` (`start`), or for another agent `... --agent=codex PreToolUse` (the event as that
-    agent names it).
+    PreToolUse` (`start`) for the default agent (None, or its name: its payloads are the handlers'
+    own), or for another agent `... --agent=codex PreToolUse` (the event as that agent names it).
 
     `options` follow the event: `--warn-only` (never stop a call; by default a lesson that earned
     it stops the call once), `--block` (deny at confidence >= 0.95) and `--ask` (ask the person at
     >= 0.75) for PreToolUse; the handler reads them from its command line, so no config file is
     parsed on the hot path."""
-    named = [] if agent == "claude" else [shlex.quote(f"--agent={agent}")]
+    named = [] if agent is None or _is_default(agent) else [shlex.quote(f"--agent={agent}")]
     return " ".join([*(shlex.quote(word) for word in start(python)), *named, event, *options])
+
+
+def _is_default(agent: str) -> bool:
+    spec = spec_named(agent)
+    return spec is not None and spec.default
 
 
 def check_command(python: str | None = None) -> list[str]:

@@ -71,9 +71,11 @@ class HookContext:
 
     __slots__ = ("after", "agent", "ask", "block", "db", "event", "stop", "unshown")
 
-    def __init__(self, event: str, db: str, options: list[str], agent: str = "claude") -> None:
+    def __init__(self, event: str, db: str, options: list[str], agent: str | None = None) -> None:
         self.event = event
-        self.agent = agent  # whose hook this is (`--agent=NAME`): the shell its commands run in
+        # whose hook this is (`--agent=NAME`: its folder), the shell its commands run in; None: the
+        # default agent, whose payloads the handlers read as they are (core/agent_spec.py)
+        self.agent = agent
         self.db = db
         self.block = "--block" in options
         self.ask = "--ask" in options
@@ -83,6 +85,26 @@ class HookContext:
         # the actions the agent shows nobody (an adapter's UNSHOWN_ACTIONS: Copilot CLI reads no
         # plain warning), recorded as not given
         self.unshown: frozenset[str] = frozenset()
+
+    def shell_agent(self, cwd: str | None) -> str | None:
+        """The agent whose shell a command run in `cwd` runs in: this hook's; for the default agent
+        its folder, its spec read only for a folder that is not a POSIX one (in a POSIX folder every
+        agent's shell is; lesson_model/environment.py)."""
+        if self.agent is not None or not cwd or cwd.startswith("/"):
+            return self.agent
+        from lessonloop.core.agent_specs import default_spec
+
+        return default_spec().folder
+
+    @property
+    def agent_id(self) -> str | None:
+        """The store's id of this hook's agent (its spec, read already); None: the default agent."""
+        if self.agent is None:
+            return None
+        from lessonloop.core.agent_specs import spec_named
+
+        spec = spec_named(self.agent)
+        return spec.id if spec is not None else self.agent
 
     def after_answer(self, work: Callable[[], object]) -> None:
         """Run `work` (recording what was decided) once the answer is written and flushed: the
@@ -114,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         adapter = None
         call = None
         agent_event = event or ""
-        if agent != "claude":  # another agent: its event and payload in Claude Code's terms
+        if agent is not None:  # another agent: its event and payload in the handlers' (Claude Code's) terms
             from lessonloop.core.agent_specs import spec_named
 
             spec = spec_named(agent)  # its own spec, read already by _agent
@@ -189,9 +211,10 @@ def caller_pid() -> int:
     return CALLER_PID[0] or os.getppid()
 
 
-def _agent(options: list[str]) -> str:
-    """The agent named by `--agent=NAME` (default claude): its folder under agents/ (its spec says
-    which of its events run which handler); an unknown one is an error (fails open)."""
+def _agent(options: list[str]) -> str | None:
+    """The agent named by `--agent=NAME`: its folder under agents/ (its spec says which of its
+    events run which handler); None for the default agent (no `--agent`, or its own name), whose
+    payloads the handlers read as they are. An unknown one is an error (fails open)."""
     for option in options:
         if option.startswith("--agent="):
             name = option[len("--agent=") :]
@@ -200,8 +223,8 @@ def _agent(options: list[str]) -> str:
             spec = spec_named(name)
             if spec is None:
                 raise ValueError(f"unknown agent {name!r} in the hook's command line (no agents/{name}/spec.py)")
-            return spec.folder
-    return "claude"
+            return None if spec.default else spec.folder
+    return None
 
 
 def run() -> None:

@@ -241,12 +241,15 @@ def text_of(payload: dict[str, object], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy: HookPolicy, db: str) -> str | None:
+def session_project(
+    conn: sqlite3.Connection, payload: dict[str, object], policy: HookPolicy, db: str, agent: str | None = None
+) -> str | None:
     """The project of the payload's session: the one learning placed its ingested transcript in,
     else the one remembered from an earlier event, else resolved from its cwd now
     (`folder_project`) and remembered when `policy` allows storing this session (no wait for the
     write lock: left to the spool when it is taken, the event's own write follows). A session
-    whose first event had no folder (a Stop) gets its project at its next event that has one."""
+    whose first event had no folder (a Stop) gets its project at its next event that has one.
+    `agent`: the store's id of the hook's agent (HookContext.agent_id), kept with the session."""
     session_id = text_of(payload, "session_id")
     cwd = text_of(payload, "cwd")
     if session_id is not None:
@@ -256,12 +259,13 @@ def session_project(conn: sqlite3.Connection, payload: dict[str, object], policy
     project = folder_project(cwd, policy, conn) if cwd else None
     if session_id is not None and policy.allows(project, cwd) and not read_only(conn):
         # (A read-only store: the event's own record, after the answer, fails and is logged.)
-        record(conn, db, [first_seen(payload, project)], 0)
+        record(conn, db, [first_seen(payload, project, agent)], 0)
     return project
 
 
-def first_seen(payload: dict[str, object], project: str | None) -> Op:
-    """The "session" operation of a session's first event: its row, unless it has one."""
+def first_seen(payload: dict[str, object], project: str | None, agent: str | None = None) -> Op:
+    """The "session" operation of a session's first event: its row, unless it has one (`agent`:
+    the store's id of the hook's agent; None: the default agent)."""
     data: dict[str, object] = {
         "mode": "first",
         "session_id": text_of(payload, "session_id"),
@@ -269,6 +273,7 @@ def first_seen(payload: dict[str, object], project: str | None) -> Op:
         "cwd": text_of(payload, "cwd"),
         "transcript_path": text_of(payload, "transcript_path"),
         "ts": utc_now(),
+        "agent": agent,
     }
     return ("session", data)
 

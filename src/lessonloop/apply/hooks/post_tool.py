@@ -106,12 +106,12 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             raise
         project = folder_project(cwd, policy, ctx.db) if cwd else None
         if policy.allows(project, cwd):
-            spool_only(ctx.db, [first_seen(payload, project), ("call", {**call, "project": project})])
+            spool_only(ctx.db, [first_seen(payload, project, ctx.agent_id), ("call", {**call, "project": project})])
         return None
     try:
         if forgotten(conn, session_id):
             return None  # a person forgot this session: nothing of it is stored again
-        project = session_project(conn, payload, policy, ctx.db)
+        project = session_project(conn, payload, policy, ctx.db, ctx.agent_id)
         if not policy.allows(project, cwd):
             return None
         stored = record(conn, ctx.db, [("call", {**call, "project": project})], wait_ms(ctx))

@@ -85,7 +85,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         return None
     try:
         policy = hook_policy(ctx.db)
-        project = session_project(conn, payload, policy, ctx.db)
+        project = session_project(conn, payload, policy, ctx.db, ctx.agent_id)
         transcript = text_of(payload, "transcript_path")
         kind = text_of(payload, "tool_kind")  # an agent adapter's neutral kind (apply/hooks/kit/)
         keep: list[Op] = []  # the session's state, kept for its next call (session_state)
@@ -286,7 +286,9 @@ def _fired(
     )
     from lessonloop.lesson_model.environment import call_shell
 
-    call.shell = call_shell(ctx.agent, tool_input, cwd) if kind == "shell" else None  # a lesson keeps its shell
+    call.shell = (
+        call_shell(ctx.shell_agent(cwd), tool_input, cwd) if kind == "shell" else None
+    )  # a lesson keeps its shell
     if target is not None and kind in ("edit", "read"):
         # read only when a lesson's rule needs it: the file on disk, else what the session showed
         call.file_form = lambda aspect: _file_form(aspect, target, cwd) or session(False).form(aspect, target)

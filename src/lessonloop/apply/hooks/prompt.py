@@ -44,7 +44,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         from lessonloop.apply.recall import recall
 
         policy = hook_policy(ctx.db)
-        project = session_project(conn, payload, policy, ctx.db)
+        project = session_project(conn, payload, policy, ctx.db, ctx.agent_id)
         given = injected_lessons(conn, session_id)
         found = recall(
             conn,

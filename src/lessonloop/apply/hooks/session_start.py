@@ -70,7 +70,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
         return None
     cwd = text_of(payload, "cwd")
     policy = hook_policy(ctx.db)
-    shells = folder_shells((ctx.agent,), cwd)
+    shells = folder_shells((ctx.shell_agent(cwd),), cwd)
     if policy.allows_every_project():  # the common case: one connection, the project read through it
         conn = connect_for_writing(ctx.db, wait_ms(ctx))
         try:
@@ -107,6 +107,7 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             "transcript_path": text_of(payload, "transcript_path"),
             "model": text_of(payload, "model"),
             "ts": moment,
+            "agent": ctx.agent_id,
         }
         given = [decision(session_id, "SessionStart", "inject", [lesson.id for lesson in used],
                           detail={"source": text_of(payload, "source")})] if used else []  # fmt: skip

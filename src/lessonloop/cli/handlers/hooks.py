@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from lessonloop.apply.hooks.install import files, plan
 from lessonloop.apply.hooks.install.files import HookFileError
 from lessonloop.cli.common import CommandError, emit_json
-from lessonloop.core.agent_specs import hook_agents
+from lessonloop.core.agent_specs import default_spec, hook_agents
 
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.install.files import Change
@@ -24,7 +24,7 @@ def cmd_install(args: argparse.Namespace) -> int:
     if args.project_dir and args.scope != "user" and not os.path.isdir(os.path.expanduser(args.project_dir)):
         raise CommandError(f"no such folder: {args.project_dir} (--project-dir names the project's folder)")
     found = [] if args.agent else [(agent, how) for agent in hook_agents() if (how := plan.found(agent))]
-    agents = [args.agent] if args.agent else [agent for agent, _how in found] or ["claude"]
+    agents = [args.agent] if args.agent else [agent for agent, _how in found] or [default_spec().folder]
     root = plan.resolve_root(args.project_dir)
     changes: list[Change] = []
     skipped: list[str] = []
@@ -61,7 +61,9 @@ def _before_a_call(options: tuple[str, ...]) -> str:
 
 
 def _no_scope(label: str, scope: str, scopes: tuple[str, ...]) -> str:
-    return f"{label} has no {scope} scope (it has {', '.join(scopes)}); the local scope is Claude Code's settings.local.json"
+    having = [plan.spec(agent).label for agent in hook_agents() if scope in plan.spec(agent).scopes]
+    whose = f"{' and '.join(having)}'s" if having else "no agent's"
+    return f"{label} has no {scope} scope (it has {', '.join(scopes)}); the {scope} scope is {whose}"
 
 
 def _found_header(found: list[tuple[str, str]], asked: bool) -> list[str]:
@@ -72,7 +74,8 @@ def _found_header(found: list[tuple[str, str]], asked: bool) -> list[str]:
         looked = ", ".join(plan.spec(agent).label for agent in hook_agents())
         return [
             f"No agent found on this machine (looked for {looked}: a folder in your home, a command on PATH); "
-            "installing Claude Code's hooks, as `hooks install` always did. --agent names another agent."
+            f"installing {plan.spec(default_spec().folder).label}'s hooks, as `hooks install` always did. "
+            "--agent names another agent."
         ]
     return ["Found on this machine: " + "; ".join(f"{plan.spec(agent).label} ({how})" for agent, how in found) + "."]
 
@@ -87,7 +90,7 @@ def cmd_uninstall(args: argparse.Namespace) -> int:
             if args.agent
             else [a for a, scopes in where.items() if scopes and (args.scope or scopes[0]) in scopes]
         )
-        agents = agents or ["claude"]
+        agents = agents or [default_spec().folder]
         for agent in agents:
             spec = plan.spec(agent)
             scope = args.scope or (where.get(agent) or [spec.default_scope])[0]

@@ -77,7 +77,7 @@ def cmd_commits(args: argparse.Namespace) -> int:
             )
             print(
                 f"No commit linked to a session{' matches ' + filters if filters else ''}; {stored} commits stored. "
-                "Links come from sessions that commit, Aider's commit lines, or edits shortly before a commit "
+                "Links come from sessions that commit, the agents' own records of their commits, or edits shortly before a commit "
                 '(docs/git.md, "Links").'
             )
         return 0

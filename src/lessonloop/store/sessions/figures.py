@@ -155,9 +155,10 @@ def session_outcome(conn: sqlite3.Connection, session_id: str) -> tuple[Any, ...
 
 
 def hook_session_head(conn: sqlite3.Connection, session_id: str) -> tuple[Any, ...]:
-    """(project, cwd, model, started_at, last_event_at, ended_at) of the hooks' row of the session."""
+    """(project, cwd, model, started_at, last_event_at, ended_at, agent) of the hooks' row of the
+    session (agent NULL: the default agent's, or not known)."""
     row: tuple[Any, ...] = conn.execute(
-        "SELECT project, cwd, model, started_at, last_event_at, ended_at FROM hook_sessions WHERE session_id = ?",
+        "SELECT project, cwd, model, started_at, last_event_at, ended_at, agent FROM hook_sessions WHERE session_id = ?",
         (session_id,),
     ).fetchone()
     return row
