@@ -47,21 +47,23 @@ from lessonloop.secrets.redaction import SCOPES, redact  # noqa: E402
 
 def use_weights(path: str) -> None:
     """Redact with the learned pass's weights from `path` (a module scripts/train_secret_model.py
-    wrote with `--out`, e.g. trained with a set held out, and its `_context` module beside it)
-    instead of secrets/learned_weights.py and learned_weights_context.py."""
+    wrote with `--out`, e.g. trained with a set held out, and its `_context.bin` file beside it)
+    instead of secrets/learned_weights.py and learned_weights_context.bin."""
     import importlib.util
 
+    from lessonloop.secrets import learned_tokens
+
     given = Path(path)
-    for name, file in (
-        ("lessonloop.secrets.learned_weights", given),
-        ("lessonloop.secrets.learned_weights_context", given.with_name(given.stem + "_context" + given.suffix)),
-    ):
-        spec = importlib.util.spec_from_file_location(name, file)
-        if spec is None or spec.loader is None or not file.is_file():
-            raise SystemExit(f"cannot load weights from {file}")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
+    context = given.with_name(given.stem + "_context.bin")
+    name = "lessonloop.secrets.learned_weights"
+    spec = importlib.util.spec_from_file_location(name, given)
+    if spec is None or spec.loader is None or not given.is_file() or not context.is_file():
+        raise SystemExit(f"cannot load weights from {given} and {context}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[name] = module
+    learned_tokens.CONTEXT_FILE = str(context)
+    learned_tokens._context_weights = None  # read from the new file at the next candidate that needs them
 
 
 PLANTED_NAMES = ("FRESH", "HELD_OUT", "PLANTED")

@@ -1,6 +1,6 @@
-"""What the scripts that write a module of literals share (gitleaks_rules.py, price_table.py): the
-module's text from its header and named values, and writing it or, with `--check`, saying whether
-the file holds that text."""
+"""What the scripts that write a generated file share: a module of literals' text from its header
+and named values (gitleaks_rules.py), and writing a file or, with `--check`, saying whether the file
+holds that text (gitleaks_rules.py, price_table.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Learn the weights of the redactor's last pass (secrets/learned_tokens.py) and write them to
-src/lessonloop/secrets/learned_weights.py (or `--out PATH`).
+src/lessonloop/secrets/learned_weights.py (or `--out PATH`: the bias, the cuts and the shape weights,
+a module) and learned_weights_context.bin beside it (the context weights, package data read by
+learned_tokens.context_weights: a count, float32 weights, their names joined by NUL).
 
 Examples (every candidate word secrets/learned_tokens.candidates finds, described by its features):
 
@@ -18,7 +20,7 @@ in `--min-count` examples or more with a weight of `--min-weight` (0.01) or more
 it is never read in context (the pass's speed).
 
 Needs scikit-learn (`pip install scikit-learn`; not a dependency of lessonloop, which reads the
-weights as literals). Run: `.venv/bin/python scripts/train_secret_model.py [--hold-out fresh15]
+weights it writes). Run: `.venv/bin/python scripts/train_secret_model.py [--hold-out fresh15]
 [--out PATH] [--threshold 0.6]`.
 """
 
@@ -168,15 +170,15 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def context_path(path: str | Path) -> Path:
-    """Where the context part of the weights written to `path` goes: beside it, `_context` added
-    to its name (learned_weights.py -> learned_weights_context.py)."""
+    """Where the context part of the weights written to `path` goes: beside it, `_context.bin`
+    in place of its suffix (learned_weights.py -> learned_weights_context.bin)."""
     path = Path(path)
-    return path.with_name(path.stem + "_context" + path.suffix)
+    return path.with_name(path.stem + "_context.bin")
 
 
-def module_texts(found: dict[str, Any], args: argparse.Namespace) -> tuple[str, str]:
-    """The two modules: the bias, the cuts and the shape weights (every text with a candidate
-    loads them), and the context weights (loaded only once a candidate's shape passes the cut:
+def module_texts(found: dict[str, Any], args: argparse.Namespace) -> tuple[str, bytes]:
+    """The module of the bias, the cuts and the shape weights (every text with a candidate loads
+    them), and the file of the context weights (read only once a candidate's shape passes the cut:
     secrets/learned_tokens.scored). The split is by what each feature function writes
     (learned_tokens.context_feature)."""
     header = [
@@ -203,12 +205,17 @@ def module_texts(found: dict[str, Any], args: argparse.Namespace) -> tuple[str, 
         "# the names in one string, the weights as float32 bytes (a dict display costs a hook more)",
         *_table("SHAPE_WEIGHTS", shape),
     ]
-    rest = [
-        *header,
-        "# the context weights: secrets/learned_weights.py's other half",
-        *_table("CONTEXT_WEIGHTS", context),
-    ]
-    return "\n".join(main) + "\n", "\n".join(rest) + "\n"
+    return "\n".join(main) + "\n", weights_file(context)
+
+
+def weights_file(items: list[tuple[str, float]]) -> bytes:
+    """The context weights as learned_tokens.read_weights reads them: their count (uint32), the
+    weights (float32), then the names (UTF-8) joined by NUL; little-endian."""
+    weights = array("f", [weight for _key, weight in items])
+    if sys.byteorder != "little":
+        weights.byteswap()
+    names = "\0".join(key for key, _weight in items).encode()
+    return len(items).to_bytes(4, "little") + weights.tobytes() + names
 
 
 def _table(name: str, items: list[tuple[str, float]]) -> list[str]:
@@ -244,9 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.corpus).is_dir():
         print(f"no corpus at {args.corpus}: pass --corpus", file=sys.stderr)
         return 2
-    main_text, context_text = module_texts(train(args), args)
+    main_text, context_data = module_texts(train(args), args)
     Path(args.out).write_text(main_text)
-    context_path(args.out).write_text(context_text)
+    context_path(args.out).write_bytes(context_data)
     print(f"wrote {args.out} and {context_path(args.out)}")
     return 0
 

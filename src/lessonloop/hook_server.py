@@ -56,6 +56,7 @@ from lessonloop.core.agent_specs import has_part, part, specs
 from lessonloop.core.wings import migration_modules, steps
 from lessonloop.secrets import redaction
 from lessonloop.secrets.field_redaction import redact_fields
+from lessonloop.secrets.learned_tokens import context_weights
 
 IDLE_SECONDS = 1800.0
 IDLE_ENV = "LESSONLOOP_HOOK_SERVER_IDLE"
@@ -118,7 +119,6 @@ PRELOAD = (
     "lessonloop.secrets.decoded_views",
     "lessonloop.secrets.hex_keys",
     "lessonloop.secrets.learned_weights",
-    "lessonloop.secrets.learned_weights_context",
     "lessonloop.secrets.secret_stores",
     "lessonloop.settings.config",
     "lessonloop.store.connection",
@@ -266,6 +266,7 @@ def ready() -> None:
     steps("AFTER_EDIT")  # the wings' steps after an edit (the history's co-change reminder)
     _ready_reads()
     redaction.prepare_bulk()
+    context_weights()  # the learned pass's context weights (a data file a hook call reads when it needs them)
     sample = "export API_TOKEN=abc; curl -u user:pw https://x; git push origin main --password hunter2"
     for scope in redaction.SCOPES:
         redaction.redact(sample, scope)

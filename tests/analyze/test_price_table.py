@@ -1,4 +1,4 @@
-"""The compact price table (analyze/price_data.py, written by scripts/price_table.py) prices every
+"""The compact price table (analyze/price_data.jsonl, written by scripts/price_table.py) prices every
 model and day as genai-prices itself does, without importing it (issue 43: 0.13 s of every ingest
 that prices a model and day for the first time)."""
 
@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 
 from lessonloop.analyze import pricing
-from lessonloop.analyze.price_data import PROVIDERS, SOURCE
+from lessonloop.analyze.price_lookup import SOURCE, providers
 from tests.import_census import modules_imported_by
 
 REPO = Path(__file__).resolve().parent.parent.parent
+TABLE = REPO / "src" / "lessonloop" / "analyze" / "price_data.jsonl"
+PROVIDERS = providers()
 
 
 def test_the_table_is_written_from_the_genai_prices_installed() -> None:
@@ -25,7 +27,7 @@ def test_the_table_is_written_from_the_genai_prices_installed() -> None:
     assert spec is not None and spec.loader is not None
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    assert script.rendered() == (REPO / "src" / "lessonloop" / "analyze" / "price_data.py").read_text()
+    assert script.rendered() == TABLE.read_text(encoding="utf-8")
 
 
 def _days(periods: Any) -> list[str]:
@@ -102,6 +104,6 @@ def test_pricing_a_known_model_and_day_imports_no_genai_prices() -> None:
         "assert call_cost('claude-opus-4-6', '2026-02-10T09:00:00Z', 10, 20, 30, 40) > 0\n"
         "assert call_cost('no-such-model', '2026-02-10T09:00:00Z', 10, 20) is None\n"
     )
-    assert "lessonloop.analyze.price_data" in names  # the compact table priced it
+    assert "lessonloop.analyze.price_lookup" in names  # the compact table priced it
     heavy = sorted(name for name in names if name.split(".")[0] in ("genai_prices", "pydantic", "httpx"))
     assert heavy == [], heavy

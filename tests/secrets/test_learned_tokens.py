@@ -5,13 +5,14 @@ look-alike sets."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 import subprocess
 import sys
 
 import pytest
 
-from lessonloop.secrets import learned_tokens, learned_weights, learned_weights_context, redaction
+from lessonloop.secrets import learned_tokens, learned_weights, redaction
 from lessonloop.secrets.learned_tokens import candidates, coarse, features, learned_spans
 from lessonloop.secrets.redaction import SCOPES, Scope, redact
 
@@ -134,7 +135,7 @@ def test_the_weights_are_features_the_pass_makes() -> None:
         r"|L[nf4]:.+|R4?:.+|P4?:.+|H4?:.+|Kp:.+|K4:.+|nokey|[ba]:.*|line:.|linestart|lineend)",
         re.S,
     )
-    every = [*learned_weights.SHAPE_WEIGHTS, *learned_weights_context.CONTEXT_WEIGHTS]
+    every = [*learned_weights.SHAPE_WEIGHTS, *learned_tokens.context_weights()]
     unknown = [name for name in every if not kinds.fullmatch(name)]
     assert unknown == []
     assert 0.5 <= learned_weights.THRESHOLD < 1 and learned_weights.SHAPE_CUT < 0
@@ -145,7 +146,7 @@ def test_the_weights_are_kept_by_the_function_that_writes_their_feature() -> Non
     context weights (loaded past the shape cut) every name context_features writes: scoring with
     the two is scoring with one table."""
     assert not any(learned_tokens.context_feature(n) for n in learned_weights.SHAPE_WEIGHTS)
-    assert all(learned_tokens.context_feature(n) for n in learned_weights_context.CONTEXT_WEIGHTS)
+    assert all(learned_tokens.context_feature(n) for n in learned_tokens.context_weights())
     text = (
         "export API_TOKEN=sk_live_4eC39HqLyjWDarjtT1zdp7dc\n| name | key |\n|---|---|\n| prod | Zx9kQ2mL7pR4 |\n"
         "  - password: Hunter2Hunter2 # the old one\nsha256:9f86d081884c7d659a2feaa0c55ad015 v1.2.3 2026-11-28\n"
@@ -227,3 +228,31 @@ def test_what_lessonloop_shows_is_redacted_by_the_rules_alone() -> None:
     # the rules still apply on the way out
     key = "ghp_" + "Zx8Qw2Lm4Vb6Nt0Rk3Zx8Qw2Lm4Vb6Nt0Rk3"
     assert key not in redact_shown(f"token {key}")[0]
+
+
+def test_the_context_weights_file_is_what_the_training_script_writes() -> None:
+    """secrets/learned_weights_context.bin (package data) reads back to what
+    scripts/train_secret_model.py writes from it: the script and the reader keep one format."""
+    from pathlib import Path
+
+    script_path = Path(__file__).resolve().parent.parent.parent / "scripts" / "train_secret_model.py"
+    spec = importlib.util.spec_from_file_location("train_secret_model", script_path)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    weights = learned_tokens.context_weights()
+    assert len(weights) > 10_000
+    with open(learned_tokens.CONTEXT_FILE, "rb") as file:
+        assert script.weights_file(list(weights.items())) == file.read()
+
+
+def test_the_context_weights_are_read_by_the_first_candidate_whose_shape_passes() -> None:
+    script = (
+        "from lessonloop.secrets import learned_tokens; from lessonloop.secrets.redaction import redact; "
+        "redact('plain words only, nothing else to see here', 'prose'); "
+        "print(learned_tokens._context_weights is None); "
+        "redact('ok the wifi at the cabin is Kuckuck2291 btw', 'prose'); "
+        "print(learned_tokens._context_weights is None)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["True", "False"]

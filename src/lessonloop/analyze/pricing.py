@@ -46,18 +46,18 @@ PRICING_RULES = "1"
 
 def price_table() -> str:
     """The table that prices the calls, the genai-prices installed: "genai-prices 0.0.40" (read
-    from the compact table written from that version, price_data.py, when it is that one)."""
+    from the compact table written from that version, price_data.jsonl, when it is that one)."""
     return f"genai-prices {_installed_version()}"
 
 
 @lru_cache(maxsize=1)
 def _compact_table_holds() -> bool:
-    """Whether the compact table (price_data.py) was written from the genai-prices installed: it
-    then prices every call of a known day, and genai-prices is imported only for a price that is
-    not linear or a call with no day."""
-    from lessonloop.analyze import price_data
+    """Whether the compact table (price_data.jsonl, read by price_lookup.py) was written from the
+    genai-prices installed: it then prices every call of a known day, and genai-prices is imported
+    only for a price that is not linear or a call with no day."""
+    from lessonloop.analyze.price_lookup import SOURCE
 
-    return price_table() == price_data.SOURCE
+    return price_table() == SOURCE
 
 
 def _installed_version() -> str:
@@ -254,7 +254,7 @@ def model_day_rates(model: str, day: str | None) -> ModelRates:
         found, rates = table_rates(_candidates(model.strip()), day)
         if not found:
             return None
-        return [(start, tuple(band)) for start, band in rates] if isinstance(rates, tuple) else rates
+        return [(start, tuple(band)) for start, band in rates] if isinstance(rates, list) else rates
     return genai_model_day_rates(model, day)
 
 

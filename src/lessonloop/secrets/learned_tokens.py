@@ -18,14 +18,17 @@ Speed: the words are found by one regex, a code in groups by a second one only w
 translation shows two groups; a word's shape score is kept per spelling (a transcript repeats its
 identifiers), and a word whose shape alone cannot reach the threshold with any usual context
 (SHAPE_CUT) is never read in context. The shape weights are loaded by the first text with a
-candidate, the context weights (secrets/learned_weights_context.py) by the first candidate whose
-shape passes the cut: most short texts a hook redacts never load them.
+candidate, the context weights (secrets/learned_weights_context.bin, package data: context_weights)
+by the first candidate whose shape passes the cut: most short texts a hook redacts never load them.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
+from array import array
 from bisect import bisect_right
 from itertools import repeat
 
@@ -435,12 +438,36 @@ def scored(text: str) -> list[tuple[int, int, float]]:
         if shape < SHAPE_CUT:
             continue
         if weights is None:  # (16k weights: loaded by the first candidate whose shape passes)
-            from lessonloop.secrets.learned_weights_context import CONTEXT_WEIGHTS
-
-            weights = CONTEXT_WEIGHTS
+            weights = context_weights()
         z = shape + sum(map(weights.get, set(context_features(text, start, end, key, form)), _ZEROS))
         out.append((start, end, 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))))
     return out
+
+
+# The context weights, written by scripts/train_secret_model.py beside learned_weights.py: a count
+# (uint32), that many weights (float32), then their names (UTF-8, joined by NUL); little-endian.
+CONTEXT_FILE = os.path.join(os.path.dirname(__file__), "learned_weights_context.bin")
+_context_weights: dict[str, float] | None = None
+
+
+def read_weights(path: str) -> dict[str, float]:
+    """A weights file (CONTEXT_FILE's format): feature name -> weight."""
+    with open(path, "rb") as file:
+        data = file.read()
+    end = 4 + 4 * int.from_bytes(data[:4], "little")
+    weights = array("f")
+    weights.frombytes(data[4:end])
+    if sys.byteorder != "little":
+        weights.byteswap()
+    return dict(zip(data[end:].decode().split("\0"), weights, strict=True))
+
+
+def context_weights() -> dict[str, float]:
+    """The context weights (feature name -> weight), read from CONTEXT_FILE on the first call."""
+    global _context_weights
+    if _context_weights is None:
+        _context_weights = read_weights(CONTEXT_FILE)
+    return _context_weights
 
 
 # In code (and a tool's output, read as code), `name = word` with a bare identifier is a variable
