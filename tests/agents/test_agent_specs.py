@@ -24,10 +24,10 @@ def test_every_folder_is_an_agent_with_a_spec() -> None:
 
 def test_a_folder_has_the_parts_its_spec_declares() -> None:
     for spec in specs():
-        assert has_part(spec, "reader") or spec.has_hooks, spec  # read, served, or both
+        assert has_part(spec, "reader") or spec.has_hooks or spec.rules is not None, spec  # read, served, or both
         if spec.has_hooks:
             assert has_part(spec, "install"), spec  # `hooks install --agent` writes its file
-            assert spec.folder == "claude" or has_part(spec, "hooks"), spec  # Claude Code's payloads are the handlers'
+            assert spec.default or has_part(spec, "hooks"), spec  # the default agent's payloads are the handlers'
             assert set(spec.installed) <= set(spec.hook_events), spec
         assert (AGENTS / spec.folder / "README.md").is_file(), spec
 

@@ -2,7 +2,8 @@
 folder under agents/ (tests/fake_agent/, an agent of the tests' own: spec, reader, hooks, installer)
 and no other file changed. Run from that copy, lessonloop lists the agent among its agents, finds
 its logs in its default place with no path given, reads and lists its sessions, installs its hooks
-into its hook file, and runs them: a learned lesson stops its call, a failed call is stored.
+into its hook file, and runs them: a learned lesson stops its call, a failed call is stored; the
+lesson goes into its rules file.
 
 Real processes throughout: `python -m lessonloop` from the copy, the hook command `hooks install`
 wrote, a real store."""
@@ -165,6 +166,11 @@ def test_its_hooks_install_and_run(env: dict[str, str], repo: Path) -> None:
     finally:
         conn.close()
     assert stored == [("Bash", "make test", 0)]  # its tool by Claude Code's name, failed
+
+    # its rules file (its spec's): `lessons export --agent` writes the learned lesson into it
+    assert "FAKE.md" in lessonloop(env, "lessons", "export", "--help").stdout
+    lessonloop(env, "lessons", "export", "--agent", AGENT, "-p", str(repo), cwd=repo)
+    assert "git push" in (repo / "FAKE.md").read_text(encoding="utf-8")
 
 
 def run(command: str, payload: Mapping[str, object], env: dict[str, str], cwd: Path) -> str:

@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 import yaml  # type: ignore[import-untyped]  # no stubs installed; safe_load returns Any
 
-from lessonloop.apply.instruction_files import WINDSURF, for_agent, for_path, rules_form
+from lessonloop.agents.windsurf.spec import WORKSPACE_RULES as WINDSURF
+from lessonloop.apply.instruction_files import for_agent, for_path, rules_form
 from lessonloop.learning.engine.exchange import BEGIN_MARKER, END_MARKER
 from tests.conftest import cli
 
@@ -344,12 +345,12 @@ def test_a_rules_folder_that_is_a_file_is_a_clear_error(db: Path, project: Path)
 
 
 def test_paths_name_their_agents_and_forms() -> None:
-    assert for_agent("cursor") is for_path("proj/.cursor/rules/other.mdc") is for_path("x.mdc")
-    # Copilot CLI is read (agents/copilot/reader): its entry is built from the registry, equal each time.
+    # Each entry is built from the agents' specs (agents/<agent>/spec.py `rules`), equal each time.
+    assert for_agent("cursor") == for_path("proj/.cursor/rules/other.mdc") == for_path("x.mdc")
     assert for_agent("copilot") == for_path(".github/copilot-instructions.md") == for_path("a/b.instructions.md")
-    # Cline is read too (agents/cline/reader), its entry built from the registry with Cline's form.
+    # Cline is read too (agents/cline/reader), its entry with its rules folder's form.
     assert for_agent("cline") == for_path(".clinerules") == for_path(".clinerules/more.md")
-    assert for_agent("windsurf") is for_path(".windsurf/rules/lessonloop.md")
+    assert for_agent("windsurf") == for_path(".windsurf/rules/lessonloop.md")
     assert for_path("lessonloop.md") is None and for_path(".github/README.md") is None
     assert rules_form(".cursor/rules/lessonloop.mdc").kind == "cursor"
     assert rules_form("a/.windsurf/rules/x.md").kind == "windsurf" and rules_form(".clinerules/x.md").kind == "markdown"

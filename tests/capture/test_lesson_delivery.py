@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonloop.agents.aider.reader import ADAPTER as AIDER
+from lessonloop.agents.aider.spec import SPEC as AIDER_SPEC
 from lessonloop.apply.instruction_files import for_agent, instruction_files
 from lessonloop.capture.agents import agents
 from lessonloop.learning.engine.exchange import BEGIN_MARKER, END_MARKER
@@ -68,7 +68,8 @@ def test_aider_gets_conventions_md_and_the_line_that_makes_it_read_it(
     text = (tmp_path / "CONVENTIONS.md").read_text(encoding="utf-8")
     assert text.startswith("# Conventions\n\nUse tabs.\n") and BEGIN_MARKER in text  # the rest kept
     data = cli("lessons", "export", "--db", store_with_a_lesson, "--agent", "aider", "--json").json()
-    assert data["hint"] == AIDER.instructions_hint and data["changed"] is False
+    assert AIDER_SPEC.rules is not None
+    assert data["hint"] == AIDER_SPEC.rules.hint and data["changed"] is False
     # the hint also comes with a CONVENTIONS.md given by --to, without --agent
     other = tmp_path / "elsewhere" / "CONVENTIONS.md"
     given = cli("lessons", "export", "--db", store_with_a_lesson, "--format", "md", "--to", other)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec
+from lessonloop.core.agent_spec import AgentSpec, RulesFile
 
 SPEC = AgentSpec(
     id="fake-agent",
@@ -15,4 +15,5 @@ SPEC = AgentSpec(
         "after_call": "PostToolUse",
         "turn_end": "Stop",
     },
+    rules=RulesFile("FAKE.md"),
 )

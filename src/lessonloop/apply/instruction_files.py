@@ -1,13 +1,11 @@
 """The file each agent reads its project instructions from, where `lessons export --format md`
 puts the lessons section, and what else the person must do for the agent to read it.
 
-Two kinds of agents get one:
-- the agents lessonloop reads (capture/agents.py): each adapter's `instructions` and
-  `instructions_hint`, one entry per file (CLAUDE.md, AGENTS.md, GEMINI.md, CONVENTIONS.md,
-  Copilot CLI's .github/copilot-instructions.md);
-- delivery-only agents, whose transcripts lessonloop does not read but which read a rules file
-  in the project (DELIVERY_ONLY: Cursor, Cline, Windsurf): the lessons learned from the other
-  agents reach them through it.
+Each agent's spec names its rules file (core/agent_spec.py `rules`: a RulesFile). Two kinds of
+agents have one: the agents lessonloop reads (capture/agents.py), and those whose transcripts it
+does not read but which read a rules file in the project (Cursor, Windsurf): the lessons learned
+from the other agents reach them through it. Agents reading the same file (AGENTS.md) share one
+entry.
 
 A file's form (RulesForm: the front matter its agent needs to load it, a size limit) follows from
 its path, so `--to` another path of the same kind (a Copilot `*.instructions.md`, another Cursor
@@ -16,99 +14,71 @@ its path, so `--to` another path of the same kind (a Copilot `*.instructions.md`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from lessonloop.capture import agents
+from lessonloop.core.agent_spec import MARKDOWN, RULES_DESCRIPTION, RulesFile, RulesForm
+from lessonloop.core.agent_specs import has_part, specs
 
-RULES_DESCRIPTION = "Mistakes coding agents made in this project before and what to do instead, learned by lessonloop"
+__all__ = [
+    "MARKDOWN",
+    "RULES_DESCRIPTION",
+    "InstructionFile",
+    "RulesForm",
+    "delivery_agents",
+    "for_agent",
+    "for_path",
+    "instruction_files",
+    "project_folder",
+    "rules_form",
+    "single_file_instead",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class InstructionFile:
-    agents: tuple[str, ...]  # the agents that read it (capture/agents.py ids, or DELIVERY_ONLY's)
+    agents: tuple[str, ...]  # the ids of the agents that read it, in their specs' rank
     name: str  # its path in the project's root folder, `/`-separated: "CLAUDE.md", ".cursor/rules/lessonloop.mdc"
     hint: str | None = None  # a step the person must take before the agent reads it
-    reads_transcripts: bool = True  # False: a delivery-only agent (lessonloop learns nothing from it)
+    reads_transcripts: bool = True  # False: only given lessons (lessonloop learns nothing from its agents)
     # Its folder is a folder of rules files the agent reads every one of (`.cursor/rules`): a file of
     # the same extension there, of any name, is that agent's too (`--to .cursor/rules/other.mdc`).
     rules_folder: bool = False
     # The folder the file goes in may be a single rules file of the same name instead (Cline's
     # `.clinerules` is a folder of rules files or one file): the section then goes into that file.
     folder_may_be_file: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RulesForm:
-    """What a rules file needs beyond the marked section."""
-
-    kind: str  # "markdown" (the section alone), "cursor", "copilot-path", "windsurf"
-    # Front matter lines ("key: value", YAML) written when lessonloop creates the file; an existing
-    # file keeps its own (the person may have changed how the agent applies it).
-    front_matter: tuple[str, ...] = ()
-    max_chars: int | None = None  # the agent reads no more of the file than this (the best lessons are kept)
-    agent_name: str = ""  # the agent reading this form, for the messages (whose front matter, whose limit)
-    activation: str = ""  # the front matter line that makes the agent load the file, for the messages
-
-
-MARKDOWN = RulesForm("markdown")
-# Cursor project rules (.cursor/rules/*.mdc): description, globs and alwaysApply. Always applied: a
-# lesson is needed before the mistake, when the agent does not know yet that it is relevant (an
-# "agent requested" rule is read only when the model judges its description relevant).
-CURSOR = RulesForm(
-    "cursor",
-    (f"description: {RULES_DESCRIPTION}", "globs:", "alwaysApply: true"),
-    agent_name="Cursor",
-    activation="alwaysApply: true",
-)
-# GitHub Copilot path-specific instructions (.github/instructions/NAME.instructions.md): applyTo
-# globs ("**": every file), an optional description.
-COPILOT_PATH = RulesForm(
-    "copilot-path",
-    ('applyTo: "**"', f"description: {RULES_DESCRIPTION}"),
-    agent_name="Copilot",
-    activation='applyTo: "**"',
-)
-# Windsurf (Cascade) workspace rules (.windsurf/rules/*.md): trigger always_on | model_decision |
-# glob | manual. A rules file is read up to 6,000 characters (12,000 per file in later versions of
-# its documentation; 6,000 fits both).
-WINDSURF = RulesForm(
-    "windsurf",
-    ("trigger: always_on", f"description: {RULES_DESCRIPTION}"),
-    max_chars=6000,
-    agent_name="Windsurf",
-    activation="trigger: always_on",
-)
-
-# The agents lessonloop does not read, and the rules file each reads in a project (docs/lessons.md,
-# "Rules files").
-DELIVERY_ONLY: tuple[InstructionFile, ...] = (
-    InstructionFile(("cursor",), ".cursor/rules/lessonloop.mdc", reads_transcripts=False, rules_folder=True),
-    InstructionFile(
-        ("cline",), ".clinerules/lessonloop.md", reads_transcripts=False, rules_folder=True, folder_may_be_file=True
-    ),
-    InstructionFile(("windsurf",), ".windsurf/rules/lessonloop.md", reads_transcripts=False, rules_folder=True),
-)
+    form: RulesForm = MARKDOWN  # its form, as its path gives it
+    endings: tuple[tuple[str, RulesForm], ...] = ()  # other names that are its agents' (RulesFile.endings)
 
 
 def instruction_files() -> tuple[InstructionFile, ...]:
-    """One entry per file: the read agents' files, in the order of the first agent reading each in
-    the registry (a file's hint is the first one its agents give), then DELIVERY_ONLY's."""
+    """One entry per file, in the rank of the first agent reading each; the agents lessonloop reads
+    first (a file's hint is the first one its agents give)."""
     readers: dict[str, list[str]] = {}
-    hints: dict[str, str | None] = {}
-    for adapter in agents.adapters():
-        if adapter.instructions is not None:
-            readers.setdefault(adapter.instructions, []).append(adapter.agent)
-            hints[adapter.instructions] = hints.get(adapter.instructions) or adapter.instructions_hint
-    # A rules file of DELIVERY_ONLY's whose agent lessonloop now reads too (Cline) keeps its form.
-    delivery = {file.name: file for file in DELIVERY_ONLY}
-    read = tuple(
-        replace(delivery[name], agents=tuple(agent_ids), hint=hints[name], reads_transcripts=True)
-        if name in delivery
-        else InstructionFile(tuple(agent_ids), name, hints[name])
+    rules: dict[str, RulesFile] = {}
+    reads: dict[str, bool] = {}
+    for read_first in (True, False):
+        for spec in specs():
+            if spec.rules is None or has_part(spec, "reader") is not read_first:
+                continue
+            name = spec.rules.path
+            readers.setdefault(name, []).append(spec.id)
+            if name not in rules or (rules[name].hint is None and spec.rules.hint is not None):
+                rules[name] = spec.rules
+            reads[name] = reads.get(name, False) or read_first
+    return tuple(
+        InstructionFile(
+            tuple(agent_ids),
+            name,
+            rules[name].hint,
+            reads_transcripts=reads[name],
+            rules_folder=rules[name].rules_folder,
+            folder_may_be_file=rules[name].folder_may_be_file,
+            form=rules[name].form,
+            endings=rules[name].endings,
+        )
         for name, agent_ids in readers.items()
     )
-    return read + tuple(file for file in DELIVERY_ONLY if file.name not in readers)
 
 
 def for_agent(agent: str) -> InstructionFile | None:
@@ -119,10 +89,12 @@ def for_agent(agent: str) -> InstructionFile | None:
 def for_path(path: str) -> InstructionFile | None:
     """The agents' instructions file a path names: by its file name (case as the agents spell it),
     or for a folder of rules files by that folder and the extension (`.cursor/rules/other.mdc` is
-    Cursor's); a `*.instructions.md` is Copilot's, a `.mdc` anywhere Cursor's, a file named as Cline's
-    rules folder (`.clinerules`) Cline's."""
+    Cursor's), a file named as a rules folder that may be one file (`.clinerules`) that agent's;
+    else by the endings the agents' rules files have anywhere (a `*.instructions.md` is Copilot's,
+    a `.mdc` Cursor's)."""
     given = PurePosixPath(Path(path).as_posix())
-    for file in instruction_files():
+    files = instruction_files()
+    for file in files:
         known = PurePosixPath(file.name)
         folder = known.parts[:-1]
         if not file.rules_folder and given.name == known.name:
@@ -131,23 +103,29 @@ def for_path(path: str) -> InstructionFile | None:
             return file
         if file.folder_may_be_file and given.name == folder[0]:
             return file
-    if given.name.endswith(".instructions.md"):
-        return for_agent("copilot")
-    if given.suffix == ".mdc":
-        return for_agent("cursor")
-    return None
+    return next((file for file in files for ending, _form in file.endings if given.name.endswith(ending)), None)
 
 
 def rules_form(path: str) -> RulesForm:
-    """The form of the rules file at `path`: by its extension or folder (a Cursor `.mdc`, a Copilot
-    `*.instructions.md`, a file in a `.windsurf/rules` folder), else plain Markdown."""
+    """The form of the rules file at `path`: by the endings the agents' rules files have anywhere
+    (a Cursor `.mdc`, a Copilot `*.instructions.md`), else by the rules folder it is in (a file in
+    `.windsurf/rules`), else plain Markdown."""
     given = PurePosixPath(Path(path).as_posix())
-    if given.suffix == ".mdc":
-        return CURSOR
-    if given.name.endswith(".instructions.md"):
-        return COPILOT_PATH
-    if given.parts[-3:-1] == (".windsurf", "rules") and given.suffix == ".md":
-        return WINDSURF
+    files = instruction_files()
+    for file in files:
+        for ending, form in file.endings:
+            if given.name.endswith(ending):
+                return form
+    for file in files:
+        known = PurePosixPath(file.name)
+        folder = known.parts[:-1]
+        if (
+            file.rules_folder
+            and folder
+            and given.parts[-len(folder) - 1 : -1] == folder
+            and given.suffix == known.suffix
+        ):
+            return file.form
     return MARKDOWN
 
 

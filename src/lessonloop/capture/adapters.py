@@ -151,10 +151,6 @@ class Adapter(ABC):
     # True: its files are in the projects' own folders (Aider's histories), not in folders of the
     # agent's: ingest's help names its places after the others'.
     places_in_projects: ClassVar[bool] = False
-    # The file in a project's root the agent reads its instructions from (`lessons export --agent`),
-    # and a step the person must take before it does (None: none needed).
-    instructions: ClassVar[str | None] = None
-    instructions_hint: ClassVar[str | None] = None
     # Its name for `lessonloop hooks install --agent` (apply/hooks/kit/) when lessonloop has hooks
     # for it; None: none (a rules file or MCP is how lessons reach it).
     hooks: ClassVar[str | None] = None

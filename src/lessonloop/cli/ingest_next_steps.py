@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lessonloop.apply.instruction_files import for_agent
 from lessonloop.capture.agents import adapters, by_agent
 from lessonloop.lesson_model.confidence import MIN_FAILED_SESSIONS
 from lessonloop.report.glossary import words
@@ -75,8 +76,8 @@ def _delivery(agents: set[str]) -> list[str]:
     latest_first = known[::-1]
     order = [a for a in latest_first if a.hooks is None] + [a for a in latest_first if a.hooks is not None]
     exported = [adapter.agent for adapter in order] or [adapters()[0].agent]
-    adapter = by_agent(exported[0])
-    into = f"into {adapter.instructions}" if adapter is not None and adapter.instructions else ""
+    rules = for_agent(exported[0])
+    into = f"into {rules.name}" if rules is not None else ""
     others = " (--agent all: every agent's file)" if len(exported) > 1 else ""
     rows.append(
         (f"lessonloop lessons export --agent {exported[0]}", f"in a project folder: its lessons {into}{others}")

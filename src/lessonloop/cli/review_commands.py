@@ -5,8 +5,12 @@ import); its handlers are in handlers/lessons.py."""
 from __future__ import annotations
 
 import argparse
+import textwrap
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from lessonloop.apply.instruction_files import instruction_files
+from lessonloop.cli.command_parser import describe_later
 from lessonloop.cli.common import common_options, project_option, time_options
 from lessonloop.core.agent_names import store_agent
 from lessonloop.core.arg_types import fraction, positive
@@ -216,40 +220,8 @@ def _export_command(sub: Commands) -> None:
         "export",
         help="write lessons as JSONL (to share or back up) or into the rules file an agent reads (CLAUDE.md, AGENTS.md, Cursor, Copilot, ...)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=(
-            "Export lessons, every text redacted again.\n\n"
-            "jsonl (default): one object per lesson, keys sorted, ordered by signature; no\n"
-            "evidence or embeddings. `lessonloop lessons import` reads it.\n\n"
-            "md: a section for an agent's rules file, one bullet per lesson (active ones by\n"
-            "default), most confident first. With --to, the section between\n"
-            "<!-- lessonloop:begin --> and <!-- lessonloop:end --> is written or refreshed and the\n"
-            "rest of the file is left exactly as it was (the file is created when missing; with\n"
-            "--agent, only when there is a lesson to put in it).\n\n"
-            "--agent A writes the section into the file that agent reads, in the current folder\n"
-            "(or --to FILE):\n"
-            "  claude-code  CLAUDE.md\n"
-            "  codex        AGENTS.md (also opencode's, droid's, kimi-code's, continue's, kilo's\n"
-            "               and mistral-vibe's)\n"
-            "  gemini       GEMINI.md\n"
-            "  aider        CONVENTIONS.md (read once .aider.conf.yml has `read: CONVENTIONS.md`,\n"
-            "               or with `aider --read CONVENTIONS.md`)\n"
-            "  copilot      .github/copilot-instructions.md (or --to\n"
-            '               .github/instructions/lessonloop.instructions.md, applyTo: "**")\n'
-            "  qwen-code    QWEN.md\n"
-            "  cursor       .cursor/rules/lessonloop.mdc (front matter alwaysApply: true)\n"
-            "  cline        .clinerules/lessonloop.md (into .clinerules itself when it is one file)\n"
-            "  windsurf     .windsurf/rules/lessonloop.md (trigger: always_on; the most confident\n"
-            "               lessons that fit Windsurf's 6000 characters)\n"
-            "  all          every file above.\n"
-            "lessonloop reads the transcripts of every agent above (and of droid, kimi-code,\n"
-            "continue, kilo and mistral-vibe, which read AGENTS.md) but cursor and windsurf,\n"
-            "which only read the file.\n"
-            "A new file gets the front matter its agent needs; afterwards only the section changes.\n"
-            "It holds the lessons of that folder's project (placed as the hooks place a folder) and\n"
-            "the global ones; -p names another project. The lessons are the same for every agent:\n"
-            "what one agent got wrong in a project warns the others."
-        ),
     )
+    describe_later(parser, EXPORT_FIRST_LINE, _export_description)
     parser.add_argument("--format", choices=("jsonl", "md"), help="jsonl (default) or md (the default with --agent)")
     parser.add_argument(
         "--no-wait",
@@ -260,8 +232,7 @@ def _export_command(sub: Commands) -> None:
         "--agent",
         metavar="A",
         type=store_agent,
-        help="write the md section to the rules file agent A reads (claude-code, codex, opencode, gemini, aider, "
-        "cursor, copilot, cline, windsurf), or all of them",
+        help="write the md section to the rules file agent A reads (the table above), or all of them",
     )
     parser.add_argument(
         "--status",
@@ -299,3 +270,61 @@ def _import_command(sub: Commands) -> None:
     )
     common_options(parser)
     parser.set_defaults(handler="lessonloop.cli.handlers.lessons:cmd_import")
+
+
+EXPORT_FIRST_LINE = "Export lessons, every text redacted again."
+
+
+def _export_description() -> str:
+    """`lessons export`'s description, with the table of the agents' rules files (their specs')."""
+    return (
+        EXPORT_FIRST_LINE + "\n\n"
+        "jsonl (default): one object per lesson, keys sorted, ordered by signature; no\n"
+        "evidence or embeddings. `lessonloop lessons import` reads it.\n\n"
+        "md: a section for an agent's rules file, one bullet per lesson (active ones by\n"
+        "default), most confident first. With --to, the section between\n"
+        "<!-- lessonloop:begin --> and <!-- lessonloop:end --> is written or refreshed and the\n"
+        "rest of the file is left exactly as it was (the file is created when missing; with\n"
+        "--agent, only when there is a lesson to put in it).\n\n"
+        "--agent A writes the section into the file that agent reads, in the current folder\n"
+        "(or --to FILE):\n" + _rules_files_table() + "\n"
+        "A new file gets the front matter its agent needs; afterwards only the section changes.\n"
+        "It holds the lessons of that folder's project (placed as the hooks place a folder) and\n"
+        "the global ones; -p names another project. The lessons are the same for every agent:\n"
+        "what one agent got wrong in a project warns the others."
+    )
+
+
+def _rules_files_table() -> str:
+    """One line (wrapped) per rules file: its first agent, its path, what else to know of it."""
+    files = instruction_files()
+    width = max(len(agent) for file in files for agent in file.agents[:1]) + 2
+    lines: list[str] = []
+    for file in files:
+        notes = []
+        if len(file.agents) > 1:
+            others = [f"{agent}'s" for agent in file.agents[1:]]
+            notes.append("also " + (", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]))
+        if file.form.activation:
+            notes.append(f"front matter {file.form.activation}")
+        if file.form.max_chars:
+            notes.append(
+                f"the most confident lessons that fit {file.form.agent_name}'s {file.form.max_chars} characters"
+            )
+        if file.folder_may_be_file:
+            notes.append(f"into {PurePosixPath(file.name).parts[0]} itself when it is one file")
+        notes += [
+            f"or --to a *{ending} file: front matter {form.activation}"
+            for ending, form in file.endings
+            if form != file.form
+        ]
+        if file.hint:
+            notes.append("a step of yours first: the export names it")
+        if not file.reads_transcripts:
+            notes.append("lessonloop does not read this agent's sessions: it only gets the lessons")
+        text = file.name + (f" ({'; '.join(notes)})" if notes else "")
+        lines += textwrap.wrap(
+            text, 86, initial_indent="  " + file.agents[0].ljust(width), subsequent_indent=" " * (width + 2)
+        )
+    lines.append("  " + "all".ljust(width) + "every file above.")
+    return "\n".join(lines)

@@ -15,6 +15,88 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
+# The description rules files' front matter gives (an agent loads a rule by it, or shows it).
+RULES_DESCRIPTION = "Mistakes coding agents made in this project before and what to do instead, learned by lessonloop"
+
+
+class RulesForm:
+    """What a rules file needs beyond the marked section (apply/rules_file_text.py): `kind`
+    ("markdown": the section alone, else the agent's form), the front matter lines ("key: value",
+    YAML) written when lessonloop creates the file (an existing file keeps its own: the person may
+    have changed how the agent applies it), the characters the agent reads of the file at most,
+    the agent reading this form and the front matter line that makes it load the file (for the
+    messages)."""
+
+    __slots__ = ("activation", "agent_name", "front_matter", "kind", "max_chars")
+
+    def __init__(
+        self,
+        kind: str,
+        front_matter: tuple[str, ...] = (),
+        max_chars: int | None = None,
+        agent_name: str = "",
+        activation: str = "",
+    ) -> None:
+        self.kind = kind
+        self.front_matter = front_matter
+        self.max_chars = max_chars
+        self.agent_name = agent_name
+        self.activation = activation
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.kind, self.front_matter, self.max_chars, self.agent_name, self.activation)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RulesForm) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"RulesForm({self.kind!r})"
+
+
+MARKDOWN = RulesForm("markdown")
+
+
+class RulesFile:
+    """The rules file an agent reads its project instructions from, where `lessons export --agent`
+    writes the lessons' section (apply/instruction_files.py).
+
+    - `path`: in the project's root, `/`-separated ("CLAUDE.md", ".cursor/rules/lessonloop.mdc").
+    - `hint`: a step the person must take before the agent reads it, or None.
+    - `rules_folder`: its folder is one of rules files the agent reads every one of: a file of the
+      same extension there, of any name, is the agent's too (`--to .cursor/rules/other.mdc`).
+    - `folder_may_be_file`: that folder may be one rules file of its name instead (Cline's
+      `.clinerules`): the section then goes into that file.
+    - `form`: its form (front matter, a size limit); MARKDOWN for the section alone.
+    - `endings`: other names' endings that make a file anywhere one of the agent's rules files,
+      each with its form (Copilot's `*.instructions.md`, Cursor's `*.mdc`).
+    """
+
+    __slots__ = ("endings", "folder_may_be_file", "form", "hint", "path", "rules_folder")
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        hint: str | None = None,
+        rules_folder: bool = False,
+        folder_may_be_file: bool = False,
+        form: RulesForm = MARKDOWN,
+        endings: tuple[tuple[str, RulesForm], ...] = (),
+    ) -> None:
+        self.path = path
+        self.hint = hint
+        self.rules_folder = rules_folder
+        self.folder_may_be_file = folder_may_be_file
+        self.form = form
+        self.endings = endings
+
+    def __repr__(self) -> str:
+        return f"RulesFile({self.path!r})"
+
+
 class CliPin:
     """The agent's CLI at the version the real-agent harness drives (tests/real_agents/): the
     package `registry` ("npm" or "pypi") installs, and the command it puts on PATH."""
@@ -56,6 +138,8 @@ class AgentSpec:
       worktrees, read as that project (capture/projects.py).
     - `commit_tool`: the tool name its reader gives the commits the agent makes itself (a commit
       linked to its session by its own record: history/linking.py), or None.
+    - `rules`: the rules file it reads in a project (RulesFile), or None: where `lessons export
+      --agent` writes, for the agents lessonloop reads and those it only gives lessons to.
     """
 
     __slots__ = (
@@ -70,6 +154,7 @@ class AgentSpec:
         "installed",
         "name",
         "rank",
+        "rules",
         "windows_shell",
         "worktrees",
     )
@@ -90,6 +175,7 @@ class AgentSpec:
         edit_needs_read: bool = False,
         worktrees: tuple[str, ...] = (),
         commit_tool: str | None = None,
+        rules: RulesFile | None = None,
     ) -> None:
         self.id = id
         self.folder = folder
@@ -104,6 +190,7 @@ class AgentSpec:
         self.edit_needs_read = edit_needs_read
         self.worktrees = worktrees
         self.commit_tool = commit_tool
+        self.rules = rules
 
     @property
     def has_hooks(self) -> bool:

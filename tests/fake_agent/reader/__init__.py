@@ -26,7 +26,6 @@ class FakeAgent(Adapter):
     name = "Fake Agent"
     file_formats = (FileFormat(FORMAT, "a Fake Agent log (*.fakelog)", "lines"),)
     places = "~/.fake-agent/logs"
-    instructions = "FAKE.md"
 
     def discover(self, context: DiscoveryContext) -> list[Found]:
         from . import paths

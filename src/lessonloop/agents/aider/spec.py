@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec
+from lessonloop.core.agent_spec import AgentSpec, RulesFile
 
 SPEC = AgentSpec(
     id="aider",
@@ -12,4 +12,11 @@ SPEC = AgentSpec(
     environment=("AIDER_CHAT_HISTORY_FILE",),
     windows_shell="cmd",
     commit_tool="commit",  # its "> Commit <sha> <message>" lines, read as a `commit` call (reader/)
+    rules=RulesFile(
+        "CONVENTIONS.md",
+        hint=(
+            "Aider reads CONVENTIONS.md only when told to: add `read: CONVENTIONS.md` to .aider.conf.yml "
+            "(in the repository's root or your home folder), or start it with `aider --read CONVENTIONS.md`."
+        ),
+    ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="claude-code",
@@ -23,5 +23,6 @@ SPEC = AgentSpec(
     windows_shell="posix",  # Git Bash
     default=True,
     edit_needs_read=True,  # "File has not been read yet. Read it first before writing to it."
-    worktrees=(".claude/worktrees",),  # `claude --worktree NAME`, on branch worktree-NAME
+    worktrees=(".claude/worktrees",),  # `claude --worktree NAME`, on branch worktree-NAME,
+    rules=RulesFile("CLAUDE.md"),
 )

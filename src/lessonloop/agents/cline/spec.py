@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="cline",
@@ -11,4 +11,5 @@ SPEC = AgentSpec(
     rank=110,
     environment=("CLINE_DATA_DIR", "CLINE_DIR", "CLINE_SESSION_DATA_DIR"),
     cli=CliPin("npm", "cline", "cline", "3.0.65"),
+    rules=RulesFile(".clinerules/lessonloop.md", rules_folder=True, folder_may_be_file=True),
 )

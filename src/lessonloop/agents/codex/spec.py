@@ -7,7 +7,7 @@ shell tools (`Bash`), apply_patch and MCP tools.
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="codex",
@@ -24,4 +24,5 @@ SPEC = AgentSpec(
     },
     cli=CliPin("npm", "@openai/codex", "codex", "0.169.0"),
     windows_shell="powershell",
+    rules=RulesFile("AGENTS.md"),
 )

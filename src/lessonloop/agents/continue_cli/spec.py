@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="continue",
@@ -11,4 +11,5 @@ SPEC = AgentSpec(
     rank=100,
     environment=("CONTINUE_GLOBAL_DIR",),
     cli=CliPin("npm", "@continuedev/cli", "cn", "1.5.47"),
+    rules=RulesFile("AGENTS.md"),
 )

@@ -6,7 +6,16 @@ with the events.jsonl to ingest).
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import RULES_DESCRIPTION, AgentSpec, CliPin, RulesFile, RulesForm
+
+# GitHub Copilot path-specific instructions (.github/instructions/NAME.instructions.md): applyTo
+# globs ("**": every file), an optional description.
+PATH_INSTRUCTIONS = RulesForm(
+    "copilot-path",
+    ('applyTo: "**"', f"description: {RULES_DESCRIPTION}"),
+    agent_name="Copilot",
+    activation='applyTo: "**"',
+)
 
 SPEC = AgentSpec(
     id="copilot",
@@ -25,4 +34,13 @@ SPEC = AgentSpec(
     },
     cli=CliPin("npm", "@github/copilot", "copilot", "1.0.102"),
     windows_shell="powershell",
+    rules=RulesFile(
+        ".github/copilot-instructions.md",
+        hint=(
+            "Copilot reads .github/copilot-instructions.md in every request of the repository (VS Code, "
+            "JetBrains, Visual Studio, github.com, Copilot CLI). For a file of its own instead, with front matter "
+            'applyTo: "**": --to .github/instructions/lessonloop.instructions.md'
+        ),
+        endings=((".instructions.md", PATH_INSTRUCTIONS),),
+    ),
 )

@@ -8,7 +8,17 @@ has nothing to do without a transcript: neither is installed.
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec
+from lessonloop.core.agent_spec import RULES_DESCRIPTION, AgentSpec, RulesFile, RulesForm
+
+# Cursor project rules (.cursor/rules/*.mdc): description, globs and alwaysApply. Always applied: a
+# lesson is needed before the mistake, when the agent does not know yet that it is relevant (an
+# "agent requested" rule is read only when the model judges its description relevant).
+CURSOR_RULES = RulesForm(
+    "cursor",
+    (f"description: {RULES_DESCRIPTION}", "globs:", "alwaysApply: true"),
+    agent_name="Cursor",
+    activation="alwaysApply: true",
+)
 
 SPEC = AgentSpec(
     id="cursor",
@@ -28,4 +38,7 @@ SPEC = AgentSpec(
     },
     installed=("sessionStart", "preToolUse", "postToolUse", "postToolUseFailure", "sessionEnd"),
     windows_shell="powershell",
+    rules=RulesFile(
+        ".cursor/rules/lessonloop.mdc", rules_folder=True, form=CURSOR_RULES, endings=((".mdc", CURSOR_RULES),)
+    ),
 )

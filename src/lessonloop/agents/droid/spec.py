@@ -6,7 +6,7 @@ has no post-call hook), no UserPromptSubmit in `droid exec`.
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="droid",
@@ -22,4 +22,5 @@ SPEC = AgentSpec(
         "SessionEnd": "SessionEnd",
     },
     cli=CliPin("npm", "droid", "droid", "0.215.0"),
+    rules=RulesFile("AGENTS.md"),
 )

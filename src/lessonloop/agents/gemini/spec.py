@@ -6,7 +6,7 @@ SessionEnd the session (it does not wait for the hook).
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="gemini",
@@ -24,4 +24,5 @@ SPEC = AgentSpec(
     },
     cli=CliPin("npm", "@google/gemini-cli", "gemini", "0.61.0"),
     windows_shell="powershell",
+    rules=RulesFile("GEMINI.md"),
 )

@@ -6,7 +6,7 @@ real-agent harness: only the database a turn's end queues differs (hooks.py).
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="kilo",
@@ -22,4 +22,5 @@ SPEC = AgentSpec(
         "session.idle": "Stop",
     },
     cli=CliPin("npm", "@kilocode/cli", "kilo", "7.7.7"),
+    rules=RulesFile("AGENTS.md"),
 )

@@ -7,7 +7,7 @@ text.
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="kimi-code",
@@ -25,4 +25,5 @@ SPEC = AgentSpec(
         "SessionEnd": "SessionEnd",
     },
     cli=CliPin("npm", "@moonshot-ai/kimi-code", "kimi", "2.1.0"),
+    rules=RulesFile("AGENTS.md"),
 )

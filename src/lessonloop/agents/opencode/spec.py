@@ -6,7 +6,7 @@ No command hooks: lessonloop's own plugin runs the command (apply/hooks/kit/plug
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="opencode",
@@ -23,4 +23,5 @@ SPEC = AgentSpec(
     },
     cli=CliPin("npm", "opencode-ai", "opencode", "1.18.33"),
     windows_shell="posix",
+    rules=RulesFile("AGENTS.md"),
 )

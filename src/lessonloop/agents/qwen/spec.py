@@ -6,7 +6,7 @@ end with the real CLI: a headless run ends with Stop only.
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="qwen-code",
@@ -24,4 +24,5 @@ SPEC = AgentSpec(
         "SessionEnd": "SessionEnd",
     },
     cli=CliPin("npm", "@qwen-code/qwen-code", "qwen", "0.24.4"),
+    rules=RulesFile("QWEN.md"),
 )

@@ -6,7 +6,7 @@ turn's end); none at a session's start or a prompt.
 
 from __future__ import annotations
 
-from lessonloop.core.agent_spec import AgentSpec, CliPin
+from lessonloop.core.agent_spec import AgentSpec, CliPin, RulesFile
 
 SPEC = AgentSpec(
     id="mistral-vibe",
@@ -20,4 +20,5 @@ SPEC = AgentSpec(
         "post_agent": "Stop",
     },
     cli=CliPin("pypi", "mistral-vibe", "vibe", "3.0.2"),
+    rules=RulesFile("AGENTS.md"),  # read in a folder the person trusted (docs/agents/mistral-vibe.md)
 )

@@ -29,11 +29,6 @@ class Aider(Adapter):
     )
     places = ".aider.chat.history.md in the projects the store knows and in the config's capture.paths"
     places_in_projects = True
-    instructions = "CONVENTIONS.md"
-    instructions_hint = (
-        "Aider reads CONVENTIONS.md only when told to: add `read: CONVENTIONS.md` to .aider.conf.yml "
-        "(in the repository's root or your home folder), or start it with `aider --read CONVENTIONS.md`."
-    )
     call_times = False
 
     def paths(self) -> AgentPaths:

@@ -31,7 +31,6 @@ class ClaudeCode(Adapter):
         FileFormat("claude-code-history", "Claude Code's prompt history (history.jsonl)", None, transcript=False),
     )
     places = "~/.claude/projects, $CLAUDE_CONFIG_DIR/projects, ~/.config/claude/projects"
-    instructions = "CLAUDE.md"
     hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:

@@ -25,7 +25,6 @@ class Cline(Adapter):
         FileFormat("cline-summary", "a Cline session's summary (sessions/<id>/<id>.json)", None, transcript=False),
     )
     places = "~/.cline/data/sessions/*"
-    instructions = ".clinerules/lessonloop.md"
 
     def paths(self) -> AgentPaths:
         from lessonloop.agents.cline.reader import paths

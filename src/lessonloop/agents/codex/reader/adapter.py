@@ -31,7 +31,6 @@ class Codex(Adapter):
         FileFormat("codex-history", "Codex CLI's prompt history (history.jsonl)", None, transcript=False),
     )
     places = "${CODEX_HOME:-~/.codex}/sessions and archived_sessions"
-    instructions = "AGENTS.md"
     hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:

@@ -25,7 +25,6 @@ class ContinueCli(Adapter):
         FileFormat("continue-index", "Continue CLI's list of sessions (sessions.json)", None, transcript=False),
     )
     places = "~/.continue/sessions"
-    instructions = "AGENTS.md"
 
     def paths(self) -> AgentPaths:
         from lessonloop.agents.continue_cli.reader import paths

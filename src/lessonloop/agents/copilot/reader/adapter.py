@@ -18,13 +18,7 @@ class Copilot(Adapter):
     name = SPEC.name
     file_formats = (FileFormat("copilot-events", "a GitHub Copilot CLI session (events.jsonl)", "lines"),)
     places = "${COPILOT_HOME:-~/.copilot}/session-state/*/events.jsonl"
-    instructions = ".github/copilot-instructions.md"
     hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
-    instructions_hint = (
-        "Copilot reads .github/copilot-instructions.md in every request of the repository (VS Code, "
-        "JetBrains, Visual Studio, github.com, Copilot CLI). For a file of its own instead, with front matter "
-        'applyTo: "**": --to .github/instructions/lessonloop.instructions.md'
-    )
 
     def paths(self) -> AgentPaths:
         from lessonloop.agents.copilot.reader import paths

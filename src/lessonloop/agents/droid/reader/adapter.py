@@ -21,7 +21,6 @@ class Droid(Adapter):
     # which Droid rewrites after every turn.
     file_formats = (FileFormat(SESSION, "a Factory Droid session (sessions/*/<id>.jsonl)", "units"),)
     places = "~/.factory/sessions/*"
-    instructions = "AGENTS.md"
     hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:

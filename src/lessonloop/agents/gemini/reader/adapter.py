@@ -25,7 +25,6 @@ class Gemini(Adapter):
         FileFormat("gemini-logs", "Gemini CLI's prompt log (logs.json)", None, transcript=False),
     )
     places = "~/.gemini/tmp/*/chats"
-    instructions = "GEMINI.md"
     hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:

@@ -16,7 +16,6 @@ class Kilo(Adapter):
     name = SPEC.name
     file_formats = (FileFormat(DATABASE, "a Kilo Code database (kilo.db)", "units"),)
     places = "kilo.db, read only, in ${XDG_DATA_HOME:-~/.local/share}/kilo"
-    instructions = "AGENTS.md"
     hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:

@@ -18,7 +18,6 @@ class KimiCode(Adapter):
     name = SPEC.name
     file_formats = (FileFormat(WIRE, "a Kimi Code session's wire log (agents/*/wire.jsonl)", "lines"),)
     places = "~/.kimi-code/sessions/*/*/agents/*"
-    instructions = "AGENTS.md"
     hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:

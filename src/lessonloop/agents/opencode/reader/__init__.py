@@ -23,7 +23,6 @@ class OpenCode(Adapter):
         FileFormat("opencode-db", "an OpenCode database (opencode.db)", "units"),
     )
     places = "opencode.db, read only, and storage/ in ${XDG_DATA_HOME:-~/.local/share}/opencode"
-    instructions = "AGENTS.md"
     hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:

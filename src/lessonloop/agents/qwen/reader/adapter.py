@@ -18,7 +18,6 @@ class QwenCode(Adapter):
     name = SPEC.name
     file_formats = (FileFormat(CHAT, "a Qwen Code chat (projects/*/chats/*.jsonl)", "lines"),)
     places = "~/.qwen/projects/*/chats"
-    instructions = "QWEN.md"
     hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:

@@ -27,7 +27,6 @@ class MistralVibe(Adapter):
         FileFormat(LEGACY, "a Mistral Vibe session of before 3.0 (logs/session/session_*/)", None),
     )
     places = "~/.vibe/logs/session/unified/*"
-    instructions = "AGENTS.md"  # read in a folder the person trusted (docs/agents/mistral-vibe.md)
     hooks = SPEC.folder  # its name for `lessonloop hooks install --agent`
 
     def paths(self) -> AgentPaths:
