@@ -13,7 +13,7 @@ import pytest
 from lessonloop.apply.hooks.kit.tool_view import hook_adapter, hook_tool
 from lessonloop.capture.agents import ADAPTERS
 from lessonloop.core.agent_specs import has_part, specs
-from lessonloop.core.claude_tool_kinds import kind_of as claude_kind
+from lessonloop.core.handler_tools import kind_of as claude_kind
 from lessonloop.core.tool_kinds import OTHER
 
 # each agent with a reader and a hook adapter -> its reader's tool table (agents/<agent>/reader/tools.py)

@@ -28,7 +28,7 @@ import pytest
 
 from lessonloop.apply.hooks.kit.tool_view import hook_adapter, hook_call
 from lessonloop.capture.agents import ADAPTERS
-from lessonloop.core.claude_tool_kinds import kind_of as claude_kind
+from lessonloop.core.handler_tools import kind_of as claude_kind
 from lessonloop.learning.runs import learn_store
 from lessonloop.lesson_model.confidence import ONE_OFF_AT
 from lessonloop.lesson_model.triggers import Trigger, command_segments

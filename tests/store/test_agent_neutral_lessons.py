@@ -137,9 +137,9 @@ def test_a_trigger_stored_with_a_claude_code_tool_name_reads_as_its_kind() -> No
 
 
 def test_the_hooks_and_learning_know_claude_codes_tools_as_capture_does() -> None:
-    from lessonloop.core import claude_tool_kinds, records
+    from lessonloop.core import handler_tools, records
 
-    assert claude_tool_kinds.kind_of is claude_code_tools.kind_of  # one table for capture and the hooks
+    assert handler_tools.kind_of is claude_code_tools.kind_of  # one table for capture and the hooks
     assert LEGACY_TOOL_KINDS is claude_code_tools.KINDS
     assert set(claude_code_tools.KINDS.values()) <= set(records.TOOL_KINDS)
 

@@ -305,7 +305,7 @@ RULES: tuple[Rule, ...] = (
         "patch_lines_not_found",
         INCORRECT_PARAMETER,
         0.97,
-        # (after "error: ": a patch sent through the shell tool, older Codex: core/codex_outputs.py)
+        # (after "error: ": a patch sent through the shell tool, older Codex: agents/codex/reader/outputs.py)
         r"(?:error: )?(?:apply_patch verification failed: )?(?P<ev>Failed to find (?:expected lines|context)[^\n]*)",
         scope=START,
     ),

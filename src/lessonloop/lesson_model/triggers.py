@@ -29,7 +29,7 @@ from lessonloop.analyze.commands import (
     split_commands_with_env,
     words_kinds,
 )
-from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_CODE_KINDS
+from lessonloop.core.handler_tools import KINDS as CLAUDE_CODE_KINDS
 from lessonloop.core.lazy_regex import LazyRegex
 from lessonloop.core.tool_kinds import CHANGE_KINDS, EDIT, OTHER, READ, SHELL, SUBAGENT, TOOL_KINDS, WRITE
 from lessonloop.lesson_model.environment import POWERSHELL, windows_path

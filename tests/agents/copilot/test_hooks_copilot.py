@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from lessonloop.agents.copilot import hooks as copilot
+from lessonloop.agents.copilot.reader.outputs import shell_exit
 from lessonloop.core.agent_specs import hook_events, installed_events
-from lessonloop.core.copilot_outputs import shell_exit
 from tests.agent_hooks import run_agent_hook
 from tests.agents.cursor.test_hooks_cursor import certain_push_lesson
 from tests.conftest import cli

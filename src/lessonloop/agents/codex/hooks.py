@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 
+from lessonloop.agents.codex.reader.outputs import harness_failed
 from lessonloop.apply.hooks.kit import carried
 from lessonloop.apply.hooks.kit.answers import (
     Call,
@@ -35,7 +36,6 @@ from lessonloop.apply.hooks.kit.answers import (
     store_path,
 )
 from lessonloop.apply.hooks.kit.answers import call_of as call_of  # (the entry reads it: __init__.py)
-from lessonloop.core.codex_outputs import harness_failed
 
 ASK_NOTE = (
     "\nlessonloop stopped this call once because the person asked to be consulted on such calls "
@@ -138,7 +138,7 @@ def result(response: object) -> tuple[bool, str]:
     code = exit_code(text)
     if code is not None and code != 0:
         return True, f"Exit code {code}\n{_body(text)}"
-    if code is None and harness_failed(text):  # a failed patch or a harness failure (core/codex_outputs.py)
+    if code is None and harness_failed(text):  # a failed patch or a harness failure (agents/codex/reader/outputs.py)
         return True, text
     return False, _body(text) if code is not None else text
 

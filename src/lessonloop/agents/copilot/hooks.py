@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import json
 
+from lessonloop.agents.copilot.reader.outputs import shell_exit
 from lessonloop.apply.hooks.kit.answers import context, decision
 from lessonloop.apply.hooks.kit.tool_args import args_object, first_text, stable_id
-from lessonloop.core.copilot_outputs import shell_exit
 
 SHELLS = ("bash", "shell", "powershell", "pwsh", "run_in_terminal")
 

@@ -20,7 +20,7 @@ import json
 
 from lessonloop.apply.hooks.kit.tool_args import args_object, first_text, root_of, stable_id
 
-# Cursor's tool names by Claude Code's (the agent-neutral kinds follow: core/claude_tool_kinds.py).
+# Cursor's tool names by Claude Code's (the agent-neutral kinds follow: core/handler_tools.py).
 # An MCP tool (`MCP:<name>`) and any tool not named here keep their name (kind "other").
 TOOLS = {
     "Shell": "Bash",

@@ -39,7 +39,7 @@ from lessonloop.apply.hooks.kit import carried
 from lessonloop.apply.hooks.kit.answers import Call, context, decision, store_path
 from lessonloop.apply.hooks.kit.answers import call_of as call_of  # (the entry reads it: __init__.py)
 from lessonloop.apply.hooks.kit.kind_names import claude_name
-from lessonloop.core.claude_tool_kinds import KINDS as CLAUDE_KINDS
+from lessonloop.core.handler_tools import KINDS as CLAUDE_KINDS
 
 # Kimi Code's tools that name a file by `path` (its other arguments are already Claude Code's:
 # old_string, new_string, replace_all, content, pattern)

@@ -14,7 +14,7 @@ Edit's line numbers.
 from __future__ import annotations
 
 from lessonloop.apply.hooks.hook_store import call_target, on_disk
-from lessonloop.core.claude_tool_kinds import kind_of
+from lessonloop.core.handler_tools import kind_of
 
 EDIT_RISK = -1  # the "lesson id" of an edit-check warning (no stored lesson: a built-in rule)
 

@@ -44,7 +44,7 @@ from lessonloop.apply.hooks.hook_store import (
     text_of,
     wait_ms,
 )
-from lessonloop.core.claude_tool_kinds import kind_of
+from lessonloop.core.handler_tools import kind_of
 from lessonloop.core.timestamps import utc_now
 from lessonloop.core.tool_kinds import CHANGE_KINDS
 from lessonloop.store import hooks as hook_tables

@@ -100,7 +100,7 @@ def _event(
 ) -> CallEvent:  # fmt: skip
     """A call the hooks stored, as learning reads it."""
     from lessonloop.analyze.inputs import Call
-    from lessonloop.core.claude_tool_kinds import kind_of
+    from lessonloop.core.handler_tools import kind_of
     from lessonloop.learning.engine.events import CallEvent
 
     call = Call(

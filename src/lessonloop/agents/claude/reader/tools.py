@@ -1,5 +1,5 @@
-"""Claude Code's tools by their agent-neutral kind: the table is lessonloop/core/claude_tool_kinds.py,
+"""Claude Code's tools by their agent-neutral kind: the table is lessonloop/core/handler_tools.py,
 shared with the hooks and learning (which may not import capture)."""
 
-from lessonloop.core.claude_tool_kinds import KINDS as KINDS
-from lessonloop.core.claude_tool_kinds import kind_of as kind_of
+from lessonloop.core.handler_tools import KINDS as KINDS
+from lessonloop.core.handler_tools import kind_of as kind_of

@@ -21,7 +21,7 @@ Where each shape comes from (codex-rs/core):
   ...`, `invalid hunk at line N, ...`; lib.rs `Failed to find context '...' in PATH`, `Failed to
   read file to update PATH: ...`, `Failed to write file PATH`, `Failed to delete file PATH`,
   `Failed to create parent directories for PATH`), read as errors whatever the tool's name, also
-  after `error: ` (a patch sent through the shell tool, older Codex: core/codex_outputs.py).
+  after `error: ` (a patch sent through the shell tool, older Codex: agents/codex/reader/outputs.py).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from lessonloop.agents.codex.reader.outputs import harness_failed
 from lessonloop.core import json_codec
-from lessonloop.core.codex_outputs import harness_failed
 
 _EXIT_LINE = re.compile(r"^(?:Exit code: (-?\d+)|Process exited with code (-?\d+))\s*$", re.MULTILINE)
 _RUNNING = re.compile(r"^Process running with session ID (\d+)\s*$", re.MULTILINE)

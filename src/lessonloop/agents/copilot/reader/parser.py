@@ -39,6 +39,7 @@ from typing import Any, ClassVar
 
 from lessonloop.agents.copilot.reader import AGENT, shapes
 from lessonloop.agents.copilot.reader.event_types import KNOWN, READ
+from lessonloop.agents.copilot.reader.outputs import shell_exit
 from lessonloop.agents.copilot.reader.tools import kind_of, shell_command_of
 from lessonloop.capture.adapters import PendingCall
 from lessonloop.capture.field_types import described, wrong_field
@@ -53,7 +54,6 @@ from lessonloop.capture.parsing import (
 )
 from lessonloop.capture.projects import project_for_cwd
 from lessonloop.core import json_codec, records
-from lessonloop.core.copilot_outputs import shell_exit
 from lessonloop.core.records import (
     Batch,
     MessageRecord,
@@ -433,7 +433,7 @@ class CopilotParser:
         shell = data.get("shellExecution")
         exit_code = _int(shell.get("exitCode")) if isinstance(shell, dict) else None
         if exit_code is None and kind == records.SHELL and text is not None:
-            exit_code = shell_exit(text)[0]  # core/copilot_outputs.py, the hook's reading too
+            exit_code = shell_exit(text)[0]  # agents/copilot/reader/outputs.py, the hook's reading too
         if exit_code is not None and exit_code != 0:
             self._result(call_id, lineno, ts, "error", exit_code, text or f"exit code {exit_code}", None)
             return

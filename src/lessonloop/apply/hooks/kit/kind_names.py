@@ -9,7 +9,7 @@ Imports nothing: the hooks read it.
 
 from __future__ import annotations
 
-# Claude Code's tool for each neutral kind (core/claude_tool_kinds.py gives each its kind back).
+# Claude Code's tool for each neutral kind (core/handler_tools.py gives each its kind back).
 BY_KIND = {
     "shell": "Bash",
     "read": "Read",

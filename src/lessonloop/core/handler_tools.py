@@ -1,4 +1,6 @@
-"""Claude Code's tool names by their agent-neutral kind (records.TOOL_KINDS), in one table.
+"""The tool names the hook handlers speak, by their agent-neutral kind (records.TOOL_KINDS), in one
+table: the default agent's (Claude Code's), whose payloads the handlers read as they are; every
+other agent's hook adapter hands its calls under these names (agents/<agent>/hooks.py).
 
 The capture adapter (agents/claude/reader/tools.py), the hooks (which see Claude Code's tool names
 and match lessons by kind) and learning (triggers stored before m018 named Claude Code's tools)
