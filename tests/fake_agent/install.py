@@ -9,6 +9,8 @@ from lessonloop.apply.hooks.install.files import Json
 from lessonloop.apply.hooks.install.hook_lists import Shape
 from lessonloop.apply.hooks.install.hook_setup import HookSetup, home
 
+from .spec import SPEC
+
 SHAPE = Shape(grouped=False)
 
 
@@ -21,8 +23,8 @@ def entry(event: str, command: str, seconds: int) -> Json:
 
 
 SETUP = HookSetup(
-    name="fake_agent",
-    label="Fake Agent",
+    name=SPEC.folder,
+    label=SPEC.name,
     shape=SHAPE,
     scopes=("project", "user"),
     default_scope="project",

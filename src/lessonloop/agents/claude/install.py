@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 
+from lessonloop.agents.claude.spec import SPEC
 from lessonloop.apply.hooks.install.files import Json
 from lessonloop.apply.hooks.install.hook_lists import Shape
 from lessonloop.apply.hooks.install.hook_setup import HookSetup, home
@@ -34,8 +35,8 @@ def notes(scope: str, file: str, data: Json) -> list[str]:
 
 
 SETUP = HookSetup(
-    name="claude",
-    label="Claude Code",
+    name=SPEC.folder,
+    label=SPEC.name,
     shape=SHAPE,
     scopes=("local", "project", "user"),
     default_scope="local",

@@ -10,6 +10,7 @@ import os
 import sys
 
 from lessonloop.agents.codex import install_trust as codex_trust
+from lessonloop.agents.codex.spec import SPEC
 from lessonloop.apply.hooks.command import is_lessonloop_command
 from lessonloop.apply.hooks.install.files import HookFileError, Json
 from lessonloop.apply.hooks.install.hook_lists import Shape
@@ -88,8 +89,8 @@ def readiness(scope: str, root: str, path: str, data: Json) -> Json:
 
 
 SETUP = HookSetup(
-    name="codex",
-    label="Codex CLI",
+    name=SPEC.folder,
+    label=SPEC.name,
     shape=SHAPE,
     scopes=("project", "user"),
     default_scope="project",

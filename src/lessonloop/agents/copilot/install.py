@@ -16,6 +16,7 @@ import os
 import re
 import sys
 
+from lessonloop.agents.copilot.spec import SPEC
 from lessonloop.apply.hooks.install.files import Json
 from lessonloop.apply.hooks.install.hook_lists import Shape
 from lessonloop.apply.hooks.install.hook_setup import HookSetup, home
@@ -119,8 +120,8 @@ def readiness(scope: str, root: str, path: str, data: Json) -> Json:
 
 
 SETUP = HookSetup(
-    name="copilot",
-    label="Copilot CLI",
+    name=SPEC.folder,
+    label=SPEC.name,
     shape=SHAPE,
     scopes=("project", "user"),
     default_scope="project",

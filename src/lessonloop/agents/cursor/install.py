@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 
+from lessonloop.agents.cursor.spec import SPEC
 from lessonloop.apply.hooks.install.files import Json
 from lessonloop.apply.hooks.install.hook_lists import Shape
 from lessonloop.apply.hooks.install.hook_setup import HookSetup, home, teammates_note
@@ -28,8 +29,8 @@ def notes(scope: str, file: str, data: Json) -> list[str]:
 
 
 SETUP = HookSetup(
-    name="cursor",
-    label="Cursor",
+    name=SPEC.folder,
+    label=SPEC.name,
     shape=SHAPE,
     scopes=("project", "user"),
     default_scope="project",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
+from lessonloop.agents.gemini.spec import SPEC
 from lessonloop.apply.hooks.install.files import Json
 from lessonloop.apply.hooks.install.hook_lists import Shape
 from lessonloop.apply.hooks.install.hook_setup import HookSetup, home, teammates_note
@@ -51,8 +52,8 @@ def notes(scope: str, file: str, data: Json) -> list[str]:
 
 
 SETUP = HookSetup(
-    name="gemini",
-    label="Gemini CLI",
+    name=SPEC.folder,
+    label=SPEC.name,
     shape=SHAPE,
     scopes=("project", "user"),
     default_scope="project",

@@ -18,11 +18,12 @@ lessonloop installs the plugin it writes for OpenCode (install/plugin_file.py), 
 
 from __future__ import annotations
 
+from lessonloop.agents.kilo.spec import SPEC
 from lessonloop.apply.hooks.install.plugin_file import PluginAgent
 
 KILO = PluginAgent(
-    name="kilo",
-    label="Kilo Code",
+    name=SPEC.folder,
+    label=SPEC.name,
     config_name="kilo",
     project_folder=".kilo",
     package="@kilocode/plugin",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 
+from lessonloop.agents.kimi.spec import SPEC
 from lessonloop.apply.hooks.install import toml_hooks
 from lessonloop.apply.hooks.install.files import Change, Json
 from lessonloop.apply.hooks.install.hook_lists import Shape
@@ -55,8 +56,8 @@ def notes(scope: str, file: str, data: Json) -> list[str]:
 
 
 SETUP = HookSetup(
-    name="kimi",
-    label="Kimi Code",
+    name=SPEC.folder,
+    label=SPEC.name,
     shape=SHAPE,
     scopes=("user",),
     default_scope="user",

@@ -15,6 +15,7 @@ idle, no npm wait) and end to end in the real-agent harness (tests/real_agents/)
 
 from __future__ import annotations
 
+from lessonloop.agents.opencode.spec import SPEC
 from lessonloop.apply.hooks.install.plugin_file import (
     OTHER_PLUGIN_FOLDER,
     PLACEHOLDER,
@@ -29,8 +30,8 @@ from lessonloop.apply.hooks.install.plugin_file import (
 __all__ = ["OTHER_PLUGIN_FOLDER", "PLACEHOLDER", "PLUGIN_FOLDER", "SHAPE", "entry", "render", "source"]
 
 OPENCODE = PluginAgent(
-    name="opencode",
-    label="OpenCode",
+    name=SPEC.folder,
+    label=SPEC.name,
     config_name="opencode",
     project_folder=".opencode",
     package="@opencode-ai/plugin",

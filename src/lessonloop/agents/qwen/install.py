@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 
+from lessonloop.agents.qwen.spec import SPEC
 from lessonloop.apply.hooks.install.files import HookFileError, Json, parse_json, read_bytes
 from lessonloop.apply.hooks.install.hook_lists import Shape
 from lessonloop.apply.hooks.install.hook_setup import HookSetup, home, teammates_note
@@ -119,8 +120,8 @@ def readiness(scope: str, root: str, file: str, data: Json) -> Json:
 
 
 SETUP = HookSetup(
-    name="qwen",
-    label="Qwen Code",
+    name=SPEC.folder,
+    label=SPEC.name,
     shape=SHAPE,
     scopes=("project", "user"),
     default_scope="project",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 
+from lessonloop.agents.vibe.spec import SPEC
 from lessonloop.apply.hooks.install import files, toml_hooks
 from lessonloop.apply.hooks.install.files import Change, HookFileError, Json, read_bytes
 from lessonloop.apply.hooks.install.hook_lists import Shape
@@ -101,8 +102,8 @@ def notes(scope: str, file: str, data: Json) -> list[str]:
 
 
 SETUP = HookSetup(
-    name="vibe",
-    label="Mistral Vibe",
+    name=SPEC.folder,
+    label=SPEC.name,
     shape=SHAPE,
     scopes=("project", "user"),
     default_scope="project",
