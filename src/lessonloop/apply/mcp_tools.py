@@ -518,18 +518,20 @@ def _outcome(row: tuple[Any, ...] | None) -> dict[str, Any] | None:
 
 def _hook_summary(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
     """Figures of a session only the hooks have seen so far (its transcript is not ingested)."""
-    project, cwd, model, started, last, ended, agent = figures.hook_session_head(conn, session_id)
+    head = figures.hook_session_head(conn, session_id)
+    if head is None:
+        raise SessionNotFound(f"no session matches {session_id!r}")
     calls, errors = figures.live_call_figures(conn, session_id)
     by_class = figures.live_errors_by_class(conn, session_id)
     return {
         "session_id": session_id,
         "source": "hooks (the transcript is not ingested yet: `lessonloop ingest` reads it)",
-        "agent": agent or default_spec().id,  # NULL: a hook without --agent (the default agent's)
-        "project": project,
-        "cwd": cwd,
-        "model": model,
-        "started_at": started,
-        "ended_at": ended or last,
+        "agent": head.agent or default_spec().id,  # NULL: a hook without --agent (the default agent's)
+        "project": head.project,
+        "cwd": head.cwd,
+        "model": head.model,
+        "started_at": head.started_at,
+        "ended_at": head.ended_at or head.last_event_at,
         "tool_calls": int(calls),
         "errors": int(errors),
         "errors_by_class": by_class,

@@ -6,6 +6,7 @@ only the hooks have seen it. Plain rows; the tool shapes them."""
 from __future__ import annotations
 
 import sqlite3
+from typing import NamedTuple
 
 from lessonloop.analyze.prompt_request import request_of
 
@@ -154,14 +155,25 @@ def session_outcome(conn: sqlite3.Connection, session_id: str) -> tuple[Any, ...
 # --- a session only the hooks have seen ----------------------------------------------------------
 
 
-def hook_session_head(conn: sqlite3.Connection, session_id: str) -> tuple[Any, ...]:
-    """(project, cwd, model, started_at, last_event_at, ended_at, agent) of the hooks' row of the
-    session (agent NULL: the default agent's, or not known)."""
-    row: tuple[Any, ...] = conn.execute(
+class HookSessionHead(NamedTuple):
+    """The hooks' row of a session (agent None: the default agent's, or not known)."""
+
+    project: str | None
+    cwd: str | None
+    model: str | None
+    started_at: str | None
+    last_event_at: str | None
+    ended_at: str | None
+    agent: str | None
+
+
+def hook_session_head(conn: sqlite3.Connection, session_id: str) -> HookSessionHead | None:
+    """The hooks' row of the session, or None."""
+    row = conn.execute(
         "SELECT project, cwd, model, started_at, last_event_at, ended_at, agent FROM hook_sessions WHERE session_id = ?",
         (session_id,),
     ).fetchone()
-    return row
+    return HookSessionHead(*row) if row is not None else None
 
 
 def live_call_figures(conn: sqlite3.Connection, session_id: str) -> tuple[Any, ...]:
