@@ -6,7 +6,6 @@ only the hooks have seen it. Plain rows; the tool shapes them."""
 from __future__ import annotations
 
 import sqlite3
-from typing import NamedTuple
 
 from lessonloop.analyze.prompt_request import request_of
 
@@ -155,16 +154,29 @@ def session_outcome(conn: sqlite3.Connection, session_id: str) -> tuple[Any, ...
 # --- a session only the hooks have seen ----------------------------------------------------------
 
 
-class HookSessionHead(NamedTuple):
-    """The hooks' row of a session (agent None: the default agent's, or not known)."""
+class HookSessionHead:
+    """The hooks' row of a session (agent None: the default agent's, or not known). A plain class:
+    the reads that import this module import no typing."""
 
-    project: str | None
-    cwd: str | None
-    model: str | None
-    started_at: str | None
-    last_event_at: str | None
-    ended_at: str | None
-    agent: str | None
+    __slots__ = ("agent", "cwd", "ended_at", "last_event_at", "model", "project", "started_at")
+
+    def __init__(
+        self,
+        project: str | None,
+        cwd: str | None,
+        model: str | None,
+        started_at: str | None,
+        last_event_at: str | None,
+        ended_at: str | None,
+        agent: str | None,
+    ) -> None:
+        self.project = project
+        self.cwd = cwd
+        self.model = model
+        self.started_at = started_at
+        self.last_event_at = last_event_at
+        self.ended_at = ended_at
+        self.agent = agent
 
 
 def hook_session_head(conn: sqlite3.Connection, session_id: str) -> HookSessionHead | None:
