@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lessonloop.apply.hooks.entry import _HANDLERS
 from lessonloop.capture.agents import adapters
-from lessonloop.core.agent_specs import has_part, hook_agents, part, spec_of, specs
+from lessonloop.core.agent_specs import default_spec, has_part, hook_agents, part, spec_of, specs
 
 ROOT = Path(__file__).resolve().parents[2]
 AGENTS = ROOT / "src" / "lessonloop" / "agents"
@@ -63,3 +63,11 @@ def test_the_harness_pins_are_the_specs() -> None:
     pinned = {**{(name, "npm"): version for name, version in npm.items()}, **{(n, "pypi"): v for n, v in pypi.items()}}
     declared = {(spec.cli.package, spec.cli.registry): spec.cli.version for spec in specs() if spec.cli is not None}
     assert pinned == declared
+
+
+def test_one_agent_is_the_default_and_the_handlers_read_its_payloads_as_they_are() -> None:
+    """The agent meant where nothing says which (AgentSpec.default): one, read (its reader walks a
+    folder given to ingest), with hooks and no hook adapter (its payloads are the handlers' own)."""
+    default = default_spec()
+    assert [spec for spec in specs() if spec.default] == [default]
+    assert has_part(default, "reader") and default.has_hooks and not has_part(default, "hooks")
