@@ -15,6 +15,7 @@ its path, so `--to` another path of the same kind (a Copilot `*.instructions.md`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from lessonloop.core.agent_spec import MARKDOWN, RULES_DESCRIPTION, RulesFile, RulesForm
@@ -51,31 +52,32 @@ class InstructionFile:
     endings: tuple[tuple[str, RulesForm], ...] = ()  # other names that are its agents' (RulesFile.endings)
 
 
+@cache
 def instruction_files() -> tuple[InstructionFile, ...]:
     """One entry per file, in the rank of the first agent reading each; the agents lessonloop reads
-    first (a file's hint is the first one its agents give)."""
+    first (a file's form is its first agent's, its hint the first one its agents give). The
+    agents' folders do not change while a process runs: built once."""
+    with_rules = [(has_part(spec, "reader"), spec.id, spec.rules) for spec in specs() if spec.rules is not None]
     readers: dict[str, list[str]] = {}
-    rules: dict[str, RulesFile] = {}
+    first: dict[str, RulesFile] = {}
+    hints: dict[str, str | None] = {}
     reads: dict[str, bool] = {}
-    for read_first in (True, False):
-        for spec in specs():
-            if spec.rules is None or has_part(spec, "reader") is not read_first:
-                continue
-            name = spec.rules.path
-            readers.setdefault(name, []).append(spec.id)
-            if name not in rules or (rules[name].hint is None and spec.rules.hint is not None):
-                rules[name] = spec.rules
-            reads[name] = reads.get(name, False) or read_first
+    for read, agent, rules in sorted(with_rules, key=lambda row: not row[0]):  # (stable: rank kept within each)
+        name = rules.path
+        readers.setdefault(name, []).append(agent)
+        first.setdefault(name, rules)
+        hints[name] = hints.get(name) or rules.hint
+        reads[name] = reads.get(name, False) or read
     return tuple(
         InstructionFile(
             tuple(agent_ids),
             name,
-            rules[name].hint,
+            hints[name],
             reads_transcripts=reads[name],
-            rules_folder=rules[name].rules_folder,
-            folder_may_be_file=rules[name].folder_may_be_file,
-            form=rules[name].form,
-            endings=rules[name].endings,
+            rules_folder=first[name].rules_folder,
+            folder_may_be_file=first[name].folder_may_be_file,
+            form=first[name].form,
+            endings=first[name].endings,
         )
         for name, agent_ids in readers.items()
     )

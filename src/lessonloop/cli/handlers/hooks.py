@@ -61,7 +61,8 @@ def _before_a_call(options: tuple[str, ...]) -> str:
 
 
 def _no_scope(label: str, scope: str, scopes: tuple[str, ...]) -> str:
-    having = [plan.spec(agent).label for agent in hook_agents() if scope in plan.spec(agent).scopes]
+    setups = [plan.spec(agent) for agent in hook_agents()]
+    having = [setup.label for setup in setups if scope in setup.scopes]
     whose = f"{' and '.join(having)}'s" if having else "no agent's"
     return f"{label} has no {scope} scope (it has {', '.join(scopes)}); the {scope} scope is {whose}"
 
