@@ -1,38 +1,43 @@
-"""Every declaration of every wing against its spec (core/wing_specs.py): a kind the spec knows, a
-value of its shape, and code whose parameters take the call the core makes (functions) or that
-has every member the core uses (modules); every kind the core reads is specified and described
-in core/wings.py."""
+"""Every shipped wing against the spec, core/wing.py's `Wing` (mypy checks the same statically):
+its class adds nothing `Wing` does not name (a misspelt kind would be silently ignored), each
+method it overrides takes the core's call, and each method that hands the core a module gives one
+with every member the core uses (core/wing_specs.py's Protocols), its code imported for real."""
 
 from __future__ import annotations
 
 import inspect
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lessonloop.core import wings
-from lessonloop.core.wing_specs import SPECS, Spec
+from lessonloop.core import wing_specs
+from lessonloop.core.wing import Wing
+from lessonloop.core.wings import DEFAULT_WINGS
 from lessonloop.report.record_fields import ExportKind
+from lessonloop.secrets.redaction import SCOPES
 
-SRC = Path(__file__).resolve().parent.parent / "src" / "lessonloop"
+# The methods that hand the core a module (or a list of them), by the Protocol the module follows.
+MODULES: dict[str, type] = {
+    "web": wing_specs.WebModule,
+    "retention": wing_specs.RetentionModule,
+    "ingest_modes": wing_specs.IngestMode,
+    "session_retention": wing_specs.SessionRetention,
+    "forget": wing_specs.ForgetPart,
+    "stored_texts": wing_specs.StoredTexts,
+    "search_places": wing_specs.SearchPlaces,
+}
 
 
-def _declarations() -> list[tuple[str, str, Any]]:
-    found = []
-    for name in wings.DEFAULT_WINGS:
-        wing = __import__(name, fromlist=["_"])
-        for attribute in sorted(vars(wing)):
-            if attribute.isupper() and not attribute.startswith("_"):
-                found.append((name, attribute, getattr(wing, attribute)))
-    return found
+def _shipped() -> list[Wing]:
+    return [__import__(name, fromlist=["WING"]).WING for name in DEFAULT_WINGS]
 
 
-def _positional(protocol_method: Any) -> int:
-    """How many arguments the core passes: the Protocol method's parameters but `self`."""
-    parameters = list(inspect.signature(protocol_method).parameters.values())
-    return len([p for p in parameters if p.name != "self"])
+def _kinds() -> set[str]:
+    return {name for name in dir(Wing) if not name.startswith("_")}
+
+
+def _positional(function: Any) -> int:
+    return len([p for p in inspect.signature(function).parameters.values() if p.name != "self"])
 
 
 def _takes(function: Any, count: int) -> bool:
@@ -43,109 +48,122 @@ def _takes(function: Any, count: int) -> bool:
     return True
 
 
-def _check_function(where: str, target: object, spec: Spec) -> list[str]:
-    if not isinstance(target, str) or ":" not in target:
-        return [f"{where}: {target!r} is not a 'module:function'"]
-    function = wings.resolve(target)
-    assert spec.protocol is not None
-    count = _positional(spec.protocol.__call__)
-    if not callable(function) or not _takes(function, count):
-        return [f"{where}: {target} does not take the core's {count} arguments ({spec.protocol.__name__})"]
-    return []
+def _protocol_members(protocol: type) -> list[str]:
+    return sorted(
+        name
+        for name, value in vars(protocol).items()
+        if (inspect.isfunction(value) or isinstance(value, property))
+        and (name == "__file__" or not name.startswith("_"))
+    )
 
 
-def _check_module(where: str, target: object, spec: Spec) -> list[str]:
-    if not isinstance(target, str) or ":" in target:
-        return [f"{where}: {target!r} is not a module's name"]
-    module = wings.resolve(target)
-    protocol = spec.protocol
-    assert protocol is not None
-    if not isinstance(module, protocol):
-        missing = [name for name in _members(protocol) if not hasattr(module, name)]
-        return [f"{where}: {target} lacks {', '.join(missing)} ({protocol.__name__})"]
-    problems = []
-    for name in _members(protocol):
-        expected = getattr(protocol, name, None)
-        if inspect.isfunction(expected) and not _takes(getattr(module, name), _positional(expected)):
-            problems.append(f"{where}: {target}.{name} does not take the core's {_positional(expected)} arguments")
+def _module_problems(where: str, module: object, protocol: type) -> list[str]:
+    missing = [name for name in _protocol_members(protocol) if not hasattr(module, name)]
+    if missing:
+        return [f"{where}: {module!r} lacks {', '.join(missing)} ({protocol.__name__})"]
+    return [
+        f"{where}: {name} does not take the core's {_positional(expected)} arguments"
+        for name, expected in vars(protocol).items()
+        if inspect.isfunction(expected)
+        and not name.startswith("_")
+        and not _takes(getattr(module, name), _positional(expected))
+    ]
+
+
+def _problems(wing: Wing) -> list[str]:
+    """What in `wing` does not follow `Wing`."""
+    cls = type(wing)
+    where = cls.__name__
+    problems = [
+        f"{where}.{name}: no such kind of addition (core/wing.py's Wing)"
+        for name in vars(cls)
+        if not name.startswith("_") and name not in _kinds() and name != "WING"
+    ]
+    for name, value in vars(cls).items():
+        base = getattr(Wing, name, None)
+        if name.startswith("_"):
+            continue
+        if (
+            inspect.isfunction(value) and inspect.isfunction(base) and not _takes(value, _positional(base) + 1)
+        ):  # self too
+            problems.append(f"{where}.{name}: does not take the core's {_positional(base)} arguments")
+        elif isinstance(base, (dict, tuple, str)) and not isinstance(value, type(base)):
+            problems.append(f"{where}.{name}: a {type(value).__name__}, not a {type(base).__name__}")
+    if problems:
+        return problems
+    for method, protocol in MODULES.items():
+        given = getattr(wing, method)()
+        for module in given if isinstance(given, list) else [given]:
+            if module is not None:
+                problems += _module_problems(f"{where}.{method}()", module, protocol)
+    for name in wing.EXPORT_KINDS:
+        if not isinstance(wing.export_kind(name), ExportKind):
+            problems.append(f"{where}.export_kind({name!r}): not an ExportKind")
+    steps = wing.migrations()
+    if not all(callable(step) for step in steps) or (steps[-1].__name__ if steps else "") != wing.LATEST_MIGRATION:
+        problems.append(f"{where}.migrations(): its last step is not LATEST_MIGRATION")
+    texts = wing.stored_texts()
+    if texts is not None:
+        problems += [
+            f"{where}: {column}'s scope {scope!r}" for _t, column, scope in texts.TEXT_COLUMNS if scope not in SCOPES
+        ]
     return problems
 
 
-def _members(protocol: type) -> list[str]:
-    names = set(getattr(protocol, "__annotations__", {}))
-    names |= {name for name, value in vars(protocol).items() if inspect.isfunction(value) and not name.startswith("_")}
-    return sorted(names)
-
-
-def _problems(wing: str, attribute: str, value: Any) -> list[str]:
-    where = f"{wing}.{attribute}"
-    spec = SPECS.get(attribute)
-    if spec is None:
-        return [f"{where}: no such kind of declaration (core/wing_specs.py SPECS)"]
-    shape = spec.shape
-    if shape == "text":
-        return [] if isinstance(value, str) and value else [f"{where}: not a string"]
-    if shape == "texts":
-        return [] if isinstance(value, tuple) and all(isinstance(v, str) for v in value) else [f"{where}: not texts"]
-    if shape == "function":
-        return _check_function(where, value, spec)
-    if shape == "functions":
-        if not isinstance(value, tuple):
-            return [f"{where}: not a tuple"]
-        return [p for target in value for p in _check_function(where, target, spec)]
-    if shape == "function_map":
-        if not isinstance(value, dict):
-            return [f"{where}: not a dict"]
-        return [p for key, target in value.items() for p in _check_function(f"{where}[{key}]", target, spec)]
-    if shape == "module":
-        return _check_module(where, value, spec)
-    if shape == "modules":
-        if not isinstance(value, tuple):
-            return [f"{where}: not a tuple"]
-        return [p for target in value for p in _check_module(where, target, spec)]
-    if shape == "module_map":
-        if not isinstance(value, dict):
-            return [f"{where}: not a dict"]
-        problems = [p for target in value for p in _check_module(where, target, spec)]
-        problems += [f"{where}[{k}]: not a tuple of commands" for k, v in value.items() if not isinstance(v, tuple)]
-        return problems
-    if shape == "object_map":
-        if not isinstance(value, dict):
-            return [f"{where}: not a dict"]
-        return [
-            f"{where}[{key}]: {target} is not an ExportKind"
-            for key, target in value.items()
-            if not isinstance(wings.resolve(str(target)), ExportKind)
-        ]
-    return [f"{where}: unknown shape {shape}"]
-
-
-def test_every_declaration_of_every_wing_follows_its_spec() -> None:
-    declarations = _declarations()
-    assert len(declarations) >= 20
-    problems = [p for wing, attribute, value in declarations for p in _problems(wing, attribute, value)]
+def test_every_shipped_wing_follows_the_spec() -> None:
+    shipped = _shipped()
+    assert len(shipped) == len(DEFAULT_WINGS)
+    problems = [problem for wing in shipped for problem in _problems(wing)]
     assert not problems, "\n".join(problems)
 
 
-def test_every_kind_is_described_and_every_kind_the_core_reads_is_specified() -> None:
-    described = wings.__doc__ or ""
-    assert not [kind for kind in SPECS if not re.search(rf"\b{kind}\b", described)]
-    read = set()
-    for path in SRC.rglob("*.py"):
-        read |= set(re.findall(r"\b(?:declared|modules|steps)\(\"([A-Z_]+)\"\)", path.read_text(encoding="utf-8")))
-    assert read - set(SPECS) == set(), "read by the core but not specified"
+def test_every_method_that_hands_over_a_module_is_checked() -> None:
+    """A new kind whose method returns a core/wing_specs.py Protocol joins MODULES."""
+    returning = {
+        name
+        for name, value in vars(Wing).items()
+        if inspect.isfunction(value)
+        and any(protocol in str(value.__annotations__.get("return", "")) for protocol in map(str, _protocol_names()))
+    }
+    assert returning == set(MODULES)
 
 
-@pytest.mark.parametrize("kind", sorted(SPECS))
-def test_the_spec_catches_what_breaks_it(kind: str) -> None:
-    """A check that cannot fail proves nothing: each kind refuses a value of the wrong shape."""
-    wrong = 42
-    assert _problems("a.wing", kind, wrong)
+def _protocol_names() -> list[str]:
+    return [
+        name
+        for name, value in vars(wing_specs).items()
+        if isinstance(value, type) and value.__module__ == wing_specs.__name__
+    ]
 
 
-def test_code_that_cannot_take_the_cores_call_is_refused() -> None:
-    assert _problems("a.wing", "TIMELINE", {"x": "os:getcwd"})  # takes no arguments, the core passes two
-    assert _problems("a.wing", "FORGET", "os")  # a module without the members forgetting uses
-    assert _problems("a.wing", "SEARCH_PLACES", "lessonloop.history.store.texts")
-    assert _problems("a.wing", "NOT_A_KIND", ())
-    assert not _problems("a.wing", "TIMELINE", {"x": "lessonloop.history.store.link_reader:timeline_commits"})
+class _Misspelt(Wing):
+    __slots__ = ()
+    TIMELINES = ("x",)  # not a kind: the core would never read it
+
+
+class _WrongCall(Wing):
+    __slots__ = ()
+
+    def timeline(self, conn: Any) -> dict[str, list[Any]]:  # type: ignore[override]  # the core passes two
+        return {}
+
+
+class _NotAForgetPart(Wing):
+    __slots__ = ()
+
+    def forget(self) -> Any:
+        import os
+
+        return os
+
+
+class _WrongShape(Wing):
+    __slots__ = ()
+    PROJECTS = "runs"  # type: ignore[assignment]  # a string, not a tuple of tables
+
+
+@pytest.mark.parametrize("broken", [_Misspelt, _WrongCall, _NotAForgetPart, _WrongShape])
+def test_the_check_catches_what_breaks_the_spec(broken: type[Wing]) -> None:
+    """A check that cannot fail proves nothing: each way of breaking the spec is named."""
+    assert _problems(broken())
+    assert not _problems(Wing())

@@ -1,5 +1,5 @@
 """The wings' registry (core/wings.py) is a plugin system, not a list of our four: a wing the core
-has never seen, declared at its package's door, gets its command, its own migration sequence, its
+has never seen, a `Wing` at its package's door, gets its command, its own migration sequence, its
 steps in an ingest, its dashboard panel and the projects its table names, with no line of the core naming it. The wing is
 written into a temporary folder and added to DEFAULT_WINGS in a process of its own (the registry
 loads the wings once per process)."""
@@ -14,18 +14,36 @@ import sys
 import textwrap
 from pathlib import Path
 
-from lessonloop.core.wings import DEFAULT_WINGS, declared
+from lessonloop.core.wing import Wing
+from lessonloop.core.wings import DEFAULT_WINGS, wings
 from tests.transcript_builder import TranscriptBuilder
 
 WING = {
     "__init__.py": """
-        COMMANDS = {"notewing.cli": ("notes",)}
-        MIGRATIONS = "notewing.migrations"
-        LATEST_MIGRATION = "nw001_notes"
-        BEFORE_ANALYSIS = ("notewing.steps:before",)
-        AFTER_INGEST = ("notewing.steps:after",)
-        DASHBOARD = {"notes": "notewing.steps:panel"}
-        PROJECTS = ("wing_notes",)
+        from lessonloop.core.wing import Wing
+
+        class Notes(Wing):
+            COMMANDS = {"notewing.cli": ("notes",)}
+            LATEST_MIGRATION = "nw001_notes"
+            PROJECTS = ("wing_notes",)
+
+            def migrations(self):
+                from notewing.migrations import MIGRATIONS
+                return MIGRATIONS
+
+            def before_analysis(self, conn, request, report):
+                from notewing.steps import before
+                return before(conn, request, report)
+
+            def after_ingest(self, conn, request, report):
+                from notewing.steps import after
+                after(conn, request, report)
+
+            def dashboard(self, conn, project, agent):
+                from notewing.steps import panel
+                return {"notes": panel(conn, project, agent)}
+
+        WING = Notes()
     """,
     "migrations.py": """
         from lessonloop.store.migrations import execute_all, sequence
@@ -148,17 +166,14 @@ print(report.wing_steps["notes"], dashboard(conn)["notes"], resolve_project_name
 
 
 def test_the_shipped_wings_each_declare_at_their_door() -> None:
-    """Every shipped wing is a package whose __init__ declares at least a command, and the names of
-    what it declares resolve (a declaration naming a module that does not exist fails here)."""
+    """Every shipped wing is a package whose __init__ holds a `Wing` that adds at least a command,
+    and the modules its commands name exist and register (a name of a module that does not exist
+    fails here; the code its methods import, tests/test_wing_specs.py)."""
     import importlib
 
-    commands = dict(declared("COMMANDS"))
-    assert set(commands) == set(DEFAULT_WINGS)
-    for _wing, modules in commands.items():
-        for module in modules:
+    found = wings()
+    assert [type(wing).__module__ for wing in found] == list(DEFAULT_WINGS)
+    for wing in found:
+        assert isinstance(wing, Wing) and wing.COMMANDS, type(wing).__module__
+        for module in wing.COMMANDS:
             assert hasattr(importlib.import_module(module), "register"), module
-    for attribute in ("BEFORE_ANALYSIS", "AFTER_INGEST", "COMMAND_SUMMARIES"):
-        for _wing, value in declared(attribute):
-            for target in (value,) if isinstance(value, str) else value:
-                module, _, name = target.partition(":")
-                assert callable(getattr(importlib.import_module(module), name)), target

@@ -53,7 +53,7 @@ from lessonloop.apply.hooks.client import (
 from lessonloop.apply.hooks.command import server_socket
 from lessonloop.cli.entry import build_parser
 from lessonloop.core.agent_specs import has_part, part, specs
-from lessonloop.core.wings import migration_modules, steps
+from lessonloop.core.wings import wings
 from lessonloop.secrets import redaction
 from lessonloop.secrets.field_redaction import redact_fields
 from lessonloop.secrets.learned_tokens import context_weights
@@ -263,7 +263,8 @@ def ready() -> None:
     for spec in specs():  # each agent's spec (read by the entry) and hook adapter
         if spec.has_hooks and has_part(spec, "hooks"):
             part(spec, "hooks")
-    steps("AFTER_EDIT")  # the wings' steps after an edit (the history's co-change reminder)
+    for wing in wings():  # the wings' steps after an edit (the history's co-change reminder)
+        wing.ready_for_hooks()
     _ready_reads()
     redaction.prepare_bulk()
     context_weights()  # the learned pass's context weights (a data file a hook call reads when it needs them)
@@ -343,8 +344,10 @@ def _ready_reads() -> None:
             handler = getattr(args, "handler", None)
             if isinstance(handler, str):
                 __import__(handler.partition(":")[0])
-    for name in (*READ_PRELOAD, *migration_modules()):
+    for name in READ_PRELOAD:
         __import__(name)
+    for wing in wings():
+        wing.migrations()
     agent_ids = [spec.id for spec in specs()]  # (a session's agent, as reads show it)
     redact_fields([{"id": text, "text": text, "cwd": text, "command": text} for text in (*_READ_TEXTS, *agent_ids)])
 

@@ -70,7 +70,7 @@ def _job(db: Path, request: IngestRequest, *, config: bool = True) -> Any:
 
 
 def test_the_wings_steps_run_at_the_end_of_the_job(tmp_path: Path) -> None:
-    """A wing's step after ingest (core/wings.py, AFTER_INGEST) runs at the end of the job: the team
+    """A wing's step after ingest (core/wing.py's after_ingest) runs at the end of the job: the team
     wing's looks at the store's file and starts no sync for a store that joined no team."""
     transcript = _transcript(tmp_path / "projects" / "-home-dev-app" / "s1.jsonl")
     db = tmp_path / "job.db"

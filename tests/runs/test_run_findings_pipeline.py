@@ -157,8 +157,8 @@ def test_an_empty_store(db_path: Path) -> None:
 
 def test_the_workers_ingest_analyzes_the_session_a_run_finding_was_tied_to(tmp_path: Path, db_path: Path) -> None:
     """The hooks' worker analyzes only what its ingest touched: the sessions it read, and those the
-    wings' steps changed. The runs' step says which sessions it gave a finding (core/wings.py,
-    BEFORE_ANALYSIS), so a session ingested earlier is analyzed again with its run's failure."""
+    wings' steps changed. The runs' step says which sessions it gave a finding (core/wing.py's
+    before_analysis), so a session ingested earlier is analyzed again with its run's failure."""
     builder, _edit, transcript = session_editing_the_test(tmp_path)
     run_ingest(db_path, transcript)
     other = TranscriptBuilder(cwd="/home/dev/elsewhere")

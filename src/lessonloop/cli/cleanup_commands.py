@@ -1,6 +1,6 @@
 """The parser of `lessonloop cleanup`: delete runs, sessions and commits older than their retention
 (docs/quality.md, docs/runner.md; its handler: handlers/cleanup.py). The runs' part is the runs
-wing's (core/wings.py's RETENTION), which `runs cleanup` applies alone."""
+wing's (core/wing.py's retention), which `runs cleanup` applies alone."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from lessonloop.cli.common import DB_HELP, JSON_HELP
 from lessonloop.core.arg_types import duration
-from lessonloop.core.wings import modules
+from lessonloop.core.wings import wings
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -76,6 +76,6 @@ def duration_value(text: str) -> tuple[str, float]:
 
 
 def retention_parts() -> list[Any]:
-    """The wings' parts of cleanup (core/wings.py's RETENTION: modules with add_options(parser) and
+    """The wings' parts of cleanup (core/wing.py's retention: modules with add_options(parser) and
     cleanup(conn or None, args, config) giving a part: to_json(), text(), deleted)."""
-    return modules("RETENTION")
+    return [part for wing in wings() if (part := wing.retention()) is not None]

@@ -1,5 +1,5 @@
-"""What `lessonloop cleanup` says, as text and as --json: the wings' parts first (core/wings.py's
-RETENTION: the runs), the sessions and commits deleted, what was kept because something learned still
+"""What `lessonloop cleanup` says, as text and as --json: the wings' parts first (core/wing.py's
+retention: the runs), the sessions and commits deleted, what was kept because something learned still
 needs it (store/removal/needs.py, history/session_retention.py), and every kind of row deleted, one line per table with its
 count, the runs' tables with the others. A dry run says the same of what it would do."""
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from lessonloop.store.removal.retention import HistoryCleanupResult
 
     class Part(Protocol):
-        """A wing's part of cleanup (core/wings.py's RETENTION)."""
+        """A wing's part of cleanup (core/wing.py's retention)."""
 
         @property
         def deleted(self) -> dict[str, int]: ...

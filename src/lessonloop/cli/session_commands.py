@@ -204,8 +204,8 @@ def _ingest_description() -> str:
 
 
 def ingest_modes() -> list[Any]:
-    """The wings' other ways to ingest (core/wings.py's INGEST_MODES: modules with
+    """The wings' other ways to ingest (core/wing.py's ingest_modes: modules with
     add_options(parser), chosen(args) and run(args) -> exit status): `--git`, the history wing's."""
-    from lessonloop.core.wings import modules
+    from lessonloop.core.wings import wings
 
-    return modules("INGEST_MODES")
+    return [mode for wing in wings() for mode in wing.ingest_modes()]

@@ -1,5 +1,5 @@
 """The co-change reminder, given after a successful edit or write (PostToolUse's additionalContext):
-the history wing's step after an edit (core/wings.py's AFTER_EDIT; apply/hooks/post_tool.py runs
+the history wing's step after an edit (core/wing.py's after_edit; apply/hooks/post_tool.py runs
 it and records what it says).
 
 When the stored git history (`lessonloop ingest --git`, the post-commit hook) of the repository

@@ -1,4 +1,4 @@
-"""Commits as a kind of `lessonloop dataset export` (core/wings.py's EXPORT_KINDS; `lessonloop
+"""Commits as a kind of `lessonloop dataset export` (core/wing.py's EXPORT_KINDS; `lessonloop
 ingest --git`, docs/git.md): the message, a diff summary
 (one line per file: status, path, lines added and removed), the files with their changes, the
 author's hour and weekday in their own time zone, the conventional type and scope, and the

@@ -1,4 +1,4 @@
-"""`lessonloop ingest --git`: the history wing's way to ingest (core/wings.py's INGEST_MODES; the
+"""`lessonloop ingest --git`: the history wing's way to ingest (core/wing.py's ingest_modes; the
 core's ingest command adds its option and hands it the command when it is given)."""
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ class LinkSummary:
 
 
 def before_analysis(conn: sqlite3.Connection, _request: object, report: Any) -> None:
-    """The ingest job's step (core/wings.py, BEFORE_ANALYSIS): the commits tied to the sessions
+    """The ingest job's step (core/wing.py's before_analysis): the commits tied to the sessions
     that made them before those are analyzed; the pass's figures are the report's `links`."""
     report.sections["links"] = link_commits(conn)
 

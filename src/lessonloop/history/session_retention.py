@@ -1,5 +1,5 @@
 """The history's part of `lessonloop cleanup`, which the core's (store/removal/retention.py) runs
-in the sessions' transaction (core/wings.py's SESSION_RETENTION): the old sessions a file model
+in the sessions' transaction (core/wing.py's session_retention): the old sessions a file model
 may have learned from are kept; after the sessions, the commits committed before their retention's
 cutoff are deleted with their files, hunks, links and rollbacks, but for those a file model
 learned or a session that stays is linked to (history/store/retention.py). With

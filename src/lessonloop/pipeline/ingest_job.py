@@ -230,7 +230,7 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
     if summary is not None and request.paths is None and request.discover and not summary.used_sample:
         _record_watch(conn, sources, configured)  # after the projects: the folders the store knows now
     report.imports = _import_results(conn, request)
-    from lessonloop.core.wings import steps
+    from lessonloop.core.wings import wings
 
     # The runs' findings tied to the session edits they follow; the commits to the sessions that
     # made them (docs/git.md, "Links").
@@ -240,8 +240,8 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
         report.deferred = True
         return report
     given: set[str] = set()  # the sessions the steps changed (a runner's finding tied to one)
-    for step in steps("BEFORE_ANALYSIS"):
-        given.update(step(conn, request, report) or ())
+    for wing in wings():
+        given.update(wing.before_analysis(conn, request, report) or ())
     if deferred:
         # Analysis and learning: the worker's (pipeline/background). The bundled sample is small and
         # shown whole: analyzed and learned at once.
@@ -271,8 +271,8 @@ def run_ingest_job(conn: sqlite3.Connection, request: IngestRequest, config: Con
         from lessonloop.store.hooks import drop_ingested_live_calls
 
         report.live_calls_dropped = drop_ingested_live_calls(conn)
-    for step in steps("AFTER_INGEST"):
-        step(conn, request, report)
+    for wing in wings():
+        wing.after_ingest(conn, request, report)
     return report
 
 

@@ -40,12 +40,12 @@ def session_facts(conn: sqlite3.Connection, project: str | None = None, agent: s
     rules: dict[str, dict[str, str]] = defaultdict(dict)
     for session_id, rule_id, status in conn.execute("SELECT session_id, rule_id, status FROM rule_results"):
         rules[session_id][rule_id] = status
-    from lessonloop.core.wings import steps
+    from lessonloop.core.wings import wings
     from lessonloop.learning.engine.habit_stats import SessionFacts
 
     rolled_back: dict[str, int] = {}  # sessions whose changes later commits undid (the history wing's)
-    for undone in steps("UNDONE_SESSIONS"):
-        for session_id, count in undone(conn).items():
+    for wing in wings():
+        for session_id, count in wing.undone_sessions(conn).items():
             rolled_back[session_id] = rolled_back.get(session_id, 0) + count
     facts: list[SessionFacts] = []
     for r in conn.execute(

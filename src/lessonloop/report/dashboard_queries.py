@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from lessonloop.core.wings import declared, resolve
+from lessonloop.core.wings import wings
 from lessonloop.report.analysis_queries import habit_figures, session_facts
 from lessonloop.report.costs import cost_json
 from lessonloop.report.prevention_queries import prevention
@@ -175,10 +175,6 @@ def tokens_per_day(conn: sqlite3.Connection, tree: str, params: list[Any]) -> li
 
 
 def wing_panels(conn: sqlite3.Connection, project: str | None, agent: str | None) -> dict[str, Any]:
-    """The wings' dashboard panels (core/wings.py's DASHBOARD: {key: "module:function"}), each
-    function(conn, project, agent) giving its figures under its key."""
-    return {
-        key: resolve(target)(conn, project, agent)
-        for _wing, panels in declared("DASHBOARD")
-        for key, target in panels.items()
-    }
+    """The wings' dashboard panels (core/wing.py's dashboard(conn, project, agent): its figures
+    by panel)."""
+    return {key: figures for wing in wings() for key, figures in wing.dashboard(conn, project, agent).items()}

@@ -478,7 +478,7 @@ class TimelineItem:
 
 class Timeline:
     """A session's messages and tool calls in order, with its subagents and what the wings add to a
-    main session's timeline (core/wings.py's TIMELINE: the commits linked to it, docs/git.md)."""
+    main session's timeline (core/wing.py's TIMELINE: the commits linked to it, docs/git.md)."""
 
     __slots__ = ("items", "sections", "session", "subagents")
 
@@ -502,11 +502,11 @@ class Timeline:
         }
 
 
-def timeline_sections() -> dict[str, str]:
-    """The wings' sections of a main session's timeline (core/wings.py's TIMELINE): key -> "module:function"."""
-    from lessonloop.core.wings import declared
+def timeline_sections() -> list[str]:
+    """The keys of the wings' sections of a main session's timeline (core/wing.py's TIMELINE)."""
+    from lessonloop.core.wings import wings
 
-    return {key: str(target) for _wing, sections in declared("TIMELINE") for key, target in sections.items()}
+    return [key for wing in wings() for key in wing.TIMELINE]
 
 
 _SESSION_COLUMNS = (
@@ -608,10 +608,10 @@ def session_timeline(conn: sqlite3.Connection, session_id: str) -> Timeline:
             }
         )
     if session["parent_id"] is None:  # the wings' sections name main sessions (links, ...)
-        from lessonloop.core.wings import resolve
+        from lessonloop.core.wings import wings
 
-        for key, target in timeline_sections().items():
-            timeline.sections[key] = resolve(target)(conn, session_id)
+        for wing in wings():
+            timeline.sections.update(wing.timeline(conn, session_id))
     return timeline
 
 
@@ -634,10 +634,11 @@ def place_of(conn: sqlite3.Connection, session_id: str, at: str) -> tuple[str, s
         ).fetchone()
     if row is not None:
         return str(row[0]), str(row[1])
-    from lessonloop.core.wings import declared, resolve
+    from lessonloop.core.wings import wings
 
-    for _wing, name in declared("SEARCH_PLACES"):  # a wing's place in a session: a linked commit's
-        call = resolve(str(name)).place_at(conn, session_id, at)
+    for wing in wings():  # a wing's place in a session: a linked commit's
+        places = wing.search_places()
+        call = None if places is None else places.place_at(conn, session_id, at)
         if call is None:
             continue
         if call:

@@ -1,5 +1,5 @@
 """A record's fields as the dataset wing exports them, with their types and redaction scopes, and a
-kind of records a wing contributes to `lessonloop dataset export` (core/wings.py's EXPORT_KINDS:
+kind of records a wing contributes to `lessonloop dataset export` (core/wing.py's EXPORT_KINDS:
 the runs', the commits'): one description that the JSONL and CSV writers, the Parquet schema and
 the redaction on the way out all follow.
 

@@ -1,4 +1,4 @@
-"""The runs' part of `lessonloop cleanup` (core/wings.py's RETENTION; cli/handlers/cleanup.py runs
+"""The runs' part of `lessonloop cleanup` (core/wing.py's retention; cli/handlers/cleanup.py runs
 it before the sessions and commits), and what `runs cleanup` says of it: the runs older than
 --older-than (runner.retention, 90d by default) deleted with their matches and patterns."""
 

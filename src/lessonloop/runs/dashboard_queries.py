@@ -1,4 +1,4 @@
-"""The runs wing's dashboard panel (core/wings.py's DASHBOARD, report/dashboard_queries.py shows
+"""The runs wing's dashboard panel (core/wing.py's dashboard, report/dashboard_queries.py shows
 it): the runs of `lessonloop run` per command, their timings, exit reasons and anomalies."""
 
 from __future__ import annotations

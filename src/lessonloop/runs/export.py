@@ -1,4 +1,4 @@
-"""Runs of `lessonloop run` as a kind of `lessonloop dataset export` (core/wings.py's EXPORT_KINDS):
+"""Runs of `lessonloop run` as a kind of `lessonloop dataset export` (core/wing.py's EXPORT_KINDS):
 the command, how and why it ended, its timings, the lines its patterns matched, and the feedback
 given (rating, verdict, note)."""
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def before_analysis(conn: sqlite3.Connection, _request: object, _report: object) -> set[str]:
-    """The ingest job's step (core/wings.py, BEFORE_ANALYSIS): the findings matched before the
+    """The ingest job's step (core/wing.py's before_analysis): the findings matched before the
     sessions they are tied to are analyzed. Returns those sessions: an ingest that analyzes only
     what it touched (the hooks' worker) analyzes them too."""
     return _match(conn)[1]

@@ -1,4 +1,4 @@
-"""The runs wing's pages in the web UI (core/wings.py's WEB; web/wing_pages.py mounts them): the
+"""The runs wing's pages in the web UI (core/wing.py's web; web/wing_pages.py mounts them): the
 runs of `lessonloop run`, newest first, with filters, and one run in full; the same as JSON under
 /api. Its templates are in templates/ beside this module."""
 

@@ -7,7 +7,7 @@ usage and summaries, what analysis found in them, the findings matched to them, 
 left without any evidence is deleted too; a `lesson_events` row 'forgotten' keeps only its id and
 signature (so it is not learned again, as with `lessons forget`), and the texts earlier events held
 about it are cleared. Any other table with a `session_id` column (added later) is swept as well.
-Forgetting a project (`project=`) also deletes the wings' rows of it (core/wings.py's FORGET): the
+Forgetting a project (`project=`) also deletes the wings' rows of it (core/wing.py's forget): the
 runs `lessonloop run` recorded in it, with their patterns, matches and findings, and the git history
 of the repositories whose root is the project's folder or inside it (their commits, files, hunks,
 links, rollbacks, file models).
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.core.timestamps import utc_now
-from lessonloop.core.wings import modules
+from lessonloop.core.wings import wings
 from lessonloop.learning.store.state import forget_state
 from lessonloop.store.location import CARRIED_FOLDER, FAILURE_LOG, SPOOL_FOLDER, beside
 from lessonloop.store.search.index_upkeep import optimize_index
@@ -86,12 +86,12 @@ _TEMP_TABLES = ("_ll_fs", "_ll_fc", "_ll_fm", "_ll_ff", "_ll_ffi", "_ll_fl", "_l
 
 
 def _wing_parts() -> list[Any]:
-    """The wings' parts of forgetting a project (core/wings.py's FORGET: modules with
+    """The wings' parts of forgetting a project (core/wing.py's forget: modules with
     project_rows(conn, project), collect(conn, project) -> a condition on `findings` or None,
     STEPS ((table, condition) deleted after the findings), TEMP_TABLES, after(conn, project)
     -> rows deleted per table once the sessions' lessons are forgotten, and sessions_deleted(conn,
     models) -> rows deleted per table with any session: `models`, what cleanup drops, or None)."""
-    return modules("FORGET")
+    return [part for wing in wings() if (part := wing.forget()) is not None]
 
 
 def _temp_tables() -> tuple[str, ...]:

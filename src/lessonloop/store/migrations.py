@@ -40,11 +40,11 @@ migration = sequence(MIGRATIONS)  # the core's
 
 def all_migrations() -> list[Migration]:
     """The core's steps, then each wing's sequence in the wings' order (core/wings.py)."""
-    from lessonloop.core.wings import migration_modules
+    from lessonloop.core.wings import wings
 
     steps = list(MIGRATIONS)
-    for module in migration_modules():
-        steps += __import__(module, fromlist=["MIGRATIONS"]).MIGRATIONS
+    for wing in wings():
+        steps += wing.migrations()
     return steps
 
 

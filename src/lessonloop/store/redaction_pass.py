@@ -51,7 +51,7 @@ def _names(words: str) -> frozenset[str]:
 
 # Every free text the core stores: (table, column, scope). A JSON document in a column is redacted
 # field by field (secrets/field_redaction.py); input_json as a tool input, key by key. A wing lists
-# its own in the module it declares as STORED_TEXTS (core/wings.py): `stored_texts()` joins them.
+# its own in the module it declares as stored_texts (core/wings.py): `stored_texts()` joins them.
 TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("sessions", "title", "prose"),
     ("sessions", "description", "prose"),
@@ -89,7 +89,7 @@ TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("learn_checkpoints", "learner", "prose"),  # the same at earlier boundaries (m032)
 )
 # Text columns of the core's tables that hold no free text: identifiers, paths, times, kinds and
-# states, hashes, names (a wing's: its STORED_TEXTS module's KEPT_COLUMNS).
+# states, hashes, names (a wing's: its stored_texts module's KEPT_COLUMNS).
 KEPT_COLUMNS: dict[str, frozenset[str]] = {
     "_migrations": _names("name applied_at"),
     "redaction_state": _names("rules_digest applied_at sources_stat"),
@@ -155,21 +155,23 @@ KEPT_COLUMNS: dict[str, frozenset[str]] = {
 
 
 class StoredTexts:
-    """The core's text columns and every wing's (their STORED_TEXTS modules), with the tables
+    """The core's text columns and every wing's (their stored_texts modules), with the tables
     cleared after a pass and the wings' ways of merging rows that redacting made the same."""
 
     __slots__ = ("cleared", "kept", "mergers", "sources", "text_columns")
 
     def __init__(self) -> None:
-        from lessonloop.core.wings import declared, resolve
+        from lessonloop.core.wings import wings
 
         self.text_columns: list[tuple[str, str, Scope]] = list(TEXT_COLUMNS)
         self.kept: dict[str, frozenset[str]] = dict(KEPT_COLUMNS)
         self.cleared: list[str] = []
         self.mergers: list[Any] = []
         self.sources: list[str] = []  # the wings' modules' files (the rules' digest reads them)
-        for _wing, name in declared("STORED_TEXTS"):
-            module = resolve(str(name))
+        for wing in wings():
+            module = wing.stored_texts()
+            if module is None:
+                continue
             self.text_columns += list(module.TEXT_COLUMNS)
             self.kept.update({table: _names(words) for table, words in module.KEPT_COLUMNS.items()})
             self.cleared += list(module.CLEARED_AFTER_PASS)

@@ -50,7 +50,7 @@ def start(db: Path) -> bool:
 
 
 def after_ingest(_conn: sqlite3.Connection, request: Any, report: Any) -> None:
-    """The ingest job's step (core/wings.py, AFTER_INGEST): start the sync when the request names
+    """The ingest job's step (core/wing.py's after_ingest): start the sync when the request names
     the store's file (`lessonloop ingest` does; the Stop hook's worker never reaches the network)
     and the store asked for it."""
     if request.store_file is not None:

@@ -79,7 +79,7 @@ def lesson_item(lesson: Mapping[str, Any], project: str, scrub_pii: bool = True)
 
 
 def command_item(summary: Mapping[str, Any], project: str, scrub_pii: bool = True) -> Outgoing:
-    """A command's run telemetry (a wing's COMMAND_SUMMARIES: runs/store/reader.command_summaries)
+    """A command's run telemetry (a wing's command_summaries: runs/store/reader.command_summaries)
     as it goes to the team;
     `scrub_pii` as for lesson_item."""
     command = redact(str(summary["command"]), "command")[0]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.core.timestamps import utc_now
-from lessonloop.core.wings import declared, resolve
+from lessonloop.core.wings import wings
 from lessonloop.settings.config import privacy_settings
 from lessonloop.team import items
 from lessonloop.team.remote_urls import RemoteError, normalize_remote, remote_of_folder
@@ -124,9 +124,9 @@ def own_item_ids(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def _command_summaries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """The telemetry per project and command the wings give to share (core/wings.py's
-    COMMAND_SUMMARIES: the runs')."""
-    return [summary for _wing, target in declared("COMMAND_SUMMARIES") for summary in resolve(str(target))(conn)]
+    """The telemetry per project and command the wings give to share (core/wing.py's
+    command_summaries: the runs')."""
+    return [summary for wing in wings() for summary in wing.command_summaries(conn)]
 
 
 def pending_changes(conn: sqlite3.Connection) -> tuple[list[Outgoing], Counter[str]]:

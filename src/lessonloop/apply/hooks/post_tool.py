@@ -11,8 +11,8 @@ behind the live session), then learn from it:
   uses, in the learning worker the hook starts (learning/live/in_session.py, learning/live/worker.py): the hook
   decides that there is something to learn and returns; the lesson is in the store a fraction of
   a second later;
-- a successful edit or write is handed to the wings' steps after an edit (core/wings.py's
-  AFTER_EDIT): the history's answers when git history shows the file changing with files this
+- a successful edit or write is handed to the wings' steps after an edit (core/wing.py's
+  after_edit): the history's answers when git history shows the file changing with files this
   session has not changed, with a reminder naming them (additionalContext), recorded in
   hook_decisions (action remind).
 
@@ -134,14 +134,14 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
 def _remind(
     conn: sqlite3.Connection, ctx: HookContext, session_id: str, tool_use_id: str, target: str, cwd: str | None
 ) -> dict[str, object] | None:
-    """What the wings' steps after an edit or write say (core/wings.py's AFTER_EDIT: the history's
+    """What the wings' steps after an edit or write say (core/wing.py's after_edit: the history's
     co-change reminder), recorded after the answer."""
-    from lessonloop.core.wings import steps
+    from lessonloop.core.wings import wings
 
     texts: list[str] = []
     detail: dict[str, object] = {}
-    for step in steps("AFTER_EDIT"):
-        found = step(conn, session_id, target, cwd)
+    for wing in wings():
+        found = wing.after_edit(conn, session_id, target, cwd)
         if found is not None:
             texts.append(found[0])
             detail.update(found[1])

@@ -1,6 +1,6 @@
 """`lessonloop feedback [run|session|chat] ID`: a person's rating and note on a session or a chat
-(store/sessions/feedback.py); a run's feedback, with its verdict, is the runs wing's (core/wings.py's
-FEEDBACK), handed over here."""
+(store/sessions/feedback.py); a run's feedback, with its verdict, is the runs wing's (core/wing.py's
+feedback), handed over here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from lessonloop.cli.common import CommandError, UsageError, emit_json, existing_store, open_cli_store, shown
-from lessonloop.core.wings import declared, resolve
+from lessonloop.core.wings import wings
 from lessonloop.store.sessions.feedback import (
     ChatNotFound,
     FeedbackError,
@@ -20,18 +20,17 @@ from lessonloop.store.sessions.ids import SessionNotFound
 if TYPE_CHECKING:
     from lessonloop.store.sessions.feedback import FeedbackRow
 
-OWN_KINDS = ("session", "chat")  # the others are a wing's (core/wings.py's FEEDBACK: run)
+OWN_KINDS = ("session", "chat")  # the others are a wing's (core/wing.py's feedback: run)
 DEFAULT_KIND = "run"  # without a kind, the ID is a run's (as before sessions and chats could be rated)
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    wing_kinds = {kind: target for _wing, kinds in declared("FEEDBACK") for kind, target in kinds.items()}
+    wing_kinds = {kind: wing for wing in wings() for kind in wing.FEEDBACK_KINDS}
     kind = (args.kind or DEFAULT_KIND).lower()
     if kind not in OWN_KINDS and kind not in wing_kinds:
         raise CommandError(f"feedback is given on a run, a session or a chat, not {args.kind!r}")
     if kind in wing_kinds:  # a run's (the runs wing: runs/handlers/feedback.py)
-        status: int = resolve(wing_kinds[kind])(args)
-        return status
+        return wing_kinds[kind].feedback(kind, args)
     if args.verdict is not None:
         raise CommandError("--should-have-waited and --should-have-stopped are for runs only")
     if args.rating is None and args.note is None:

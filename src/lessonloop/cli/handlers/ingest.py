@@ -135,15 +135,15 @@ def _analyze_and_learn(
 ) -> dict[str, object]:
     """After the capture: analyze and learn here (--wait) or hand them to the store's worker
     (pipeline/background). Returns what was done, for --json's `background`."""
-    from lessonloop.core.wings import steps
+    from lessonloop.core.wings import wings
     from lessonloop.pipeline.background.lag import lag_of
     from lessonloop.pipeline.background.worker import is_running
 
     if not lag_of(conn, learn=not args.no_learn).behind and not is_running(db):
         # nothing new to analyze or learn (an ingest with nothing new): no worker, the steps now
         report.deferred = False
-        for step in steps("AFTER_INGEST"):
-            step(conn, IngestRequest(store_file=resolve_db_path(args.db)), report)
+        for wing in wings():
+            wing.after_ingest(conn, IngestRequest(store_file=resolve_db_path(args.db)), report)
         return {"worker": "not needed"}
     if wants_wait(args):
         from lessonloop.pipeline.background.wait import wait_until_current
@@ -163,8 +163,8 @@ def _analyze_and_learn(
             report.analysis, report.learning = done.analysis, done.learning
         report.deferred = False
         request = IngestRequest(store_file=resolve_db_path(args.db))
-        for step in steps("AFTER_INGEST"):  # a team sync, now that the lessons are current
-            step(conn, request, report)
+        for wing in wings():  # a team sync, now that the lessons are current
+            wing.after_ingest(conn, request, report)
         return {"worker": "waited"}
     from lessonloop.pipeline.background.worker import start_worker
 

@@ -1,10 +1,10 @@
 """Every kind of records `lessonloop dataset export` writes: the dataset's own (records, chats,
-sessions, lessons) and the wings' (core/wings.py's EXPORT_KINDS: the runs', the commits'), each an
+sessions, lessons) and the wings' (core/wing.py's EXPORT_KINDS: the runs', the commits'), each an
 ExportKind (report/record_fields.py), listed in one order."""
 
 from __future__ import annotations
 
-from lessonloop.core.wings import declared
+from lessonloop.core.wings import wings
 from lessonloop.dataset.export.fields import KINDS
 from lessonloop.dataset.export.lessons import lesson_rows
 from lessonloop.dataset.export.records import training_records
@@ -42,8 +42,7 @@ def _ordered(names: list[str]) -> list[str]:
 
 def kind_names() -> list[str]:
     """Every kind's name, in the listing's order (the wings' by their declarations: nothing imported)."""
-    wings = [name for _wing, kinds in declared("EXPORT_KINDS") for name in kinds]
-    return _ordered([*DESCRIPTIONS, *wings])
+    return _ordered([*DESCRIPTIONS, *(name for wing in wings() for name in wing.EXPORT_KINDS)])
 
 
 def all_kinds() -> dict[str, ExportKind]:

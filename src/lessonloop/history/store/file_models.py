@@ -52,7 +52,7 @@ def repository_id(conn: sqlite3.Connection, root: str) -> int | None:
 
 def repository_roots(conn: sqlite3.Connection) -> list[str]:
     """The folders of the repositories `ingest --git` read, sorted (none in a store opened read-only
-    from before git history); a project value may name one (core/wings.py's PROJECT_FOLDERS)."""
+    from before git history); a project value may name one (core/wing.py's project_folders)."""
     if not has_table(conn, "git_repositories"):
         return []
     return [str(row[0]) for row in conn.execute("SELECT root FROM git_repositories ORDER BY root")]

@@ -1,4 +1,4 @@
-"""The history wing's part of forgetting (core/wings.py's FORGET; store/forgetting.py runs it): with
+"""The history wing's part of forgetting (core/wing.py's forget; store/forgetting.py runs it): with
 any session forgotten, the file models (they hold the words of the chats they learned: learned
 again without them at the next `files predict`, docs/files.md); with a project, the git history
 of the repositories whose root is the project's folder or inside it (their commits, files, hunks,

@@ -158,6 +158,6 @@ def rolled_back_sessions(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def timeline_commits(conn: sqlite3.Connection, session_id: str) -> list[dict[str, Any]]:
-    """The commits linked to a main session, for its timeline (core/wings.py's TIMELINE: `show`,
+    """The commits linked to a main session, for its timeline (core/wing.py's TIMELINE: `show`,
     the web's session page, MCP)."""
     return [link.to_json() for link in session_commits(conn, session_id)]

@@ -3,7 +3,7 @@ search index holds (store/search/), its text the commit's message. This module m
 and keeps them (`add_commit_search`, by the wing's migrations), and tells the core's search reader
 which session and time a commit's place has (SESSION_SQL, TS_SQL: SQL over the place `x`, its
 `repository_id` and `hash`) and which call a commit is in `show --at` (`place_at`); declared as
-SEARCH_PLACES in the wing's __init__, so the core's SQL names none of this wing's tables."""
+search_places in the wing's __init__, so the core's SQL names none of this wing's tables."""
 
 from __future__ import annotations
 

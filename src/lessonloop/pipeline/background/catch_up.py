@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lessonloop.core.wings import steps
+from lessonloop.core.wings import wings
 from lessonloop.pipeline.analysis import analyze_store
 from lessonloop.pipeline.background.lag import lag_of
 from lessonloop.pipeline.ingest_job import IngestReport, IngestRequest
@@ -86,12 +86,12 @@ def catch_up(
 
 
 def _tie_findings_and_commits(conn: sqlite3.Connection, report: IngestReport | None) -> None:
-    """The wings' steps before analysis (core/wings.py BEFORE_ANALYSIS: `lessonloop run`'s findings
+    """The wings' steps before analysis (core/wing.py's before_analysis: `lessonloop run`'s findings
     tied to the session edits they follow, the stored commits to the sessions that made them), as
     an ingest that does not defer runs them; what they change the analysis finds by its marks."""
     request, report = IngestRequest(), report if report is not None else IngestReport()
-    for step in steps("BEFORE_ANALYSIS"):
-        step(conn, request, report)
+    for wing in wings():
+        wing.before_analysis(conn, request, report)
 
 
 def _merged(first: AnalysisRun | None, later: AnalysisRun) -> AnalysisRun:

@@ -28,6 +28,10 @@ from dataclasses import dataclass
 
 from lessonloop.apply.hooks.session_end import lock_held
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    import sqlite3
+
 LOCK_SUFFIX = "-worker.lock"
 STATUS_SUFFIX = "-worker.json"
 NICE = 10  # the worker's priority: below the person's own work
@@ -213,18 +217,18 @@ def run(db: str, *, bandit: bool | None = None, learn: bool = True, after_ingest
     return 0
 
 
-def _after_ingest(conn: object, db: str) -> None:
-    """The wings' steps after an ingest (core/wings.py AFTER_INGEST: a team sync), now that the
+def _after_ingest(conn: sqlite3.Connection, db: str) -> None:
+    """The wings' steps after an ingest (core/wing.py's after_ingest: a team sync), now that the
     lessons are current."""
     from pathlib import Path
 
-    from lessonloop.core.wings import steps
+    from lessonloop.core.wings import wings
     from lessonloop.pipeline.ingest_job import IngestReport, IngestRequest
 
     request = IngestRequest(store_file=Path(db))
     report = IngestReport()
-    for step in steps("AFTER_INGEST"):
-        step(conn, request, report)
+    for wing in wings():
+        wing.after_ingest(conn, request, report)
 
 
 def main(argv: list[str] | None = None) -> int:

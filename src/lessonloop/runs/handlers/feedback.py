@@ -1,5 +1,5 @@
 """`lessonloop feedback [run] ID`: a run's rating 1..5, whether it stopped too early or waited too
-long, and a note (the core's feedback command hands a run's to this: core/wings.py's FEEDBACK)."""
+long, and a note (the core's feedback command hands a run's to this: core/wing.py's feedback)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from lessonloop.runs.store.retention import FeedbackError, RunNotFound, record_f
 
 
 def run_feedback(args: argparse.Namespace) -> int:
-    """`lessonloop feedback [run] ID`: a run's rating, verdict and note (core/wings.py's FEEDBACK:
+    """`lessonloop feedback [run] ID`: a run's rating, verdict and note (core/wing.py's feedback:
     the core's feedback command hands a run's to this)."""
     try:
         number = run_id(args.target)

@@ -1,4 +1,4 @@
-"""The runs wing's part of forgetting a project (core/wings.py's FORGET; store/forgetting.py runs
+"""The runs wing's part of forgetting a project (core/wing.py's forget; store/forgetting.py runs
 it): the runs `lessonloop run` recorded in the project, their patterns and matches, and the
 findings their matches made."""
 

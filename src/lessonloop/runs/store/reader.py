@@ -37,8 +37,8 @@ def unmatched_findings(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
 
 def command_summaries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """`lessonloop run`'s telemetry per project and normalized command: runs, failures, early stops,
-    total and longest duration, first and last run (what a team shares: core/wings.py's
-    COMMAND_SUMMARIES)."""
+    total and longest duration, first and last run (what a team shares: core/wing.py's
+    command_summaries)."""
     rows = conn.execute(
         """SELECT project, command_norm, min(program), count(*),
                   sum(CASE WHEN child_status IS NULL OR child_status <> 0 THEN 1 ELSE 0 END),

@@ -50,14 +50,14 @@ def open_for_recording(db_path: str) -> sqlite3.Connection:
     """A connection for `record_run` to the store at `db_path`: created or migrated only when
     needed, a short lock wait (RECORD_WAIT_MS, or $LESSONLOOP_BUSY_TIMEOUT_MS when lower),
     foreign keys on, and synchronous = NORMAL (in WAL mode a killed process loses nothing)."""
-    from lessonloop.runs import LATEST_MIGRATION
+    from lessonloop.runs import WING
     from lessonloop.store.connection import connect_for_writing
 
     try:
         limit = int(os.environ.get("LESSONLOOP_BUSY_TIMEOUT_MS", RECORD_WAIT_MS))
     except ValueError:
         limit = RECORD_WAIT_MS
-    conn = connect_for_writing(db_path, max(0, min(RECORD_WAIT_MS, limit)), wings=(LATEST_MIGRATION,))
+    conn = connect_for_writing(db_path, max(0, min(RECORD_WAIT_MS, limit)), wings=(WING.LATEST_MIGRATION,))
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
     return conn

@@ -2,7 +2,7 @@
 the web UI match a project by (docs/projects.md, "Naming a stored project").
 
 The stored names are the projects of sessions, lessons and the wings' tables that name one
-(core/wings.py's PROJECTS: the runs'). A value names:
+(core/wing.py's PROJECTS: the runs'). A value names:
 
 1. the stored project spelled exactly as it is;
 2. else the only stored project whose name contains it, letter case ignored;
@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from lessonloop.core.wings import declared, resolve
+from lessonloop.core.wings import wings
 
 SHOWN = 8  # candidates named in a message at most
 _CORE_TABLES = ("sessions", "lessons")  # the core's tables with a `project` column naming a project
@@ -46,15 +46,15 @@ class InexactProject(UnknownProject):
 
 def stored_projects(conn: sqlite3.Connection) -> list[str]:
     """Every project the store names (sessions', lessons' and the wings' tables'), sorted."""
-    tables = [*_CORE_TABLES, *(table for _wing, names in declared("PROJECTS") for table in names)]
+    tables = [*_CORE_TABLES, *(table for wing in wings() for table in wing.PROJECTS)]
     union = " UNION ".join(f"SELECT project FROM {table} WHERE project IS NOT NULL" for table in tables)
     return sorted(str(row[0]) for row in conn.execute(union))
 
 
 def project_folders(conn: sqlite3.Connection) -> list[str]:
     """The folders a project value may name besides the stored projects, as the wings give them
-    (core/wings.py's PROJECT_FOLDERS: the repositories `ingest --git` read)."""
-    return [folder for _wing, target in declared("PROJECT_FOLDERS") for folder in resolve(str(target))(conn)]
+    (core/wing.py's project_folders: the repositories `ingest --git` read)."""
+    return [folder for wing in wings() for folder in wing.project_folders(conn)]
 
 
 def match_project(given: str, names: Iterable[str]) -> str:

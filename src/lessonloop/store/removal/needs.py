@@ -3,7 +3,7 @@ given: the rows something learned still needs (store/removal/retention.py).
 
 - A **learned lesson** needs the sessions that hold the last of its evidence: deleting them all
   would delete the lesson, and remember its signature as forgotten (store/forgetting.py).
-- What a wing's rows need is the wing's to say (core/wings.py's SESSION_RETENTION): the history's
+- What a wing's rows need is the wing's to say (core/wing.py's session_retention): the history's
   file models need the sessions they may have learned from and the commits they learned, and a
   link between a session and a commit needs its commit while the session stays
   (history/session_retention.py). KeptCommits is the shape of the commits kept, as cleanup says it.

@@ -8,7 +8,7 @@ of the configuration (730 days each by default; runs have their own, runs/store/
   goes), its links to commits; its id is remembered as forgotten, so a later ingest of its file
   does not store it again.
 - A **commit** is as old as its commit time (committer date, UTC). It is deleted with its files,
-  hunks, links and rollbacks: the history wing's part (core/wings.py's SESSION_RETENTION,
+  hunks, links and rollbacks: the history wing's part (core/wing.py's session_retention,
   history/session_retention.py) deletes them in the same transaction, after the sessions.
 
 What something learned still needs is kept, and counted, unless `include_needed`
@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import Any
 
 from lessonloop.core.timestamps import format_timestamp, parse_timestamp, utc_now
-from lessonloop.core.wings import modules
+from lessonloop.core.wings import wings
 from lessonloop.store.forgetting import ForgetResult, compact, delete_sessions, ordinary_tables
 from lessonloop.store.removal.needs import KeptCommits, sessions_lessons_need
 from lessonloop.store.transaction import transaction
@@ -136,7 +136,9 @@ def cleanup_history(
         include_needed=include_needed,
         dry_run=dry_run,
     )
-    parts = modules("SESSION_RETENTION")  # the wings' rows tied to sessions: the history's commits
+    parts = [
+        part for wing in wings() if (part := wing.session_retention()) is not None
+    ]  # the wings' rows tied to sessions: the history's commits
     old = old_sessions(conn, result.sessions_cutoff)
     if not old and not any(part.has_old(conn, result.commits_cutoff) for part in parts):
         return result

@@ -154,13 +154,15 @@ def _placed(
 
 def _other_places() -> tuple[str, str]:
     """The session and the time of a place that is neither a message nor a call: SQL over the
-    place `x` that the wing whose place it is declares (SEARCH_PLACES: the history wing's linked
+    place `x` that the wing whose place it is declares (search_places: the history wing's linked
     commits); NULL without such a wing (no such place is made then)."""
-    from lessonloop.core.wings import declared, resolve
+    from lessonloop.core.wings import wings
 
     sessions, times = [], []
-    for _wing, name in declared("SEARCH_PLACES"):
-        module = resolve(str(name))
+    for wing in wings():
+        module = wing.search_places()
+        if module is None:
+            continue
         sessions.append(str(module.SESSION_SQL))
         times.append(str(module.TS_SQL))
     if not sessions:
