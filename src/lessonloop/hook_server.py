@@ -52,7 +52,7 @@ from lessonloop.apply.hooks.client import (
 )
 from lessonloop.apply.hooks.command import server_socket
 from lessonloop.cli.entry import build_parser
-from lessonloop.core.agent_specs import has_part, part, specs
+from lessonloop.core.agent_specs import has_part, hooks_of, specs
 from lessonloop.core.wings import wings
 from lessonloop.secrets import redaction
 from lessonloop.secrets.field_redaction import redact_fields
@@ -262,7 +262,7 @@ def ready() -> None:
         __import__(name)
     for spec in specs():  # each agent's spec (read by the entry) and hook adapter
         if spec.has_hooks and has_part(spec, "hooks"):
-            part(spec, "hooks")
+            hooks_of(spec)
     for wing in wings():  # the wings' steps after an edit (the history's co-change reminder)
         wing.ready_for_hooks()
     _ready_reads()

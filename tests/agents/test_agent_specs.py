@@ -4,12 +4,15 @@ and the CLIs the real-agent harness installs are the specs' pins."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import types
 from pathlib import Path
 
 from lessonloop.apply.hooks.entry import _HANDLERS
 from lessonloop.capture.agents import adapters
-from lessonloop.core.agent_specs import default_spec, has_part, hook_agents, part, spec_of, specs
+from lessonloop.core.agent_parts import HookAdapter
+from lessonloop.core.agent_specs import default_spec, has_part, hook_agents, hooks_of, part, spec_of, specs
 
 ROOT = Path(__file__).resolve().parents[2]
 AGENTS = ROOT / "src" / "lessonloop" / "agents"
@@ -51,6 +54,37 @@ def test_each_install_setup_is_its_specs() -> None:
         assert spec is not None
         setup = part(spec, "install").SETUP
         assert setup.name == spec.folder
+
+
+def _adapter_problems(module: object) -> list[str]:
+    """What in an agent's hooks module does not take the entry's calls (core/agent_parts.py)."""
+    if not isinstance(module, HookAdapter):
+        return [f"{module!r}: no payload or no answer"]
+    calls = {"payload": 2, "answer": 3, "call_of": 3}  # what apply/hooks/entry.py passes
+    problems = []
+    for name, count in calls.items():
+        function = getattr(module, name, None)
+        if function is None:
+            continue
+        try:
+            inspect.signature(function).bind(*([None] * count))
+        except TypeError:
+            problems.append(f"{module!r}.{name} does not take the entry's {count} arguments")
+    return problems
+
+
+def test_each_hook_adapter_takes_the_entrys_calls() -> None:
+    served = [spec for spec in specs() if spec.has_hooks and has_part(spec, "hooks")]
+    assert len(served) >= 10
+    problems = [problem for spec in served for problem in _adapter_problems(hooks_of(spec))]
+    assert not problems, "\n".join(problems)
+    # the check can fail: a module without answer, and one whose payload takes one argument
+    lacking = types.ModuleType("lacking")
+    lacking.payload = lambda event, raw: None  # type: ignore[attr-defined]
+    short = types.ModuleType("short")
+    short.payload = lambda event: None  # type: ignore[attr-defined]
+    short.answer = lambda event, output, call: (None, 0)  # type: ignore[attr-defined]
+    assert _adapter_problems(lacking) and _adapter_problems(short)
 
 
 def test_the_harness_pins_are_the_specs() -> None:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from types import ModuleType
 
+    from lessonloop.core.agent_parts import HookAdapter
+
 PACKAGE = "lessonloop.agents"
 
 _specs: tuple[AgentSpec, ...] | None = None
@@ -113,6 +115,12 @@ def has_part(spec: AgentSpec, part: str) -> bool:
 def part(spec: AgentSpec, name: str) -> ModuleType:
     """The agent's part `name` ("reader", "hooks", "install"), imported."""
     return _import(f"{PACKAGE}.{spec.folder}.{name}")
+
+
+def hooks_of(spec: AgentSpec) -> HookAdapter:
+    """The agent's hook adapter (its hooks.py), imported."""
+    adapter: HookAdapter = _import(f"{PACKAGE}.{spec.folder}.hooks")  # tests/agents/test_agent_specs.py checks it
+    return adapter
 
 
 def hook_agents() -> tuple[str, ...]:

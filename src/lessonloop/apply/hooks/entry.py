@@ -6,9 +6,9 @@ comes, no argparse, no dataclasses, no pathlib. It reads the hook JSON on stdin;
 Claude Code names it) comes from the command line, else from the payload's `hook_event_name`.
 
 Another agent's hook runs it with `--agent=AGENT EVENT` (EVENT as that agent names it):
-agents/<agent>.py turns its payload into Claude Code's (a post-call payload whose result it reads
-as failed becomes PostToolUseFailure) and the handler's answer into the agent's own fields and exit
-code (agents/__init__.py, docs/agents/).
+agents/<agent>/hooks.py turns its payload into Claude Code's (a post-call payload whose result it
+reads as failed becomes PostToolUseFailure) and the handler's answer into the agent's own fields and
+exit code (core/agent_parts.py's HookAdapter, docs/agents/).
 
 Every answer (the lessons a hook gives the agent as context, a warning, a reason to ask or deny)
 is redacted again before it is written (prose scope).
@@ -137,13 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         call = None
         agent_event = event or ""
         if agent is not None:  # another agent: its event and payload in the handlers' (Claude Code's) terms
-            from lessonloop.core.agent_specs import spec_named
+            from lessonloop.core.agent_specs import hooks_of, spec_named
 
             spec = spec_named(agent)  # its own spec, read already by _agent
             event = spec.hook_events.get(agent_event) if spec is not None else None
-            if event is None:
+            if spec is None or event is None:
                 return 0
-            adapter = __import__(f"lessonloop.agents.{agent}.hooks", fromlist=["payload"])
+            adapter = hooks_of(spec)
             normalized = adapter.payload(agent_event, payload)
             if normalized is None:
                 return 0  # nothing lessonloop reads (an event or tool it does not handle)

@@ -2,8 +2,8 @@
 search index holds (store/search/), its text the commit's message. This module makes those places
 and keeps them (`add_commit_search`, by the wing's migrations), and tells the core's search reader
 which session and time a commit's place has (SESSION_SQL, TS_SQL: SQL over the place `x`, its
-`repository_id` and `hash`) and which call a commit is in `show --at` (`place_at`); declared as
-search_places in the wing's __init__, so the core's SQL names none of this wing's tables."""
+`repository_id` and `hash`) and which call a commit is in `show --at` (`place_at`); handed over
+by the wing's Wing.search_places(), so the core's SQL names none of this wing's tables."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The history wing's stored texts, for the store's redaction pass (store/redaction_pass.py,
-declared as stored_texts in the wing's __init__): its free-text columns with their scopes, its
+handed over by the wing's Wing.stored_texts()): its free-text columns with their scopes, its
 columns that hold none, and the tables learned from texts, cleared after a pass."""
 
 from __future__ import annotations

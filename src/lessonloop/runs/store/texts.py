@@ -1,5 +1,5 @@
-"""The runs wing's stored texts, for the store's redaction pass (store/redaction_pass.py, declared
-as stored_texts in the wing's __init__): its free-text columns with their scopes, its columns that
+"""The runs wing's stored texts, for the store's redaction pass (store/redaction_pass.py, handed
+over by the wing's Wing.stored_texts()): its free-text columns with their scopes, its columns that
 hold none, and what to do when redacting makes two of its rows the same."""
 
 from __future__ import annotations

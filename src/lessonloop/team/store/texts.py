@@ -1,5 +1,5 @@
-"""The team wing's stored texts, for the store's redaction pass (store/redaction_pass.py, declared
-as stored_texts in the wing's __init__): its free-text columns with their scopes and its columns
+"""The team wing's stored texts, for the store's redaction pass (store/redaction_pass.py, handed
+over by the wing's Wing.stored_texts()): its free-text columns with their scopes and its columns
 that hold none."""
 
 from __future__ import annotations

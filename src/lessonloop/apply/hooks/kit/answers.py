@@ -43,7 +43,7 @@ def tool_event_call(out: dict[str, object] | None) -> Call | None:
 
 
 def call_of(event: str, raw: dict[str, object], out: dict[str, object] | None) -> Call | None:
-    """An adapter's `call_of` (agents/__init__.py) for an agent whose tool payloads carry the call's
+    """An adapter's `call_of` (core/agent_parts.py) for an agent whose tool payloads carry the call's
     id: tool_event_call of the payload as the handlers read it."""
     return tool_event_call(out)
 
