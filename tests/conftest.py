@@ -33,21 +33,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-    items[:] = sorted(items, key=_module_weight(items).__getitem__)
-
-
-def _module_weight(items: list[pytest.Item]) -> dict[pytest.Item, int]:
-    """The longest first, by whole modules (a module's tests stay together, in their order): the
-    real agents' and the corpora's modules, then those with a slow test, then the rest. The
-    workers (-n auto) take the tests in this order, so the run ends on quick tests that even the
-    workers out instead of on a minute-long one that keeps a single worker busy."""
-    weight: dict[str, int] = {}
-    for item in items:
-        module = item.nodeid.partition("::")[0]
-        heavy = module.startswith("tests/real_agents/") or item.get_closest_marker("corpus") is not None
-        level = 0 if heavy else 1 if item.get_closest_marker("slow") is not None else 2
-        weight[module] = min(weight.get(module, 2), level)
-    return {item: weight[item.nodeid.partition("::")[0]] for item in items}
 
 
 # The test run's settings, in the environment of every test and fixture (and of the processes they

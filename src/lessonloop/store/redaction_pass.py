@@ -51,7 +51,7 @@ def _names(words: str) -> frozenset[str]:
 
 # Every free text the core stores: (table, column, scope). A JSON document in a column is redacted
 # field by field (secrets/field_redaction.py); input_json as a tool input, key by key. A wing lists
-# its own in the module it declares as stored_texts (core/wings.py): `stored_texts()` joins them.
+# its own in the module its Wing.stored_texts() gives (core/wing.py): `stored_texts()` joins them.
 TEXT_COLUMNS: tuple[tuple[str, str, Scope], ...] = (
     ("sessions", "title", "prose"),
     ("sessions", "description", "prose"),
