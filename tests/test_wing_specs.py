@@ -1,7 +1,8 @@
 """Every shipped wing against the spec, core/wing.py's `Wing` (mypy checks the same statically):
 its class adds nothing `Wing` does not name (a misspelt kind would be silently ignored), each
 method it overrides takes the core's call, and each method that hands the core a module gives one
-with every member the core uses (core/wing_specs.py's Protocols), its code imported for real."""
+with every member the core uses (core/wing_specs.py's Protocols, its commands' modules too), its code
+imported for real."""
 
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def _problems(wing: Wing) -> list[str]:
     problems = [
         f"{where}.{name}: no such kind of addition (core/wing.py's Wing)"
         for name in vars(cls)
-        if not name.startswith("_") and name not in _kinds() and name != "WING"
+        if not name.startswith("_") and name not in _kinds()
     ]
     for name, value in vars(cls).items():
         base = getattr(Wing, name, None)
@@ -91,6 +92,10 @@ def _problems(wing: Wing) -> list[str]:
             problems.append(f"{where}.{name}: a {type(value).__name__}, not a {type(base).__name__}")
     if problems:
         return problems
+    for module_name in wing.COMMANDS:  # each command module registers its commands
+        problems += _module_problems(
+            f"{where}.COMMANDS", __import__(module_name, fromlist=["register"]), wing_specs.CommandsModule
+        )
     for method, protocol in MODULES.items():
         given = getattr(wing, method)()
         for module in given if isinstance(given, list) else [given]:
@@ -123,7 +128,7 @@ def test_every_method_that_hands_over_a_module_is_checked() -> None:
         name
         for name, value in vars(Wing).items()
         if inspect.isfunction(value)
-        and any(protocol in str(value.__annotations__.get("return", "")) for protocol in map(str, _protocol_names()))
+        and any(protocol in str(value.__annotations__.get("return", "")) for protocol in _protocol_names())
     }
     assert returning == set(MODULES)
 
@@ -162,7 +167,12 @@ class _WrongShape(Wing):
     PROJECTS = "runs"  # type: ignore[assignment]  # a string, not a tuple of tables
 
 
-@pytest.mark.parametrize("broken", [_Misspelt, _WrongCall, _NotAForgetPart, _WrongShape])
+class _NoCommandModule(Wing):
+    __slots__ = ()
+    COMMANDS = {"lessonloop.core.wing": ("nothing",)}  # noqa: RUF012  # a module without register(commands)
+
+
+@pytest.mark.parametrize("broken", [_Misspelt, _WrongCall, _NotAForgetPart, _WrongShape, _NoCommandModule])
 def test_the_check_catches_what_breaks_the_spec(broken: type[Wing]) -> None:
     """A check that cannot fail proves nothing: each way of breaking the spec is named."""
     assert _problems(broken())
