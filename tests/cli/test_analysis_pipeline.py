@@ -219,12 +219,29 @@ def test_sarif_and_junit_results_are_matched_to_the_session_that_made_the_change
     ]
     data = cli("analyze", "--db", db_path, "--session", b.session_id, "--json", "--no-bandit").json()
     assert data["outcomes"]["tests_failing_at_end"] is True  # the JUnit failure came after the passing run
+    # The imported SARIF finding is the session's: listed with its edit, and its risk is the session's.
+    [finding] = data["findings"]
+    assert (finding["source"], finding["rule"], finding["tool_use_id"]) == (
+        "sarif:semgrep",
+        "python.sql-injection",
+        edit,
+    )
+    assert (finding["severity"], finding["line"], finding["path"]) == ("high", 2, "app/query.py")
+    assert data["diff_risk"] == [{"tool_use_id": edit, "path": query, "risk": 0.6}]
+    assert data["max_risk"] == 0.6
+    text = cli("analyze", "--db", db_path, "--session", b.session_id, "--no-bandit")
+    assert "finding (high)" in text.output and "python.sql-injection" in text.output
+    report = cli("report", "--db", db_path, "--json", "--no-bandit").json()
+    [row] = [r for r in report["sessions"] if r["session_id"] == b.session_id]
+    assert (row["findings"], row["max_risk"]) == (1, 0.6)
 
     # Importing the same file again replaces its findings instead of adding them twice.
     _ingest(db_path, extra=("--sarif", str(sarif)))
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("SELECT count(*) FROM findings WHERE import_id IS NOT NULL").fetchone() == (2,)
+        # ... and the analysis that lists it stores no copy of its own.
+        assert conn.execute("SELECT count(*) FROM findings WHERE import_id IS NULL").fetchone() == (0,)
     finally:
         conn.close()
 

@@ -76,8 +76,9 @@ class RiskFinding:
     tool_use_id: str
     context_id: str
     seq: int
-    source: str  # builtin | bandit
+    source: str  # builtin | bandit | sarif:<tool> (imported)
     fix: str
+    imported: bool = False  # stored by its import (`findings.import_id`), not by the analysis
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -178,8 +178,15 @@ def analyze_store(
                 for s in sessions:
                     scan.add((call for context in s.contexts for call in context.calls), s.id)
             junit = analysis_state.junit_failure_times(conn, list(batch))
+            imported = analysis_state.imported_risk_findings(conn, list(batch))
             analyses = [
-                analyze_session(s, rules_by_project[s.project].rules(run.problems), resolve, None, junit.get(s.id, ()))
+                analyze_session(
+                    s,
+                    rules_by_project[s.project].rules(run.problems),
+                    resolve,
+                    _by_call(imported.get(s.id, ())),
+                    junit.get(s.id, ()),
+                )
                 for s in sessions
             ]
             _store(conn, analyses, batch, bandit=False)
@@ -240,11 +247,10 @@ def _add_bandit_findings(
         batch = {session_id: fingerprints[session_id] for session_id in found[start : start + _BATCH]}
         sessions = load_sessions(conn, list(batch), home)
         junit = analysis_state.junit_failure_times(conn, list(batch))
+        imported = analysis_state.imported_risk_findings(conn, list(batch))
         analyses = []
         for s in sessions:
-            by_call: dict[str, list[RiskFinding]] = {}
-            for finding in outcome.findings.get(s.id, ()):
-                by_call.setdefault(finding.tool_use_id, []).append(finding)
+            by_call = _by_call([*outcome.findings.get(s.id, ()), *imported.get(s.id, ())])
             rules = rules_by_project[s.project].rules(problems)
             analyses.append(analyze_session(s, rules, resolve, by_call, junit.get(s.id, ())))
         _store(conn, analyses, batch, bandit=True)
@@ -255,6 +261,14 @@ def _add_bandit_findings(
             f"bandit could not scan the Python edits of {len(outcome.failed)} session(s) (it failed, timed out or "
             "printed no report); they were analyzed without it"
         )
+
+
+def _by_call(findings: Sequence[RiskFinding]) -> dict[str, list[RiskFinding]]:
+    """Scanner findings (bandit's, imported SARIF) by the edit they are tied to."""
+    by_call: dict[str, list[RiskFinding]] = {}
+    for finding in findings:
+        by_call.setdefault(finding.tool_use_id, []).append(finding)
+    return by_call
 
 
 def _clear_gone(conn: sqlite3.Connection, session_ids: list[str]) -> None:

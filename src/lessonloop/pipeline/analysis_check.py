@@ -40,7 +40,7 @@ __all__ = [
     "store_marks",
 ]
 
-ANALYZER_VERSION = "7"  # bump whenever an analyzer's output changes: every session is analyzed again
+ANALYZER_VERSION = "8"  # bump whenever an analyzer's output changes: every session is analyzed again
 
 
 class ProjectRules:

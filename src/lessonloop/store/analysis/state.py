@@ -1,6 +1,6 @@
 """What analysis remembers between runs (pipeline/analysis.py): each session's fingerprint, the
 marks of the last check of every session, which sessions bandit scanned; and the test failures
-an analysis reads beside the sessions."""
+and the scanner findings an analysis reads beside the sessions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import sqlite3
 from collections.abc import Sequence
 
 from lessonloop.store.transaction import transaction
+
+TYPE_CHECKING = False  # typing is not imported at run time (the hooks' worker reads this module)
+if TYPE_CHECKING:
+    from lessonloop.analyze.diff_risk import RiskFinding
 
 _MARKED_TABLES = ("tool_calls", "messages", "findings", "sessions")
 
@@ -120,4 +124,39 @@ def junit_failure_times(conn: sqlite3.Connection, session_ids: Sequence[str]) ->
         list(session_ids),
     ):
         found.setdefault(session_id, []).append(ts)
+    return found
+
+
+def imported_risk_findings(conn: sqlite3.Connection, session_ids: Sequence[str]) -> dict[str, list[RiskFinding]]:
+    """Session id -> the scanner findings imported from files (SARIF) that were matched to one of
+    its edits: its analysis counts them in the edit's risk and lists them with its own."""
+    from lessonloop.analyze.diff_risk import RiskFinding
+
+    marks = ", ".join("?" * len(session_ids))
+    found: dict[str, list[RiskFinding]] = {}
+    for session_id, source, rule, severity, path, line, message, tool_use_id, context_id, seq in conn.execute(
+        f"""SELECT f.session_id, f.source, f.rule, f.severity, f.path, f.line, f.message, f.tool_use_id,
+                   coalesce(c.session_id, f.session_id), coalesce(c.seq, -1)
+            FROM findings f LEFT JOIN tool_calls c ON c.id = f.tool_use_id
+            WHERE f.kind = 'risk' AND f.import_id IS NOT NULL AND f.tool_use_id IS NOT NULL
+                  AND f.session_id IN ({marks})
+            ORDER BY f.id""",
+        list(session_ids),
+    ):
+        found.setdefault(session_id, []).append(
+            RiskFinding(
+                rule=rule,
+                severity=severity,
+                title=message,
+                path=path,
+                line=line or 0,
+                text="",
+                tool_use_id=tool_use_id,
+                context_id=context_id,
+                seq=seq,
+                source=source,
+                fix="",
+                imported=True,
+            )
+        )
     return found

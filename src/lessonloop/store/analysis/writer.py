@@ -82,6 +82,7 @@ def write_session_analysis(
         [
             (f.source, f.rule, f.severity, f.path, f.line, f.title, None, a.session_id, f.tool_use_id)
             for f in a.findings()
+            if not f.imported  # an imported finding is stored by its import
         ],
     )
     conn.executemany(
