@@ -77,6 +77,11 @@ def run_here() -> None:
 
         sys.argv[1:] = hook_db_option(sys.argv[2:])
         run_hook()
+    if len(sys.argv) > 1 and sys.argv[1] == "statusline" and not {"-h", "--help"} & set(sys.argv[2:]):
+        # the agent's status line, every turn: a hook's path (no argparse, no CLI imports)
+        from lessonloop.apply.status_line import main as status_line
+
+        sys.exit(status_line(sys.argv[2:]))
     if len(sys.argv) > 1 and sys.argv[1] != "recall":
         # A wing's command that reads its own line (`lessonloop run`: only the runner's small parser)
         from lessonloop.core.wings import entry_point

@@ -92,6 +92,7 @@ class Driver:
 
 
 class ClaudeCode(Driver):
+    API_KEY = "harness-dummy-key"
     command = "claude"
     agent = "claude-code"
     hooks_agent = "claude"
@@ -104,7 +105,7 @@ class ClaudeCode(Driver):
     def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
         return ws.env(
             ANTHROPIC_BASE_URL=server.url,
-            ANTHROPIC_API_KEY="harness-dummy-key",
+            ANTHROPIC_API_KEY=self.API_KEY,
             # As root, --dangerously-skip-permissions is refused unless the process says it is sandboxed.
             IS_SANDBOX="1",
             CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1",

@@ -82,7 +82,7 @@ REGISTERED: dict[str, tuple[str, ...]] = {
     "review_commands": ("lessons",),
     "recall_commands": ("recall",),
     "search_commands": ("search",),
-    "hook_commands": ("hook", "hooks"),
+    "hook_commands": ("hook", "hooks", "statusline"),
     "mcp_commands": ("mcp",),
     "config_commands": ("config",),
     "forget_commands": ("forget",),

@@ -33,6 +33,28 @@ def register(commands: Commands) -> None:
     command the installed hooks run: left out of the command list, it is for the default agent."""
     _hook_command(commands, "hook", listed=False)
     _hooks_command(commands)
+    _statusline_command(commands)
+
+
+def _statusline_command(commands: Commands) -> None:
+    line = commands.add_parser(
+        "statusline",
+        help=f"one line for {DEFAULT_AGENT}'s status line: model, costs, the billing block, lessons here, stops today",
+        description=(
+            f"Print the line {DEFAULT_AGENT} shows under its prompt (its statusLine command; `hooks install "
+            "--statusline` sets it up): the model, the session's cost, the running 5-hour billing block's cost "
+            "and time left, the lessons active in the session's project and the calls the hooks stopped today. "
+            f"Reads {DEFAULT_AGENT}'s statusline JSON on stdin (model, cwd, cost, rate_limits). As fast as a "
+            "hook and read-only; it always prints a line and exits 0, saying what is missing when the store "
+            "cannot be read."
+        ),  # served before this parser is built, like `lessonloop hook`: see __main__.py
+    )
+    line.add_argument(
+        "--agent", metavar="ID", default="claude-code", help="whose calls make the billing block (default: claude-code)"
+    )
+    line.add_argument("--db", metavar="PATH", help=DB_HELP)
+    line.add_argument("--json", action="store_true", help="the figures as one JSON object instead of the line")
+    line.set_defaults(handler="lessonloop.cli.handlers.statusline:cmd_statusline")
 
 
 def _hook_command(commands: Commands, name: str, *, listed: bool = True) -> None:
@@ -126,6 +148,14 @@ def _hooks_command(commands: Commands) -> None:
         "--block",
         action="store_true",
         help="PreToolUse denies a call every time when a lesson is at least 95%% confident",
+    )
+    install.add_argument(
+        "--statusline",
+        action="store_true",
+        help=(
+            f"also set {DEFAULT_AGENT}'s status line to `lessonloop statusline` (model, costs, the billing block, "
+            "lessons here, stops today); a status line of another tool is left as it is"
+        ),
     )
     install.add_argument(
         "--ask", action="store_true", help="PreToolUse asks you about a call when a lesson is at least 75%% confident"

@@ -142,18 +142,22 @@ def register(commands: Commands) -> None:
 
     stats = commands.add_parser(
         "stats",
-        help="totals: sessions, tool calls and errors per tool, tokens and cost per model; --by day|week|month",
+        help="totals: sessions, tool calls and errors per tool, tokens and cost per model; --by day|week|month|block",
         description=(
             'Totals over the store. "sessions" counts main sessions; subagents\' tool calls and tokens are included. '
             "Costs are at list prices from the genai-prices table (docs/costs.md). With --by day, week or month: "
             "one row per period (local time, weeks from Monday) with the tokens by kind, the cost and the models, "
-            "like ccusage's daily, weekly and monthly reports; --since/--until then bound the calls' times."
+            "like ccusage's daily, weekly and monthly reports; --since/--until then bound the calls' times. "
+            "With --by block: each agent's 5-hour billing blocks (start, end, tokens, cost, burn rate; the active "
+            "one's time left and projection), like ccusage's blocks report."
         ),
     )
     project_option(stats)
     agent_option(stats)
     stats.add_argument(
-        "--by", choices=("day", "week", "month"), help="one row per day, week or month (tokens, cost, models)"
+        "--by",
+        choices=("day", "week", "month", "block"),
+        help="one row per day, week or month (tokens, cost, models), or per 5-hour billing block",
     )
     stats.add_argument(
         "--breakdown", action="store_true", help="with --by, each period's agents and models on rows of their own"

@@ -138,3 +138,102 @@ def _add(into: dict[str, Any], row: dict[str, Any]) -> None:
         into[key] += row[key]
     if row["cost_usd"] is not None:
         into["cost_usd"] = round((into["cost_usd"] or 0.0) + row["cost_usd"], 6)
+
+
+# (time, agent, model, input, output, cache_creation, cache_read, reasoning, cost) of each call of
+# the sessions in scope, oldest first: billing blocks group the calls themselves
+_BLOCK_CALLS = """SELECT u.ts, tr.agent, u.model, u.input_tokens, u.output_tokens, u.cache_creation_tokens,
+                         u.cache_read_tokens, u.reasoning_tokens, u.price_usd
+                  FROM ({scoped}) tr CROSS JOIN token_usage u ON u.session_id = tr.id
+                  WHERE u.ts IS NOT NULL{bounds}
+                  ORDER BY u.ts"""
+
+
+def usage_blocks(
+    conn: sqlite3.Connection,
+    project: str | None = None,
+    agent: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    now: int | None = None,
+) -> dict[str, Any]:
+    """`stats --by block`: each agent's calls in 5-hour billing blocks (analyze/billing_blocks.py),
+    {"by": "block", "hours", "since", "until", "price_table", "blocks": [...], "totals": {...}};
+    blocks oldest first, each agent's gaps between its blocks among them. --since/--until bound the
+    calls' times (a block is made of the calls in the bounds); `now` (milliseconds since the epoch):
+    which block is active."""
+    import time
+
+    from lessonloop.analyze.billing_blocks import HOURS, UsageEntry, billing_blocks, epoch_ms_of
+
+    where, params = session_filter(conn, project, agent)
+    settle_for_read(conn)
+    bounds, bound_params = "", list[str]()
+    if since is not None:
+        bounds, bound_params = bounds + " AND u.ts >= ?", [*bound_params, since]
+    if until is not None:
+        bounds, bound_params = bounds + " AND u.ts < ?", [*bound_params, until]
+    by_agent: dict[str, list[UsageEntry]] = {}
+    for ts, agent_id, model, i, o, cc, cr, reasoning, cost in conn.execute(
+        _BLOCK_CALLS.format(scoped=scoped_tree(where), bounds=bounds), [*params, *bound_params]
+    ):
+        try:
+            when = epoch_ms_of(ts)
+        except ValueError:  # a time that cannot be read: left out, as by the other periods
+            continue
+        by_agent.setdefault(agent_id, []).append(UsageEntry(when, model, i, o, cc, cr, reasoning, cost))
+    moment = int(time.time() * 1000) if now is None else now
+    rows: list[dict[str, Any]] = []
+    for agent_id, entries in by_agent.items():
+        rows.extend(_block_json(agent_id, block, moment) for block in billing_blocks(entries))
+    rows.sort(key=lambda row: (row["start"], row["agent"]))
+    totals = _empty(None)
+    for key in ("period", "breakdown"):
+        del totals[key]
+    for row in rows:
+        _add(totals, row)
+    totals["models"] = sorted({m for row in rows for m in row["models"]})
+    return {
+        "by": "block",
+        "hours": HOURS,
+        "since": since,
+        "until": until,
+        "price_table": stored_price_table(conn),
+        "blocks": rows,
+        "totals": totals,
+    }
+
+
+def _block_json(agent: str, block: Any, now: int) -> dict[str, Any]:
+    from lessonloop.analyze.billing_blocks import utc_text
+
+    def moment(when: int | None) -> str | None:
+        return None if when is None else utc_text(when)
+
+    rate = block.burn_rate()
+    projection = block.projection(now)
+    row: dict[str, Any] = {
+        "agent": agent,
+        "start": moment(block.start),
+        "end": moment(block.end),
+        "first_call": moment(block.first_call),
+        "last_call": moment(block.last_call),
+        "gap": block.gap,
+        "active": block.active(now),
+        "calls": block.calls,
+        **{key: getattr(block, key) for key in _TOKEN_KEYS},
+        "total": block.total,
+        **cost_json(block.cost_usd, block.unpriced),
+        "models": list(block.models),
+        "burn_rate": None
+        if rate is None
+        else {
+            "tokens_per_minute": round(rate[0], 3),
+            "input_output_per_minute": round(rate[1], 3),
+            "cost_per_hour": round(rate[2], 6),
+        },
+        "projection": None
+        if projection is None
+        else {"total": projection[0], "cost_usd": projection[1], "minutes_left": projection[2]},
+    }
+    return row

@@ -59,3 +59,77 @@ def render_usage_periods(console: Console, data: dict[str, Any], *, breakdown: b
     if unpriced:
         note += f" {unpriced:,} call(s) of models with no known price are not in it (a cost with + is a lower bound)."
     console.print(f"[dim]{note}[/]")
+
+
+def render_usage_blocks(console: Console, data: dict[str, Any]) -> None:
+    """`stats --by block`: one row per billing block (local times), gaps dimmed, the active block's
+    time left and projection under the table."""
+    from datetime import datetime
+
+    from rich.markup import escape
+    from rich.table import Table
+
+    def local(text: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        if text is None:
+            return ""
+        return datetime.fromisoformat(text).astimezone().strftime(fmt)
+
+    agents = {row["agent"] for row in data["blocks"]}
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("BLOCK START")
+    table.add_column("UNTIL")
+    if len(agents) > 1:
+        table.add_column("AGENT")
+    table.add_column("MODELS")
+    for name in ("CALLS", "TOKENS", "COST", "BURN"):
+        table.add_column(name, justify="right")
+    active = None
+    for row in data["blocks"]:
+        agent_cell = [escape(row["agent"])] if len(agents) > 1 else []
+        if row["gap"]:
+            hours = _hours(row["start"], row["end"])
+            table.add_row(
+                f"[dim]{local(row['start'])}[/]", f"[dim]{local(row['end'])}[/]", *agent_cell,
+                f"[dim](no calls for {hours})[/]", "", "", "", "",
+            )  # fmt: skip
+            continue
+        rate = row["burn_rate"]
+        until = local(row["end"], "%H:%M") + (" [bold green]active[/]" if row["active"] else "")
+        table.add_row(
+            local(row["start"]),
+            until,
+            *agent_cell,
+            escape(", ".join(short_model(m) for m in row["models"])),
+            f"{row['calls']:,}",
+            f"{row['total']:,}",
+            cost_text(row["cost_usd"], row["unpriced_calls"]),
+            "" if rate is None else f"${rate['cost_per_hour']:,.2f}/h",
+        )
+        if row["active"]:
+            active = row
+    if len(data["blocks"]) > 1:
+        table.add_section()
+        totals = data["totals"]
+        table.add_row(
+            "[bold]total[/]", "", *([""] if len(agents) > 1 else []), "", f"{totals['calls']:,}",
+            f"{totals['total']:,}", cost_text(totals["cost_usd"], totals["unpriced_calls"]), "",
+        )  # fmt: skip
+    console.print(table)
+    if active is not None and active["projection"] is not None:
+        left = active["projection"]["minutes_left"]
+        console.print(
+            f"Active block: {left // 60}h {left % 60:02d}m left; at this rate it ends at "
+            f"{active['projection']['total']:,} tokens, ${active['projection']['cost_usd']:,.2f}."
+        )
+    console.print(
+        f"[dim]Blocks of {data['hours']} hours from the hour (UTC) of their first call, as the agents bill; "
+        f"cost at list prices ({data['price_table'] or 'no call priced yet'}; docs/costs.md).[/]"
+    )
+
+
+def _hours(start: str, end: str) -> str:
+    from datetime import datetime
+
+    seconds = (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+    hours = seconds / 3600
+    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"

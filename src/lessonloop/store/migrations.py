@@ -1671,3 +1671,11 @@ def m056_hook_session_agent(conn: sqlite3.Connection) -> None:
     `--agent`, and every row written before). A session only the hooks have seen was called the
     default agent's whatever agent ran it."""
     execute_all(conn, "ALTER TABLE hook_sessions ADD COLUMN agent TEXT;")
+
+
+@migration
+def m057_token_usage_time(conn: sqlite3.Connection) -> None:
+    """The calls' usage by time (issue 85): `lessonloop statusline` reads the latest calls of an
+    agent, newest first, back to the last silence of five hours (its billing block), not the
+    whole table."""
+    execute_all(conn, "CREATE INDEX token_usage_ts ON token_usage(ts);")

@@ -3,4 +3,4 @@ short-lived writer (a hook, `lessonloop run`) finds an up-to-date store by it wi
 1,700 lines of every migration (store/connection.connect_for_writing). tests/store/test_migrations_latest.py
 holds it equal to the last migration's name."""
 
-LATEST_MIGRATION = "m056_hook_session_agent"
+LATEST_MIGRATION = "m057_token_usage_time"

@@ -46,4 +46,5 @@ SETUP = HookSetup(
     executables=("claude",),
     notes=notes,
     docs="claude-code.md",
+    status_line=True,
 )

@@ -110,6 +110,25 @@ def hook_command(event: str, options: tuple[str, ...] = (), python: str | None =
     return " ".join([*(shlex.quote(word) for word in start(python)), *named, event, *options])
 
 
+STATUS_LINE_CODE = "import sys; from lessonloop.apply.status_line import main; sys.exit(main(sys.argv[1:]))"
+
+
+def status_line_command(python: str | None = None) -> str:
+    """The shell command of the agent's status line (`lessonloop statusline`), started as the hooks
+    are: `<python> -I -S -c CODE` with the import path it needs, else `<python> -I -c CODE`."""
+    words = start(python)
+    words[-1] = words[-1].removesuffix(RUN_CODE) + STATUS_LINE_CODE
+    return " ".join(shlex.quote(word) for word in words)
+
+
+def is_status_line_command(command: object) -> bool:
+    """Whether a statusLine command is lessonloop's (`status_line_command`, or one a person wrote
+    that runs `lessonloop statusline`)."""
+    return isinstance(command, str) and (
+        "lessonloop.apply.status_line" in command or "lessonloop statusline" in command
+    )
+
+
 def _is_default(agent: str) -> bool:
     spec = spec_named(agent)
     return spec is not None and spec.default

@@ -37,7 +37,7 @@ def cmd_install(args: argparse.Namespace) -> int:
                     raise CommandError(_no_scope(spec.label, scope, spec.scopes))
                 skipped.append(f"{spec.label}: not installed ({_no_scope(spec.label, scope, spec.scopes)})")
                 continue
-            changes.append(plan.plan_install(agent, scope, root, options))
+            changes.append(plan.plan_install(agent, scope, root, options, status_line=args.statusline))
     except HookFileError as exc:
         raise CommandError(str(exc)) from exc
     header = _found_header(found, bool(args.agent))

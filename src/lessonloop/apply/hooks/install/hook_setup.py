@@ -60,6 +60,7 @@ class HookSetup:
     # None for an agent that runs every hook it finds
     readiness: Callable[[str, str, str, Json], Json | None] = no_readiness
     own: OwnFile | None = None  # lessonloop's own file, not JSON: written whole, never merged into
+    status_line: bool = False  # its settings take a `statusLine` command (`hooks install --statusline`)
 
 
 def teammates_note(path: str, python: str) -> str:

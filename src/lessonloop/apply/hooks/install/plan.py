@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from typing import Any
 
-from lessonloop.apply.hooks.command import TIMEOUTS, hook_command
+from lessonloop.apply.hooks.command import TIMEOUTS, hook_command, is_status_line_command, status_line_command
 from lessonloop.apply.hooks.install import files, hook_lists
 from lessonloop.apply.hooks.install.files import Change, HookFileError, Json
 from lessonloop.apply.hooks.install.hook_setup import HookSetup
@@ -112,9 +112,13 @@ def events_in(data: Json, agent: str) -> list[str]:
     return [e for e in order if e in found] + sorted(found - set(order))
 
 
-def plan_install_file(agent: str, path: str, scope: str, options: tuple[str, ...], others: list[str]) -> Change:
+def plan_install_file(
+    agent: str, path: str, scope: str, options: tuple[str, ...], others: list[str], *, status_line: bool = False
+) -> Change:
     """Installing `agent`'s hooks in the file at `path` (nothing is written). When another file
-    of the scope (`others`) already holds them, nothing changes: the agent would run both."""
+    of the scope (`others`) already holds them, nothing changes: the agent would run both.
+    `status_line`: lessonloop's status line too, where the agent has one and none of another's is
+    set."""
     setup = spec(agent)
     before = files.read_bytes(path)
     data = read(path, agent)
@@ -131,11 +135,26 @@ def plan_install_file(agent: str, path: str, scope: str, options: tuple[str, ...
         change.notes += setup.notes(scope, path, data)
         return change
     merged = hook_lists.merge(data, wanted(agent, options), setup.shape)
+    line_notes = _with_status_line(merged, setup, path) if status_line else []
     after = before if merged == data else files.dump(merged, before)
     change = Change(path, scope, before, after, events_in(merged, agent), agent=agent)
     files.keep_original(change)
-    change.notes += setup.notes(scope, path, merged)
+    change.notes += setup.notes(scope, path, merged) + line_notes
     return change
+
+
+def _with_status_line(data: Json, setup: HookSetup, path: str) -> list[str]:
+    """lessonloop's status line set in the settings `data` (in place); notes when it cannot be."""
+    if not setup.status_line:
+        return [f"{setup.label} has no status line command: --statusline changed nothing there"]
+    current = data.get("statusLine")
+    if isinstance(current, dict) and current and not is_status_line_command(current.get("command")):
+        return [
+            f"{path} sets a status line of its own ({current.get('command')!r}): left as it is; remove it "
+            "and install again for lessonloop's"
+        ]
+    data["statusLine"] = {"type": "command", "command": status_line_command(), "padding": 0}
+    return []
 
 
 def plan_uninstall_file(agent: str, path: str, scope: str) -> Change:
@@ -148,6 +167,10 @@ def plan_uninstall_file(agent: str, path: str, scope: str) -> Change:
     data = read(path, agent)
     backup, original, notes = files.read_original(path, lambda raw, where: read_raw(raw, where, agent))
     cleaned = hook_lists.unmerge(data, original, setup.shape)
+    line = cleaned.get("statusLine")
+    ours = setup.status_line and isinstance(line, dict) and is_status_line_command(line.get("command"))
+    if ours and (original is None or original.get("statusLine") != line):  # not the file's before install
+        del cleaned["statusLine"]
     change = Change(path, scope, before, before, [], notes=notes, agent=agent)
     files.plan_restore(change, cleaned, data, backup, original)
     change.events = events_in(files.parse_json(change.after, path), agent)
@@ -158,10 +181,11 @@ def read_raw(raw: bytes, where: str, agent: str) -> Json:
     return hook_lists.check(files.parse_json(raw, where), where, spec(agent).shape, hooks_spec(agent).installed)
 
 
-def plan_install(agent: str, scope: str, root: str, options: tuple[str, ...]) -> Change:
-    """Installing `agent`'s hooks in its file of `scope` for the project at `root`."""
+def plan_install(agent: str, scope: str, root: str, options: tuple[str, ...], *, status_line: bool = False) -> Change:
+    """Installing `agent`'s hooks in its file of `scope` for the project at `root` (`status_line`:
+    and its status line)."""
     path = hook_file(agent, scope, root)
-    return plan_install_file(agent, path, scope, options, other_files(agent, scope, root))
+    return plan_install_file(agent, path, scope, options, other_files(agent, scope, root), status_line=status_line)
 
 
 def plan_uninstall(agent: str, scope: str, root: str) -> Change:
