@@ -197,6 +197,7 @@ class Copilot(Driver):
         text = config.read_text(encoding="utf-8") if config.exists() else ""
         data = json.loads("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//")) or "{}")
         data["trustedFolders"] = [*data.get("trustedFolders", []), str(ws.project)]
+        config.parent.mkdir(parents=True, exist_ok=True)  # before Copilot's first run, its folder is not there
         config.write_text(json.dumps(data, indent=2), encoding="utf-8")
 
 

@@ -11,7 +11,8 @@ from lessonloop.analyze.corrections import Correction, engagement, find_correcti
 from lessonloop.analyze.diff_risk import RiskFinding, diff_risk, scan_session_calls
 from lessonloop.analyze.error_classes import USAGE_CLASSES, ErrorClass, classify_session
 from lessonloop.analyze.inputs import Call, SessionInput
-from lessonloop.analyze.outcomes import Outcomes, session_outcomes
+from lessonloop.analyze.left_open import left_open
+from lessonloop.analyze.outcomes import Outcomes, session_outcomes, test_state
 from lessonloop.analyze.paths import normalize_path
 from lessonloop.analyze.workflow import Rule, RuleResult, compliance, evaluate
 
@@ -36,6 +37,7 @@ class SessionAnalysis:
     diff_risks: dict[str, float]
     outcomes: Outcomes
     paths: dict[str, str] = field(default_factory=dict)  # tool_use_id -> target path of edits with findings
+    left_open: dict[str, Any] = field(default_factory=dict)  # what the next session is told (analyze/left_open.py)
 
     @property
     def max_risk(self) -> float | None:
@@ -81,6 +83,7 @@ class SessionAnalysis:
             ],
             "max_risk": None if self.max_risk is None else round(self.max_risk, 4),
             "outcomes": self.outcomes.to_json(),
+            "left_open": self.left_open,
         }
 
 
@@ -126,6 +129,10 @@ def analyze_session(
         found.setdefault(call_id, []).extend(extra)
     paths = {c.id: c.target_path or "" for ctx in session.contexts for c in ctx.calls if c.id in found}
     classes = {e.tool_use_id: e.label for e in errors}
+    outcomes = session_outcomes(session, classes, len(corrections), first_prompt_corrects(session), junit_failure_times)
+    calls_in_order = session.calls()
+    last_test = test_state(calls_in_order)[2]
+    unresolved = [ref.tool_use_id for ref in outcomes.unresolved_errors if ref.tool_use_id]
     return SessionAnalysis(
         session_id=session.id,
         project=session.project,
@@ -141,8 +148,7 @@ def analyze_session(
         corrections=corrections,
         risk_findings=found,
         diff_risks={call_id: diff_risk(f) for call_id, f in found.items()},
-        outcomes=session_outcomes(
-            session, classes, len(corrections), first_prompt_corrects(session), junit_failure_times
-        ),
+        outcomes=outcomes,
         paths=paths,
+        left_open=left_open(calls_in_order, unresolved, last_test, outcomes.tests_failing_at_end),
     )

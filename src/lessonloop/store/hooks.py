@@ -1008,3 +1008,21 @@ def drop_ingested_live_calls(conn: sqlite3.Connection) -> int:
             (len(UNNAMED_CALL_PREFIX), UNNAMED_CALL_PREFIX),
         )
     return cursor.rowcount
+
+
+def last_left_open(conn: sqlite3.Connection, project: str | None, session_id: str) -> tuple[str, str] | None:
+    """(session id, what it left open as JSON: analyze/left_open.py) of the latest analyzed session
+    of `project` that made a call, other than `session_id`; None when there is none (or it was
+    analyzed before the analysis said what it left open). Read by the project's index, newest
+    first: the whole analysis is not parsed, only its `left_open`."""
+    if project is None:
+        return None
+    row = conn.execute(
+        """SELECT session_id, json_extract(detail, '$.left_open') FROM session_executions
+           WHERE project = ? AND session_id != ? AND tool_calls > 0
+           ORDER BY started_at DESC LIMIT 1""",
+        (project, session_id),
+    ).fetchone()
+    if row is None or not row[1]:
+        return None
+    return str(row[0]), str(row[1])

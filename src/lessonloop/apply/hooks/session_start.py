@@ -1,6 +1,8 @@
-"""SessionStart: remember the session (its project, folder, transcript, model) and give it the
-most valuable lessons for its project and the global ones, within a token budget (about 400
-tokens). Nothing when no lesson is good enough.
+"""SessionStart: remember the session (its project, folder, transcript, model) and give it what
+the project's last session left open (its failing tests, unresolved errors and unfinished plan:
+apply/hooks/continuity.py, at most 150 tokens) and the most valuable lessons for its project and
+the global ones, within one token budget (about 400 tokens). Nothing when nothing was left open
+and no lesson is good enough.
 
 Value = live confidence x severity weight x recency weight (apply/ranking.py), over active
 lessons of tier active or core; each lesson is given once per session (a resumed or compacted
@@ -28,13 +30,17 @@ from lessonloop.apply.hooks.hook_store import (
 )
 from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model.environment import folder_shells, holds_in
-from lessonloop.store.hooks import StartLesson, session_start_candidates
+from lessonloop.store.hooks import StartLesson, last_left_open, session_start_candidates
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
     from lessonloop.apply.hooks.entry import HookContext
 
 BUDGET_TOKENS = 400
+CONTINUITY_TOKENS = 150  # of the budget, at most, for what the project's last session left open
+# What a session that left nothing open stored (analyze/left_open.py's JSON, as SQLite's
+# json_extract gives it back): no module imported for it.
+EMPTY_LEFT_OPEN = '{"failing_tests":null,"unresolved_errors":[],"open_items":[]}'
 CANDIDATES = 40  # lessons considered, by stored confidence, before the live value orders them
 MIN_CONFIDENCE = 0.25  # the active tier's threshold
 
@@ -88,13 +94,16 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             return None
     try:
         moment = utc_now()
+        continuity, left_by = _continuity(conn, project, session_id, payload)
         chosen = _best_lessons(conn, project, injected_lessons(conn, session_id), policy, moment, shells)
         text = ""
         used: list[_Lesson] = []
         if chosen:  # (the block's modules imported only when there is a lesson to give)
-            from lessonloop.apply.context_block import fit_context
+            from lessonloop.apply.context_block import estimate_tokens, fit_context
 
-            text, used = fit_context(chosen, BUDGET_TOKENS)
+            spent = estimate_tokens(continuity) + 1 if continuity else 0
+            text, used = fit_context(chosen, BUDGET_TOKENS - spent)
+        text = "\n\n".join(part for part in (continuity, text) if part)
     except BaseException:
         conn.close()
         raise
@@ -109,14 +118,34 @@ def handle(payload: dict[str, object], ctx: HookContext) -> dict[str, object] | 
             "ts": moment,
             "agent": ctx.agent_id,
         }
+        detail: dict[str, object] = {"source": text_of(payload, "source")}
+        if left_by is not None:
+            detail["continuity_from"] = left_by  # the session whose open ends were told
         given = [decision(session_id, "SessionStart", "inject", [lesson.id for lesson in used],
-                          detail={"source": text_of(payload, "source")})] if used else []  # fmt: skip
+                          detail=detail)] if text else []  # fmt: skip
         record_later(ctx, conn, [("session", start), *given])
     else:
         release(conn, ctx.db)
-    if not used:
+    if not text:
         return None
     return {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
+
+
+def _continuity(
+    conn: sqlite3.Connection, project: str | None, session_id: str, payload: dict[str, object]
+) -> tuple[str, str | None]:
+    """(the block telling what the project's last session left open, that session's id): within
+    CONTINUITY_TOKENS of the budget; ("", None) when nothing was left open, or for a session that
+    goes on after a compaction (it has what it did in its context)."""
+    if text_of(payload, "source") == "compact":
+        return "", None
+    found = last_left_open(conn, project, session_id)
+    if found is None or found[1] in ("{}", EMPTY_LEFT_OPEN):
+        return "", None
+    from lessonloop.apply.hooks.continuity import continuity_block
+
+    block = continuity_block(found[1], CONTINUITY_TOKENS)
+    return block, (found[0] if block else None)
 
 
 def _best_lessons(
