@@ -447,6 +447,7 @@ def recall(
     exclude_categories: Collection[str] = (),
     rarest_terms: int | None = None,
     candidates: int = CANDIDATES,
+    model: str | None = None,
 ) -> list[Recalled]:
     """The lessons most worth knowing for `text`, best first: at most `top`, each scoring at
     least `min_score` (an absolute bar: see `ranking`).
@@ -458,13 +459,14 @@ def recall(
     searches words only; "auto" uses the
     installed model when lessons have vectors; or an Embedder. now: the moment confidence and
     recency are computed for (ISO-8601; default: the current time). explain: also find which
-    query words each lesson matched (Factors.matched_terms; costs a query per word).
+    query words each lesson matched (Factors.matched_terms; costs a query per word). model: only
+    lessons whose mistake was made with a model whose name holds it (store/lessons/recall.py).
     """
     if top <= 0:
         return []
     moment = now or utc_now()
     statuses = tuple(dict.fromkeys(("active", *include)))
-    where = reads.lesson_filter(statuses, project, tool, exclude_categories)
+    where = reads.lesson_filter(statuses, project, tool, exclude_categories, model)
     terms = query_terms(text)
     lexical = _lexical(conn, terms, where, candidates, rarest_terms)
     cosines: dict[int, float] = {}

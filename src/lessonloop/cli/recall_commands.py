@@ -54,6 +54,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "-p", "--project", metavar="P", help="only lessons of this project (or part of its path) and global ones"
     )
     recall.add_argument("--tool", metavar="T", help="only lessons triggered by this tool (Bash, Edit, ...) or by none")
+    recall.add_argument(
+        "--model",
+        metavar="M",
+        help="only lessons of mistakes made with a model whose name holds M (opus, gpt-5, ...)",
+    )
     limit_option(recall, f"at most N lessons (default {DEFAULT_TOP})", default=DEFAULT_TOP)
     recall.add_argument(
         "--min-score",
@@ -94,6 +99,7 @@ _VALUED: dict[str, tuple[str, Callable[[str], object] | None]] = {
     "-p": ("project", None),
     "--project": ("project", None),
     "--tool": ("tool", None),
+    "--model": ("model", None),
     "-n": ("limit", positive),
     "--limit": ("limit", positive),
     "--min-score": ("min_score", fraction),
@@ -167,6 +173,7 @@ def parse_recall(argv: Sequence[str]) -> SimpleNamespace | None:
     defaults: dict[str, object] = {
         "project": None,
         "tool": None,
+        "model": None,
         "limit": DEFAULT_TOP,
         "min_score": DEFAULT_MIN_SCORE,
         "explain": False,
@@ -210,6 +217,7 @@ def cmd_recall(args: argparse.Namespace | SimpleNamespace) -> int:
             explain=args.explain or args.json,
             include=ALL_STATUSES[1:] if args.all else (),
             exclude_categories=excluded,
+            model=args.model,
         )
         empty = None
         if not results and not args.json:
@@ -224,6 +232,7 @@ def cmd_recall(args: argparse.Namespace | SimpleNamespace) -> int:
                 "terms": list(query_terms(text)),
                 "project": project,
                 "tool": args.tool,
+                "model": args.model,
                 "min_score": args.min_score,
                 "vectors": embedder.model_id if embedder is not None else None,
                 "results": [r.to_json(explain=True) for r in results],

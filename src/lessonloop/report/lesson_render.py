@@ -170,6 +170,9 @@ def render_lesson_detail(console: Console, detail: LessonDetail, prevented: Less
     console.print(f"[bold]Lesson #{lesson.id}[/]  {escape(lesson.title)}")
     for label, value in _facts(lesson):
         console.print(f"  {label:<12} {escape(value)}")
+    if detail.models:
+        said = ", ".join(f"{m.model} ({m.sessions} session{'' if m.sessions == 1 else 's'})" for m in detail.models)
+        console.print(f"  {'models':<12} {escape(said)}")
     console.print()
     console.print("[bold]What goes wrong[/]")
     console.print("  " + escape(lesson.body))

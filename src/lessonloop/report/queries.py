@@ -357,6 +357,7 @@ def stats(
             agents[agent_id]["prompts"] += count
         first = first_ts if first is None or (first_ts is not None and first_ts < first) else first
         last = _latest(last, last_ts)
+    models = model_figures(conn, scoped, params)
     totals = conn.execute("SELECT count(*), coalesce(sum(offset), 0) FROM source_files").fetchone()
     problems = conn.execute("SELECT count(*) FROM ingest_problems").fetchone()[0]
     tokens = {row.pop("model"): row for row in by_model}
@@ -378,11 +379,62 @@ def stats(
         "agents": agents,
         "by_agent_model": by_agent_model,
         "by_project": _project_costs(token_rows),
+        "models": models,
         "messages": dict(sorted(kinds.items())),
         "source_files": totals[0],
         "bytes_read": totals[1],
         "ingest_problems": problems,
     }
+
+
+UNKNOWN_MODEL = "(unknown)"  # a context whose model no record named
+
+
+def model_figures(conn: sqlite3.Connection, scoped: str, params: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """Per model (each agent context's own: a subagent's is its own), of the sessions `scoped`
+    selects (rows (id, agent, project)): {model: {"sessions": contexts, "tool_calls", "errors",
+    "error_rate", "stops": calls the hooks stopped, "lessons": lessons whose mistake was made with
+    it}}, the most calls first."""
+    figures: dict[str, dict[str, Any]] = {}
+    for model, contexts, calls, errors in conn.execute(
+        f"""SELECT coalesce(nullif(x.model, ''), ?), count(DISTINCT x.id), coalesce(sum(c.calls), 0),
+                   coalesce(sum(c.errors), 0)
+            FROM ({scoped}) tr JOIN sessions x ON x.id = tr.id LEFT JOIN call_totals c ON c.session_id = tr.id
+            GROUP BY 1""",
+        [UNKNOWN_MODEL, *params],
+    ):
+        figures[model] = {"sessions": contexts, "tool_calls": calls, "errors": errors, "stops": 0, "lessons": 0}
+    for model, stops in conn.execute(
+        f"""SELECT coalesce(nullif(x.model, ''), ?), count(*)
+            FROM hook_decisions d JOIN ({scoped}) tr ON tr.id = d.session_id JOIN sessions x ON x.id = d.session_id
+            WHERE d.action IN ('stop', 'block') GROUP BY 1""",
+        [UNKNOWN_MODEL, *params],
+    ):
+        figures.setdefault(model, {"sessions": 0, "tool_calls": 0, "errors": 0, "stops": 0, "lessons": 0})
+        figures[model]["stops"] = stops
+    for model, lessons in conn.execute(
+        f"""SELECT coalesce(nullif(x.model, ''), ?), count(DISTINCT e.lesson_id)
+            FROM lesson_evidence e JOIN ({scoped}) tr ON tr.id = e.session_id JOIN sessions x ON x.id = e.session_id
+            WHERE e.role IN ('failure', 'correction', 'finding') GROUP BY 1""",
+        [UNKNOWN_MODEL, *params],
+    ):
+        figures.setdefault(model, {"sessions": 0, "tool_calls": 0, "errors": 0, "stops": 0, "lessons": 0})
+        figures[model]["lessons"] = lessons
+    for row in figures.values():
+        row["error_rate"] = round(row["errors"] / row["tool_calls"], 4) if row["tool_calls"] else None
+    return dict(sorted(figures.items(), key=lambda item: (-item[1]["tool_calls"], item[0])))
+
+
+def models_in_scope(
+    conn: sqlite3.Connection,
+    project: str | None = None,
+    agent: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> dict[str, dict[str, Any]]:
+    """model_figures of the sessions --project, --agent, --since and --until select (`report`)."""
+    where, params = session_filter(conn, project, agent, since, until)
+    return model_figures(conn, scoped_tree(where), params)
 
 
 def _tool_kinds(call_rows: list[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:

@@ -183,6 +183,21 @@ def render_stats(console: Console, data: dict[str, Any]) -> None:
                 cost_text(figures.get("cost_usd"), figures.get("unpriced_calls", 0)),
             )
         console.print(agents)
+    models = data.get("models", {})
+    if len(models) > 1:
+        table = Table(title="Mistakes by model", title_justify="left", box=None, header_style="bold", pad_edge=False)
+        for name in ("MODEL", "CONTEXTS", "CALLS", "ERRORS", "ERROR RATE", "STOPS", "LESSONS"):
+            table.add_column(name, justify="left" if name == "MODEL" else "right")
+        for model, figures in models.items():
+            rate = figures["error_rate"]
+            table.add_row(
+                escape(model),
+                *(f"{figures[key]:,}" for key in ("sessions", "tool_calls", "errors")),
+                "-" if rate is None else f"{rate:.1%}",
+                f"{figures['stops']:,}",
+                f"{figures['lessons']:,}",
+            )
+        console.print(table)
     rows = data.get("by_agent_model", [])
     if rows:
         console.print(_token_table(rows))

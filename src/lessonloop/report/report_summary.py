@@ -12,6 +12,7 @@ from lessonloop.report.glossary import words
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import Any
 
     from lessonloop.report.analysis_queries import Report
     from lessonloop.report.prevention_queries import Prevention
@@ -109,3 +110,18 @@ def prevention_lines(prevented: Prevention) -> list[str]:
 
 def _n(count: int, what: str) -> str:
     return f"{count:,} {what}{'' if count == 1 else 's'}"
+
+
+def model_lines(models: dict[str, dict[str, Any]], shown: int = 3) -> list[str]:
+    """One line on the models (report/queries.model_figures) when the sessions ran more than one:
+    the busiest `shown`, each with its error rate, the calls stopped and the lessons it taught."""
+    busy = [(model, f) for model, f in models.items() if f["tool_calls"]]
+    if len(busy) < 2:
+        return []
+    parts = [
+        f"{model} {f['errors']:,} of {f['tool_calls']:,} calls failed ({f['error_rate']:.1%}), "
+        f"{_n(f['stops'], 'stop')}, {_n(f['lessons'], 'lesson')}"
+        for model, f in busy[:shown]
+    ]
+    more = f"; {len(busy) - shown} more in --json" if len(busy) > shown else ""
+    return ["  by model: " + "; ".join(parts) + more]

@@ -13,6 +13,7 @@ from lessonloop.cli.empty_results import no_sessions_text, session_filters
 from lessonloop.cli.handlers.analysis_first import analyze_unless_read_only
 from lessonloop.report.analysis_queries import build_report
 from lessonloop.report.prevention_queries import prevention
+from lessonloop.report.queries import models_in_scope
 from lessonloop.store import counts as store_counts
 from lessonloop.store.sessions.ids import short_ids
 
@@ -39,16 +40,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         shown = {} if args.json else short_ids(conn, [s.id for s in report.sessions])
         statuses = [] if args.json else store_counts.lessons_by_status(conn)
         prevented = prevention(conn, args.project)  # what the hooks stopped, and the repeats before and after
+        models = models_in_scope(conn, args.project, known_agent(conn, args.agent), args.since, args.until)
     if args.json:
-        emit_json({**report.to_json(), "prevention": prevented.to_json()})
+        emit_json({**report.to_json(), "prevention": prevented.to_json(), "models": models})
         return 0
     if empty is not None:
         print(empty)
         return 0
     from lessonloop.report.analysis_render import render_report
-    from lessonloop.report.report_summary import prevention_lines, report_summary_lines
+    from lessonloop.report.report_summary import model_lines, prevention_lines, report_summary_lines
 
-    summary = report_summary_lines(report, statuses) + prevention_lines(prevented)
+    summary = report_summary_lines(report, statuses) + prevention_lines(prevented) + model_lines(models)
     if args.all:
         render_report(console(), report, top=args.limit, shown_ids=shown, summary=summary)
         return 0

@@ -556,6 +556,38 @@ def _explain_confidence(lesson: LessonRow, now: str | None = None) -> Confidence
 
 
 @dataclass(frozen=True, slots=True)
+class ModelSessions:
+    """A model a lesson's mistake was made with, and in how many sessions (agent contexts)."""
+
+    model: str
+    sessions: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model": self.model, "sessions": self.sessions}
+
+
+# The evidence that is a mistake made (not a fix, a success or a prevention): whose model it was.
+MISTAKE_ROLES = ("failure", "correction", "finding")
+UNKNOWN_MODEL = "(unknown)"
+
+
+def lesson_models(conn: sqlite3.Connection, lesson_id: int) -> list[ModelSessions]:
+    """The models the lesson's mistakes were made with (its evidence's sessions, a subagent's its
+    own), the most sessions first."""
+    marks = ", ".join("?" * len(MISTAKE_ROLES))
+    return [
+        ModelSessions(str(model), int(count))
+        for model, count in conn.execute(
+            f"""SELECT coalesce(nullif(x.model, ''), ?), count(DISTINCT e.session_id)
+                FROM lesson_evidence e JOIN sessions x ON x.id = e.session_id
+                WHERE e.lesson_id = ? AND e.role IN ({marks})
+                GROUP BY 1 ORDER BY 2 DESC, 1""",
+            (UNKNOWN_MODEL, lesson_id, *MISTAKE_ROLES),
+        )
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class LessonDetail:
     """Everything about one lesson: the row, why it exists, its confidence, its history."""
 
@@ -567,10 +599,12 @@ class LessonDetail:
     resent: int = 0  # of those, sent again and run ("override" decisions)
     overrides: int = 0  # of the resent, those that worked: against its stop (OVERRIDES_TO_NOTE)
     confirmed: int = 0  # of the resent, those that failed again: the stop was right
+    models: list[ModelSessions] = field(default_factory=list)  # the models its mistakes were made with
 
     def to_json(self) -> dict[str, Any]:
         return {
             "lesson": self.lesson.to_json(),
+            "models": [m.to_json() for m in self.models],
             "stops": self.stops,
             "resent": self.resent,
             "overrides": self.overrides,
@@ -593,4 +627,5 @@ def lesson_detail(conn: sqlite3.Connection, ref: str | int, now: str | None = No
         hook_tables.resent(conn, lesson.id),
         hook_tables.overrides(conn, lesson.id),
         hook_tables.confirmed(conn, lesson.id),
+        lesson_models(conn, lesson.id),
     )

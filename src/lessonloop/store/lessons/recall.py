@@ -34,10 +34,16 @@ class LessonFilter:
 
 
 def lesson_filter(
-    statuses: Sequence[str], project: str | None, tool: str | None, exclude_categories: Collection[str] = ()
+    statuses: Sequence[str],
+    project: str | None,
+    tool: str | None,
+    exclude_categories: Collection[str] = (),
+    model: str | None = None,
 ) -> LessonFilter:
     """Lessons of one of `statuses`; with `project`, global ones or that project's; with `tool`,
-    those whose trigger names that tool or none; none of `exclude_categories` (case-insensitive)."""
+    those whose trigger names that tool or none; none of `exclude_categories` (case-insensitive);
+    with `model`, those whose mistake was made with a model whose name holds it (case-insensitive:
+    "opus" holds for claude-opus-4-6), by the lesson's own model or its evidence's sessions'."""
     clauses = [f"l.status IN ({', '.join('?' * len(statuses))})"]
     params: list[str] = list(statuses)
     if project is not None:
@@ -54,6 +60,14 @@ def lesson_filter(
             " OR coalesce(json_extract(l.trigger, '$.tool'), '') COLLATE NOCASE = ?)"
         )
         params.extend((tool, LEGACY_TOOL_KINDS.get(tool, tool), tool))
+    if model is not None:
+        pattern = "%" + model.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(
+            "(lower(coalesce(l.model, '')) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM lesson_evidence e"
+            " JOIN sessions x ON x.id = e.session_id WHERE e.lesson_id = l.id"
+            " AND e.role IN ('failure', 'correction', 'finding') AND lower(coalesce(x.model, '')) LIKE ? ESCAPE '\\'))"
+        )
+        params.extend((pattern, pattern))
     where = LessonFilter(" AND ".join(clauses), tuple(params))
     if exclude_categories:
         excluded = tuple(dict.fromkeys(c.strip().lower() for c in exclude_categories))
