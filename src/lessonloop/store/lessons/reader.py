@@ -571,7 +571,7 @@ MISTAKE_ROLES = ("failure", "correction", "finding")
 UNKNOWN_MODEL = "(unknown)"
 
 
-def lesson_models(conn: sqlite3.Connection, lesson_id: int) -> list[ModelSessions]:
+def _lesson_models(conn: sqlite3.Connection, lesson_id: int) -> list[ModelSessions]:
     """The models the lesson's mistakes were made with (its evidence's sessions, a subagent's its
     own), the most sessions first."""
     marks = ", ".join("?" * len(MISTAKE_ROLES))
@@ -627,5 +627,5 @@ def lesson_detail(conn: sqlite3.Connection, ref: str | int, now: str | None = No
         hook_tables.resent(conn, lesson.id),
         hook_tables.overrides(conn, lesson.id),
         hook_tables.confirmed(conn, lesson.id),
-        lesson_models(conn, lesson.id),
+        _lesson_models(conn, lesson.id),
     )
