@@ -9,8 +9,9 @@ Claude Code's are built (tests/hook_helpers.py); another agent's is its recorded
 (tests/agents/<agent>/data/hook_payloads/<event>.json) with this folder as its cwd.
 
 Run: `env -u PYTHONDONTWRITEBYTECODE .venv/bin/python benchmarks/hook_ab_bench.py --before SRC
-[--src SRC] [--agent claude|codex|...] [--event Stop | --edit] [--rounds 40]` (SRC: a folder holding
-lessonloop/, e.g. a `git archive` of a commit's src/).
+[--src SRC] [--agent claude|codex|...] [--event Stop | --edit] [--rounds 40] [--store DB --cwd DIR]`
+(SRC: a folder holding lessonloop/, e.g. a `git archive` of a commit's src/; --store: a copy of that
+store instead of a fresh one, --cwd: the session's folder, a project of that store).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +42,8 @@ def main() -> int:
     parser.add_argument("--agent", default="claude")
     parser.add_argument("--event", default="Stop")
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--store", type=Path, help="a copy of this store instead of a fresh one (it is not changed)")
+    parser.add_argument("--cwd", type=Path, help="the session's folder (default: a new git repository)")
     parser.add_argument(
         "--edit",
         action="store_true",
@@ -52,7 +56,12 @@ def main() -> int:
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     env = hook_env(folder / "store" / "lessonloop.db")
-    session = HookSession(repo, env)
+    if args.store is not None:  # its -wal too, when one holds changes
+        (folder / "store").mkdir()
+        for suffix in ("", "-wal"):
+            if Path(f"{args.store}{suffix}").exists():
+                shutil.copyfile(f"{args.store}{suffix}", f"{env['LESSONLOOP_DB']}{suffix}")
+    session = HookSession(args.cwd or repo, env)
     session.start()
     transcript = folder / "transcript.jsonl"
     transcript.write_text("")

@@ -262,6 +262,6 @@ def _uri_path(path: str) -> str:
 def _problem(exc: BaseException, db: str) -> str:
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         return "store busy"
-    if isinstance(exc, sqlite3.DatabaseError):
-        return f"cannot read the store {db} ({exc})"
+    if isinstance(exc, sqlite3.DatabaseError):  # the line is short: `hooks status` and --db name the file
+        return f"cannot read the store ({exc})"
     return f"{type(exc).__name__}: {exc}"
