@@ -162,3 +162,12 @@ def test_statusline_help_names_its_options() -> None:
     assert done.exit_code == 0
     for option in ("--db", "--json", "--agent"):
         assert option in done.output
+
+
+def test_statusline_is_claude_codes_only(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    result = cli("hooks", "install", "--agent", "codex", "--project-dir", project, "--statusline")
+    assert result.exit_code == 0
+    assert "none of these agents has a status line command" in result.output + result.stderr
+    assert "statusLine" not in (project / ".codex" / "hooks.json").read_text(encoding="utf-8")

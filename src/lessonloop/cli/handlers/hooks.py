@@ -37,9 +37,13 @@ def cmd_install(args: argparse.Namespace) -> int:
                     raise CommandError(_no_scope(spec.label, scope, spec.scopes))
                 skipped.append(f"{spec.label}: not installed ({_no_scope(spec.label, scope, spec.scopes)})")
                 continue
-            changes.append(plan.plan_install(agent, scope, root, options, status_line=args.statusline))
+            changes.append(
+                plan.plan_install(agent, scope, root, options, status_line=args.statusline and spec.status_line)
+            )
     except HookFileError as exc:
         raise CommandError(str(exc)) from exc
+    if args.statusline and not any(plan.spec(change.agent).status_line for change in changes if change.agent):
+        skipped.append("--statusline: none of these agents has a status line command (Claude Code has: --agent claude)")
     header = _found_header(found, bool(args.agent))
     return _finish(args, changes, "install", header, [*skipped, _before_a_call(options)], found, options)
 
