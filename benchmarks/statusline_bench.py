@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 from tests.cli.test_costs_ccusage import _moved_to_now  # noqa: E402
 
 from lessonloop.apply.hooks.command import status_line_command  # noqa: E402
+from lessonloop.core.agent_specs import default_spec  # noqa: E402
 
 PAYLOAD = REPO / "tests" / "data" / "statusline" / "claude-code-2.1.328.json"
 SPOTTER = REPO.parent / "shared" / "corpus" / "claude-code" / "spotter"
@@ -64,7 +65,7 @@ def main() -> int:
     payload = json.loads(PAYLOAD.read_text(encoding="utf-8"))
     payload["cwd"] = payload["workspace"]["current_dir"] = "/home/USER/projects/spotter"
     data = json.dumps(payload).encode()
-    installed = shlex.split(status_line_command())
+    installed = shlex.split(status_line_command(default_spec().id))
     script = str(Path(sys.executable).parent / "lessonloop")
     runs = {
         "floor": ([sys.executable, "-c", "import json, sqlite3"], None),

@@ -16,7 +16,7 @@ from lessonloop.core.agent_specs import specs
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "lessonloop"
 # The folders and the kits several agents share: where agents are named.
-HOMES = ("agents/", "capture/opencode_format/", "apply/hooks/kit/", "apply/hooks/install/")
+HOMES = ("agents/", "capture/opencode_format/", "capture/pi_format/", "apply/hooks/kit/", "apply/hooks/install/")
 # A migration is history: it names the ids the stored rows held when it was written (m002's
 # comment, the rows m024 and m043 mark to be read again), and must not follow a spec that changes
 # later (a new id is a new migration).

@@ -238,3 +238,40 @@ def test_the_active_block_agrees_with_ccusage(tmp_path: Path) -> None:
     assert abs(projection["minutes_left"] - block["projection"]["remainingMinutes"]) <= 1
     per_minute = rate["tokensPerMinute"]
     assert abs(projection["total"] - block["projection"]["totalTokens"]) <= 1.5 * per_minute
+
+
+@pytest.mark.slow
+def test_pi_sessions_agree_with_ccusage(tmp_path: Path) -> None:
+    """pi's real sessions (tests/agents/pi_agent/data/pi_mono/) where pi keeps them: the same sessions
+    and, per session, the same tokens by kind as `ccusage pi session`; costs within 1% of ccusage's
+    (ccusage takes the cost pi recorded, lessonloop prices the tokens itself)."""
+    from tests.agents.pi_agent.test_pi_adapter import pi_home
+
+    home = pi_home(tmp_path)
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TZ": "UTC"}
+    theirs = {row["sessionId"]: row for row in run_ccusage(["pi", "session", "--offline"], env)["sessions"]}
+    db = tmp_path / "store.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "ingest", "--db", str(db), "--no-analyze", "--json"],
+        env={**os.environ, **env},
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    out = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "sessions", "--db", str(db), "--json", "--all"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = {row["id"]: row for row in json.loads(out.stdout)}
+    assert set(ours) == set(theirs) and len(ours) == 2
+    for session_id, row in theirs.items():
+        tokens = ours[session_id]["tokens"]
+        assert (tokens["input"], tokens["output"], tokens["cache_creation"], tokens["cache_read"]) == (
+            row["inputTokens"],
+            row["outputTokens"],
+            row["cacheCreationTokens"],
+            row["cacheReadTokens"],
+        ), session_id
+        assert _within(ours[session_id]["cost_usd"], row["totalCost"]), (session_id, ours[session_id], row)

@@ -6,7 +6,8 @@ item 4). Each agent added in issue 64 had its real files misread before its read
 - a Continue CLI session (an indented JSON document) was read line by line as Claude Code's:
   151 problems;
 - a Cline session's messages were read as a Gemini CLI chat: a session of 0 messages;
-- a Kimi Code wire log was told apart by sniffing already.
+- a Kimi Code wire log was told apart by sniffing already;
+- a pi session was read as a Claude Code transcript: no session.
 
 Each is tested here as it was then (its reader taken out of the registry, in this process) and as
 it is now: then, it is named "not a transcript of any agent lessonloop knows", counted among the
@@ -39,7 +40,10 @@ FILES = {
         next(agent_data("kimi").glob("kimi_code_2_1_0/**/session_6a310958-*/agents/main/wire.jsonl")),
         "unknown",
     ),
+    "pi-agent": (next(agent_data("pi_agent").glob("pi_mono/2025-11-20T*.jsonl")), "unknown-no-session"),
 }
+# the calls of each file (two where not said)
+CALLS = {"pi-agent": 391}
 
 
 def _count(db: Path, sql: str) -> int:
@@ -93,7 +97,7 @@ def test_before_its_reader_it_is_named_and_not_stored(
     code, report = _ingest(db, alone)
     assert code == 0 and report["files"]["read"] == 1
     assert _count(db, f"SELECT count(*) FROM sessions WHERE agent = '{agent}'") == 1
-    assert _count(db, "SELECT count(*) FROM tool_calls") == 2
+    assert _count(db, "SELECT count(*) FROM tool_calls") == CALLS.get(agent, 2)
 
 
 def test_a_file_of_known_records_without_a_session_stays_read(tmp_path: Path) -> None:

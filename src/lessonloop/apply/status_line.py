@@ -29,13 +29,12 @@ if TYPE_CHECKING:
 
 MAX_PAYLOAD_BYTES = 1024 * 1024
 WAIT_MS = 200  # a store another process holds longer than this: the line without its figures
-DEFAULT_AGENT = "claude-code"  # whose calls make the billing block (the agent that shows the line)
 SEPARATOR = " | "
 
 
 def main(argv: list[str]) -> int:
     """`lessonloop statusline [--db PATH] [--agent ID] [--json]`, the payload on stdin."""
-    db, agent, as_json = None, DEFAULT_AGENT, False
+    db, agent, as_json = None, None, False
     index = 0
     while index < len(argv):
         word = argv[index]
@@ -53,6 +52,10 @@ def main(argv: list[str]) -> int:
         elif word == "--json":
             as_json = True
         index += 1
+    if agent is None:  # whose calls make the billing block: the default agent's (the installed line names it)
+        from lessonloop.core.agent_specs import default_spec
+
+        agent = default_spec().id
     payload = read_payload()
     figures = status_figures(payload, store_path(db), agent, int(time.time() * 1000))
     try:

@@ -49,9 +49,7 @@ def _statusline_command(commands: Commands) -> None:
             "cannot be read."
         ),  # served before this parser is built, like `lessonloop hook`: see __main__.py
     )
-    line.add_argument(
-        "--agent", metavar="ID", default="claude-code", help="whose calls make the billing block (default: claude-code)"
-    )
+    line.add_argument("--agent", metavar="ID", help=f"whose calls make the billing block (default: {DEFAULT_AGENT}'s)")
     line.add_argument("--db", metavar="PATH", help=DB_HELP)
     line.add_argument("--json", action="store_true", help="the figures as one JSON object instead of the line")
     line.set_defaults(handler="lessonloop.cli.handlers.statusline:cmd_statusline")

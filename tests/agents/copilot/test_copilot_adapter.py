@@ -67,7 +67,8 @@ def ingested(tmp_path: Path, *files: Path) -> Path:
 
 
 def test_copilot_is_the_sixth_agent_read_and_qwen_code_the_seventh() -> None:
-    assert [adapter.agent for adapter in agents.ADAPTERS] == [
+    # the agents read before it, then it and Qwen Code (the agents added later rank after them)
+    assert [adapter.agent for adapter in agents.ADAPTERS][:7] == [
         "claude-code",
         "codex",
         "gemini",
@@ -75,12 +76,6 @@ def test_copilot_is_the_sixth_agent_read_and_qwen_code_the_seventh() -> None:
         "opencode",
         "copilot",
         "qwen-code",
-        "droid",
-        "kimi-code",
-        "continue",
-        "cline",
-        "kilo",
-        "mistral-vibe",
     ]
     assert agents.by_agent("copilot") is ADAPTER and agents.for_format("copilot-events") is ADAPTER
     assert ADAPTER.formats == {"copilot-events": "lines"}

@@ -113,12 +113,13 @@ def hook_command(event: str, options: tuple[str, ...] = (), python: str | None =
 STATUS_LINE_CODE = "import sys; from lessonloop.apply.status_line import main; sys.exit(main(sys.argv[1:]))"
 
 
-def status_line_command(python: str | None = None) -> str:
-    """The shell command of the agent's status line (`lessonloop statusline`), started as the hooks
-    are: `<python> -I -S -c CODE` with the import path it needs, else `<python> -I -c CODE`."""
+def status_line_command(agent: str, python: str | None = None) -> str:
+    """The shell command of `agent`'s status line (`lessonloop statusline --agent AGENT`, the
+    agent's id), started as the hooks are: `<python> -I -S -c CODE` with the import path it needs,
+    else `<python> -I -c CODE`."""
     words = start(python)
     words[-1] = words[-1].removesuffix(RUN_CODE) + STATUS_LINE_CODE
-    return " ".join(shlex.quote(word) for word in words)
+    return " ".join(shlex.quote(word) for word in [*words, "--agent", agent])
 
 
 def is_status_line_command(command: object) -> bool:

@@ -43,7 +43,9 @@ def cmd_install(args: argparse.Namespace) -> int:
     except HookFileError as exc:
         raise CommandError(str(exc)) from exc
     if args.statusline and not any(plan.spec(change.agent).status_line for change in changes if change.agent):
-        skipped.append("--statusline: none of these agents has a status line command (Claude Code has: --agent claude)")
+        having = [plan.spec(agent) for agent in hook_agents() if plan.spec(agent).status_line]
+        named = ", ".join(f"{setup.label} (--agent {setup.name})" for setup in having) or "none"
+        skipped.append(f"--statusline: none of these agents has a status line command (those with one: {named})")
     header = _found_header(found, bool(args.agent))
     return _finish(args, changes, "install", header, [*skipped, _before_a_call(options)], found, options)
 

@@ -9,7 +9,7 @@ import argparse
 def cmd_statusline(args: argparse.Namespace) -> int:
     from lessonloop.apply.status_line import main
 
-    argv = ["--agent", args.agent]
+    argv = ["--agent", args.agent] if args.agent else []
     if args.db:
         argv += ["--db", args.db]
     if args.json:

@@ -143,6 +143,11 @@ def plan_install_file(
     return change
 
 
+def _spec_of_setup(setup: HookSetup) -> AgentSpec:
+    """The spec of the agent a HookSetup installs for (its `name` is the agent's folder)."""
+    return hooks_spec(setup.name)
+
+
 def _with_status_line(data: Json, setup: HookSetup, path: str) -> list[str]:
     """lessonloop's status line set in the settings `data` (in place); notes when it cannot be."""
     if not setup.status_line:
@@ -153,7 +158,7 @@ def _with_status_line(data: Json, setup: HookSetup, path: str) -> list[str]:
             f"{path} sets a status line of its own ({current.get('command')!r}): left as it is; remove it "
             "and install again for lessonloop's"
         ]
-    data["statusLine"] = {"type": "command", "command": status_line_command(), "padding": 0}
+    data["statusLine"] = {"type": "command", "command": status_line_command(_spec_of_setup(setup).id), "padding": 0}
     return []
 
 
