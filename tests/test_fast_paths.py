@@ -61,6 +61,10 @@ ALSO_FAST = {
     "lessonloop.store.lessons.writer": "live learning's merge of what it learned (merge_live), the same",
     "lessonloop.pipeline.analysis": "`report` on a store whose analysis trails (the worker not done): the "
     "analyzers imported only when a session needs them",
+    "lessonloop.apply.status_line": "`lessonloop statusline`, Claude Code's status line on every update of its "
+    "screen (BENCHMARKS.md, 'Billing blocks, the status line, continuity')",
+    "lessonloop.analyze.billing_blocks": "the status line's running billing block",
+    "lessonloop.apply.hooks.continuity": "SessionStart in a project whose last session left something open",
 }
 # Imports kept inside a function outside the fast paths, each for its reason.
 KEPT: dict[str, str] = {

@@ -9,6 +9,8 @@ from lessonloop.cli.empty_results import no_sessions_text, session_filters
 from lessonloop.cli.session_commands import STATS_PERIODS, STATS_ROWS
 from lessonloop.report.queries import stats
 
+MISTAKE_ROWS = 5  # rows of `stats`' mistakes by model without --all: the models with the most calls
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the reads of figures: issue 43)
 if TYPE_CHECKING:
     from typing import Any
@@ -50,13 +52,17 @@ def _first_rows(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     what was left out, in words."""
     shown = dict(data)
     left_out = []
-    for key, what in (("by_agent_model", "model"), ("by_project", "project")):
+    for key, what, most in (
+        ("by_agent_model", "model", STATS_ROWS),
+        ("by_project", "project", STATS_ROWS),
+        ("models", "model's mistakes", MISTAKE_ROWS),
+    ):
         rows = data.get(key)
-        if rows is None or len(rows) <= STATS_ROWS:
+        if rows is None or len(rows) <= most:
             continue
-        more = len(rows) - STATS_ROWS
-        shown[key] = dict(list(rows.items())[:STATS_ROWS]) if isinstance(rows, dict) else rows[:STATS_ROWS]
-        left_out.append(f"{more:,} {what}{'' if more == 1 else 's'}")
+        more = len(rows) - most
+        shown[key] = dict(list(rows.items())[:most]) if isinstance(rows, dict) else rows[:most]
+        left_out.append(f"{more:,} {what}" if what.endswith("s") else f"{more:,} {what}{'' if more == 1 else 's'}")
     return shown, left_out
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 
+from lessonloop.apply.status_line import main
+
 
 def cmd_statusline(args: argparse.Namespace) -> int:
-    from lessonloop.apply.status_line import main
-
     argv = ["--agent", args.agent] if args.agent else []
     if args.db:
         argv += ["--db", args.db]

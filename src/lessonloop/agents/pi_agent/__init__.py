@@ -1,0 +1,1 @@
+"""The pi coding agent: its spec and its reader (docs/agents/pi-agent.md)."""
