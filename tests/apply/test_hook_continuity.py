@@ -62,6 +62,8 @@ def test_a_new_session_is_told_which_tests_the_last_one_left_failing(tmp_path: P
             "SELECT detail FROM hook_decisions WHERE session_id = ? AND event = 'SessionStart'", (session.session_id,)
         ).fetchall()
     assert json.loads(detail)["continuity_from"] == last
+    # Resumed, the session was told already: not again (once a session, as a lesson).
+    assert session.start(source="resume").stdout == ""
     # Resumed after a compaction, the session has what it did in its context: nothing again.
     assert HookSession(project, hook_env(db)).start(source="compact").stdout == ""
 

@@ -1026,3 +1026,14 @@ def last_left_open(conn: sqlite3.Connection, project: str | None, session_id: st
     if row is None or not row[1]:
         return None
     return str(row[0]), str(row[1])
+
+
+def continuity_told(conn: sqlite3.Connection, session_id: str) -> bool:
+    """Whether the session was told already what the project's last session left open (a
+    SessionStart decision naming it: `continuity_from`), at a start before this one (a resume)."""
+    row = conn.execute(
+        """SELECT 1 FROM hook_decisions WHERE session_id = ? AND event = 'SessionStart'
+           AND detail LIKE '%"continuity_from"%' LIMIT 1""",
+        (session_id,),
+    ).fetchone()
+    return row is not None

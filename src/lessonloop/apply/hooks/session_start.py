@@ -30,7 +30,7 @@ from lessonloop.apply.hooks.hook_store import (
 )
 from lessonloop.core.timestamps import days_between, utc_now
 from lessonloop.lesson_model.environment import folder_shells, holds_in
-from lessonloop.store.hooks import StartLesson, last_left_open, session_start_candidates
+from lessonloop.store.hooks import StartLesson, continuity_told, last_left_open, session_start_candidates
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hooks)
 if TYPE_CHECKING:
@@ -135,10 +135,11 @@ def _continuity(
     conn: sqlite3.Connection, project: str | None, session_id: str, payload: dict[str, object]
 ) -> tuple[str, str | None]:
     """(the block telling what the project's last session left open, that session's id): within
-    CONTINUITY_TOKENS of the budget; ("", None) when nothing was left open, or for a session that
-    goes on after a compaction (it has what it did in its context)."""
-    if text_of(payload, "source") == "compact":
-        return "", None
+    CONTINUITY_TOKENS of the budget; ("", None) when nothing was left open, for a session told it
+    at an earlier start (resumed), or for one that goes on after a compaction (it has what it did
+    in its context)."""
+    if text_of(payload, "source") == "compact" or continuity_told(conn, session_id):
+        return "", None  # told once a session, as a lesson is given once
     found = last_left_open(conn, project, session_id)
     if found is None or found[1] in ("{}", EMPTY_LEFT_OPEN):
         return "", None
