@@ -275,3 +275,39 @@ def test_pi_sessions_agree_with_ccusage(tmp_path: Path) -> None:
             row["cacheReadTokens"],
         ), session_id
         assert _within(ours[session_id]["cost_usd"], row["totalCost"]), (session_id, ours[session_id], row)
+
+
+@pytest.mark.slow
+def test_openclaw_sessions_agree_with_ccusage(tmp_path: Path) -> None:
+    """An OpenClaw session (tests/agents/openclaw/data/clawdbot/) where OpenClaw keeps it: the same
+    session, tokens by kind and cost as `ccusage openclaw session`."""
+    from tests.agents.openclaw.test_openclaw_adapter import openclaw_home
+
+    home = openclaw_home(tmp_path)
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TZ": "UTC"}
+    theirs = {row["sessionId"]: row for row in run_ccusage(["openclaw", "session", "--offline"], env)["sessions"]}
+    db = tmp_path / "store.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "ingest", "--db", str(db), "--no-analyze", "--json"],
+        env={**os.environ, **env},
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    out = subprocess.run(
+        [sys.executable, "-m", "lessonloop", "sessions", "--db", str(db), "--json", "--all"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = {row["id"]: row for row in json.loads(out.stdout)}
+    assert set(ours) == set(theirs) and len(ours) == 1
+    for session_id, row in theirs.items():
+        tokens = ours[session_id]["tokens"]
+        assert (tokens["input"], tokens["output"], tokens["cache_creation"], tokens["cache_read"]) == (
+            row["inputTokens"],
+            row["outputTokens"],
+            row["cacheCreationTokens"],
+            row["cacheReadTokens"],
+        ), session_id
+        assert _within(ours[session_id]["cost_usd"], row["totalCost"]), (session_id, ours[session_id], row)

@@ -11,9 +11,11 @@ The format (pi-mono's packages/coding-agent/docs/session.md; docs/agents/pi-agen
     `assistant` (`content` parts: `text`, `thinking`, `toolCall` {id, name, arguments}; `model`,
     `usage` {input, output, cacheRead, cacheWrite, totalTokens, cost {total}}, `stopReason`,
     `errorMessage`), `toolResult` (`toolCallId`, `content`, `isError`; a shell call that failed
-    ends "Command exited with code N"), `bashExecution` (a command the person ran with `!`:
+    ends "Command exited with code N"; OpenClaw's tools say a failure in `details`, `{"status":
+    "error", "error"}`, `isError` false), `bashExecution` (a command the person ran with `!`:
     `command`, `exitCode`);
-  - `compaction` (`summary`), `model_change` (`modelId`), and entries of the UI or extensions
+  - `compaction` (`summary`), `model_change` (`modelId`), OpenClaw's `custom` entry
+    `model-snapshot` (`data.modelId`), and entries of the UI or extensions
     (`thinking_level_change`, `label`, `session_info`, `custom`, `custom_message`,
     `branch_summary`): not stored.
 - Token usage is one row per assistant message with tokens (`usage.input` is input not read from
@@ -142,6 +144,10 @@ class PiParser:
                 self._text(record, seq, ts, "user", "compaction_summary", summary)
         elif kind == "model_change":
             self._use_model(_text(record.get("modelId")))
+        elif kind == "custom" and record.get("customType") == "model-snapshot":  # OpenClaw's
+            data = record.get("data")
+            if isinstance(data, dict):
+                self._use_model(_text(data.get("modelId")) or _text(data.get("model")))
 
     def _header(self, record: dict[str, Any], ts: str | None) -> None:
         self._sid = _text(record.get("id")) or self._sid
@@ -236,7 +242,11 @@ class PiParser:
             exit_code = int(found.group(1))
             text = text[: found.start()]
         stopped = _STOPPED.search(text) is not None
-        if message.get("isError") is True or exit_code not in (None, 0) or stopped:
+        details = message.get("details")
+        reported = isinstance(details, dict) and details.get("status") == "error"  # OpenClaw's tools
+        if reported and isinstance(details, dict) and isinstance(details.get("error"), str):
+            text = details["error"]
+        if message.get("isError") is True or exit_code not in (None, 0) or stopped or reported:
             record = ToolResultRecord(call_id, seq, ts, ok=False, status="error", exit_code=exit_code)
             record.error_text = self._redact(text.strip("\n") or "error", ERROR_TEXT_CHARS, "output")
         else:

@@ -1,0 +1,1 @@
+"""OpenClaw: its spec and its reader (docs/agents/openclaw.md)."""
