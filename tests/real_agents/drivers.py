@@ -552,6 +552,32 @@ class MistralVibe(Driver):
         return ws.env(HARNESS_API_KEY="harness-dummy-key")
 
 
+class PiAgent(Driver):
+    command = "pi"
+    agent = "pi-agent"
+    hooks_agent = ""  # pi runs extensions, not hook commands
+    rules_agent = "pi-agent"  # it reads AGENTS.md
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        """The harness's server as a custom OpenAI-compatible provider (pi's models.json)."""
+        folder = ws.home / ".pi" / "agent"
+        folder.mkdir(parents=True, exist_ok=True)
+        provider = {
+            "baseUrl": f"{server.url}/v1",
+            "api": "openai-completions",
+            "apiKey": "harness-dummy-key",
+            "compat": {"supportsDeveloperRole": False, "supportsReasoningEffort": False},
+            "models": [{"id": "harness-model"}],
+        }
+        (folder / "models.json").write_text(json.dumps({"providers": {"harness": provider}}), encoding="utf-8")
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "-p", prompt, "--provider", "harness", "--model", "harness-model"]
+
+    def env(self, ws: Workspace, server: ModelServer) -> dict[str, str]:
+        return ws.env(PI_OFFLINE="1", PI_TELEMETRY="0")
+
+
 DRIVERS: dict[str, Driver] = {
     driver.command: driver
     for driver in (
@@ -567,5 +593,6 @@ DRIVERS: dict[str, Driver] = {
         Cline(),
         Kilo(),
         MistralVibe(),
+        PiAgent(),
     )
 }

@@ -89,6 +89,11 @@ def test_discovery_follows_pi_coding_agent_dir(tmp_path: Path) -> None:
     assert paths.discover(DiscoveryContext(environ={}, home=str(home))) == []
     found = paths.discover(DiscoveryContext(environ={"PI_CODING_AGENT_DIR": str(moved)}, home=str(home)))
     assert len(found) == 2
+    # pi's own variable for the sessions alone
+    found = paths.discover(
+        DiscoveryContext(environ={"PI_CODING_AGENT_SESSION_DIR": str(moved / "sessions")}, home=str(home))
+    )
+    assert len(found) == 2
 
 
 def test_read_a_line_at_a_time_it_is_the_same_session() -> None:

@@ -19,7 +19,7 @@ class Pi(Adapter):
     agent = AGENT
     name = SPEC.name
     file_formats = (FileFormat(SESSION, "a pi session (sessions/--<folder>--/<time>_<id>.jsonl)", "lines"),)
-    places = "${PI_CODING_AGENT_DIR:-~/.pi/agent}/sessions/--<folder>--/"
+    places = "${PI_CODING_AGENT_DIR:-~/.pi/agent}/sessions/--<folder>--/, $PI_CODING_AGENT_SESSION_DIR"
 
     def paths(self) -> AgentPaths:
         from lessonloop.agents.pi_agent.reader import paths

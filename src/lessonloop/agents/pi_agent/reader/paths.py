@@ -1,7 +1,8 @@
 """Where pi keeps its sessions: `${PI_CODING_AGENT_DIR:-~/.pi/agent}/sessions/`, a folder per
 working folder (`--home-me-shop--`: the path with its first separator dropped and the others made
-dashes, between `--`), a file per session (`<start time, : and . as ->_<session uuid>.jsonl`).
-A file is written once the session's first answer came."""
+dashes, between `--`), a file per session (`<start time, : and . as ->_<session uuid>.jsonl`);
+`$PI_CODING_AGENT_SESSION_DIR` puts the sessions elsewhere. A file is written once the session's
+first answer came."""
 
 from __future__ import annotations
 
@@ -21,7 +22,13 @@ def agent_dir(environ: Mapping[str, str], home: str) -> str:
 
 
 def searched(context: DiscoveryContext) -> list[str]:
-    return [os.path.join(agent_dir(context.environ, context.home), "sessions")]
+    """The agent folder's sessions/, and the folder $PI_CODING_AGENT_SESSION_DIR names (pi's own
+    variable; its `--session-dir` option and the `sessionDir` setting are not followed)."""
+    folders = [os.path.join(agent_dir(context.environ, context.home), "sessions")]
+    named = context.environ.get("PI_CODING_AGENT_SESSION_DIR")
+    if named:
+        folders.append(os.path.expanduser(named))
+    return list(dict.fromkeys(folders))
 
 
 def discover(context: DiscoveryContext) -> list[Found]:
