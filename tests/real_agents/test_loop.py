@@ -48,6 +48,27 @@ def _wait_for_sessions(ws: Workspace, driver: Driver, wanted: int, seconds: floa
         time.sleep(1.0)
 
 
+def _what_the_hooks_did(ws: Workspace, driver: Driver) -> str:
+    """For a failure's message: the hooks' decisions of the store, their failure log, `hooks status`
+    (issue 85: Qwen Code's lesson reached no request in runs under load)."""
+    from lessonloop.store.location import FAILURE_LOG
+
+    decisions = ""
+    if ws.store.exists():
+        import sqlite3
+
+        conn = sqlite3.connect(ws.store)
+        try:
+            rows = conn.execute("SELECT session_id, event, action, ts FROM hook_decisions ORDER BY id").fetchall()
+        finally:
+            conn.close()
+        decisions = "\n".join(map(str, rows))
+    log = ws.store.parent / FAILURE_LOG
+    failures = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.exists() else "(no failure log)"
+    status = ws.lessonloop("hooks", "status", "--agent", driver.hooks_agent, check=False)
+    return f"--- hook decisions\n{decisions}\n--- hook failures\n{failures}\n--- hooks status\n{status.stdout[-2000:]}"
+
+
 @pytest.mark.parametrize("name", sorted(DRIVERS))
 def test_the_loop_closes(name: str, tmp_path: Path) -> None:
     driver = DRIVERS[name]
@@ -96,7 +117,9 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
             "hooks", "status", "--agent", driver.hooks_agent
         ).stdout
         run, calls = push_session(driver, ws, server, "payments")
-        assert any(words in c.text() for c in calls), f"no request carried the lesson ({words!r}):\n{run}"
+        assert any(words in c.text() for c in calls), (
+            f"no request carried the lesson ({words!r}):\n{run}\n{_what_the_hooks_did(ws, driver)}"
+        )
         # The end-of-turn hook queued the session: a background worker stores it, with no `ingest`.
         stored = _wait_for_sessions(ws, driver, 3)
         assert stored == 3, f"{stored} sessions stored after the hooked session (3 expected):\n{run}"
