@@ -41,7 +41,6 @@ from tests.conftest import run_ingest
 from tests.hook_helpers import hook_env
 
 
-
 def _reader_kinds(package: str) -> dict[str, str] | None:
     try:
         tools = import_module(f"{package}.tools")
