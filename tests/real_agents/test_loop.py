@@ -15,7 +15,6 @@ For each agent, in a temp HOME with a git project whose branches have no upstrea
 from __future__ import annotations
 
 import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -100,6 +99,18 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
         }, f"tokens stored {tokens}, the server reported {usage}"
 
         lessons = push_lessons(ws)
+        # A lesson learned from two failed pushes is what the next steps need. An agent under load
+        # may lose a command's output (Qwen Code in full runs, issue 85, as in test_prevention.py:
+        # a failed push recorded with "Output: (empty)" teaches a weak lesson of its own and leaves
+        # the push lesson a silent candidate): one more session, at most two, until it is.
+        sessions_run = 2
+        for branch in ("orders", "invoices"):
+            if lessons and int(str(lessons[0]["failed_sessions"])) >= 2:
+                break
+            push_session(driver, ws, server, branch)
+            sessions_run += 1
+            ws.lessonloop("ingest", "--wait")
+            lessons = push_lessons(ws)
         assert lessons, ws.lessonloop("lessons", "list").stdout
         words = title_words(lessons[0])
 
@@ -118,23 +129,15 @@ def test_the_loop_closes(name: str, tmp_path: Path) -> None:
             "hooks", "status", "--agent", driver.hooks_agent
         ).stdout
         run, calls = push_session(driver, ws, server, "payments")
-        sessions_run = 3
-        if not any(words in c.text() for c in calls):
-            # Seen with Qwen Code in full runs under load only (issue 85): said with what the hooks
-            # did, and the session is run once more, which must carry it (a lesson that never reaches
-            # the model fails here).
-            first = f"{run}\n{_what_the_hooks_did(ws, driver)}\n--- lessons then\n{lessons}"
-            warnings.warn(f"{name}: the first hooked session carried no lesson:\n{first}", stacklevel=1)
-            run, calls = push_session(driver, ws, server, "payments-again")
-            sessions_run += 1
-            assert any(words in c.text() for c in calls), (
-                f"no request carried the lesson ({words!r}), twice:\n{first}\n--- again\n{run}\n"
-                f"{_what_the_hooks_did(ws, driver)}"
-            )
+        sessions_run += 1
+        assert any(words in c.text() for c in calls), (
+            f"no request carried the lesson ({words!r}):\n{run}\n{_what_the_hooks_did(ws, driver)}\n"
+            f"--- lessons then\n{lessons}"
+        )
         # The end-of-turn hook queued the session: a background worker stores it, with no `ingest`.
         stored = _wait_for_sessions(ws, driver, sessions_run)
         assert stored == sessions_run, (
-            f"{stored} sessions stored after the hooked session ({sessions_run} expected):\n{run}"
+            f"{stored} sessions stored after the hooked session ({sessions_run} wanted):\n{run}"
         )
 
         # The hooks fail open: with the store unreadable, the agent still runs its session to the end.

@@ -95,12 +95,12 @@ def test_a_model_that_heeds_the_lesson_never_runs_the_failing_push(name: str, ho
         failing = [line for line in calls if line == "push"]
         assert failing == [], f"the failing `git push` ran {len(failing)} time(s) after the lesson was learned"
         ws.lessonloop("ingest", "--wait")
-        after = push_lessons(ws)
-        assert [lesson["confidence"] for lesson in after] == [lesson["confidence"] for lesson in lessons], after
+        # The lesson heeded, by its id (a failure whose output the agent lost under load teaches a
+        # weak lesson of its own, which a later reading may merge away: not this test's concern).
+        [heeded] = [lesson for lesson in push_lessons(ws) if lesson["id"] == lessons[0]["id"]]
+        assert heeded["confidence"] == lessons[0]["confidence"], heeded
         if hooks == "call hooks only":  # the changed call after the stop did what the lesson says
-            assert [lesson["prevented"] for lesson in after] == [
-                int(str(lesson["prevented"])) + 1 for lesson in lessons
-            ], after
+            assert heeded["prevented"] == int(str(lessons[0]["prevented"])) + 1, heeded
 
 
 @pytest.mark.parametrize("name", sorted(DRIVERS))
