@@ -240,16 +240,11 @@ def test_the_active_block_agrees_with_ccusage(tmp_path: Path) -> None:
     assert abs(projection["total"] - block["projection"]["totalTokens"]) <= 1.5 * per_minute
 
 
-@pytest.mark.slow
-def test_pi_sessions_agree_with_ccusage(tmp_path: Path) -> None:
-    """pi's real sessions (tests/agents/pi_agent/data/pi_mono/) where pi keeps them: the same sessions
-    and, per session, the same tokens by kind as `ccusage pi session`; costs within 1% of ccusage's
-    (ccusage takes the cost pi recorded, lessonloop prices the tokens itself)."""
-    from tests.agents.pi_agent.test_pi_adapter import pi_home
-
-    home = pi_home(tmp_path)
+def _sessions_agree(source: str, home: Path, tmp_path: Path, sessions: int) -> None:
+    """`ingest` with no path in `home`, against `ccusage SOURCE session`: the same `sessions`
+    sessions, each with the same tokens by kind, its cost within 1% of ccusage's."""
     env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TZ": "UTC"}
-    theirs = {row["sessionId"]: row for row in run_ccusage(["pi", "session", "--offline"], env)["sessions"]}
+    theirs = {row["sessionId"]: row for row in run_ccusage([source, "session", "--offline"], env)["sessions"]}
     db = tmp_path / "store.db"
     done = subprocess.run(
         [sys.executable, "-m", "lessonloop", "ingest", "--db", str(db), "--no-analyze", "--json"],
@@ -265,7 +260,7 @@ def test_pi_sessions_agree_with_ccusage(tmp_path: Path) -> None:
         check=True,
     )
     ours = {row["id"]: row for row in json.loads(out.stdout)}
-    assert set(ours) == set(theirs) and len(ours) == 2
+    assert set(ours) == set(theirs) and len(ours) == sessions
     for session_id, row in theirs.items():
         tokens = ours[session_id]["tokens"]
         assert (tokens["input"], tokens["output"], tokens["cache_creation"], tokens["cache_read"]) == (
@@ -275,6 +270,16 @@ def test_pi_sessions_agree_with_ccusage(tmp_path: Path) -> None:
             row["cacheReadTokens"],
         ), session_id
         assert _within(ours[session_id]["cost_usd"], row["totalCost"]), (session_id, ours[session_id], row)
+
+
+@pytest.mark.slow
+def test_pi_sessions_agree_with_ccusage(tmp_path: Path) -> None:
+    """pi's real sessions (tests/agents/pi_agent/data/pi_mono/) where pi keeps them: the same sessions
+    and, per session, the same tokens by kind as `ccusage pi session`; costs within 1% of ccusage's
+    (ccusage takes the cost pi recorded, lessonloop prices the tokens itself)."""
+    from tests.agents.pi_agent.test_pi_adapter import pi_home
+
+    _sessions_agree("pi", pi_home(tmp_path), tmp_path, sessions=2)
 
 
 @pytest.mark.slow
@@ -283,31 +288,4 @@ def test_openclaw_sessions_agree_with_ccusage(tmp_path: Path) -> None:
     session, tokens by kind and cost as `ccusage openclaw session`."""
     from tests.agents.openclaw.test_openclaw_adapter import openclaw_home
 
-    home = openclaw_home(tmp_path)
-    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TZ": "UTC"}
-    theirs = {row["sessionId"]: row for row in run_ccusage(["openclaw", "session", "--offline"], env)["sessions"]}
-    db = tmp_path / "store.db"
-    done = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "ingest", "--db", str(db), "--no-analyze", "--json"],
-        env={**os.environ, **env},
-        capture_output=True,
-    )
-    assert done.returncode == 0, done.stderr
-    out = subprocess.run(
-        [sys.executable, "-m", "lessonloop", "sessions", "--db", str(db), "--json", "--all"],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    ours = {row["id"]: row for row in json.loads(out.stdout)}
-    assert set(ours) == set(theirs) and len(ours) == 1
-    for session_id, row in theirs.items():
-        tokens = ours[session_id]["tokens"]
-        assert (tokens["input"], tokens["output"], tokens["cache_creation"], tokens["cache_read"]) == (
-            row["inputTokens"],
-            row["outputTokens"],
-            row["cacheCreationTokens"],
-            row["cacheReadTokens"],
-        ), session_id
-        assert _within(ours[session_id]["cost_usd"], row["totalCost"]), (session_id, ours[session_id], row)
+    _sessions_agree("openclaw", openclaw_home(tmp_path), tmp_path, sessions=1)
