@@ -17,8 +17,6 @@ if TYPE_CHECKING:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    if args.by == "block":
-        return _stats_by_block(args)
     if args.by:
         return _stats_by_period(args)
     if args.breakdown:
@@ -67,54 +65,39 @@ def _first_rows(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 
 def _stats_by_period(args: argparse.Namespace) -> int:
-    """`stats --by day|week|month` (report/usage_queries.py)."""
-    from lessonloop.report.usage_queries import usage_periods
+    """`stats --by day|week|month|block` (report/usage_queries.py): one row per period, or per
+    5-hour billing block; the latest STATS_PERIODS without --all."""
+    from lessonloop.report import usage_queries
 
+    blocks = args.by == "block"
+    if blocks and args.breakdown:
+        raise UsageError("--breakdown goes with --by day, week or month (a block lists its models)")
+    key = "blocks" if blocks else "periods"
     with open_cli_store(
         args.db, reading=True, refresh=not getattr(args, "no_refresh", False), figures_only=True
     ) as conn:
-        data = usage_periods(conn, args.by, args.project, known_agent(conn, args.agent), args.since, args.until)
+        scope = (args.project, known_agent(conn, args.agent), args.since, args.until)
+        if blocks:
+            data = usage_queries.usage_blocks(conn, *scope)
+        else:
+            data = usage_queries.usage_periods(conn, args.by, *scope)
         empty = None
-        if not args.json and not data["periods"]:
+        if not args.json and not data[key]:
             empty = no_sessions_text(conn, session_filters(args), "token usage")
     if args.json:
         emit_json(data)
     elif empty is not None:
         print(empty)
     else:
-        from lessonloop.report.usage_render import render_usage_periods
+        from lessonloop.report.usage_render import render_usage_blocks, render_usage_periods
 
-        periods = data["periods"]
-        earlier = 0 if args.all else max(0, len(periods) - STATS_PERIODS)
-        render_usage_periods(console(), {**data, "periods": periods[earlier:]}, breakdown=args.breakdown)
+        rows = data[key]
+        earlier = 0 if args.all else max(0, len(rows) - STATS_PERIODS)
+        shown = {**data, key: rows[earlier:]}
+        if blocks:
+            render_usage_blocks(console(), shown)
+        else:
+            render_usage_periods(console(), shown, breakdown=args.breakdown)
         if earlier:
             print(more_hint(earlier, f"earlier {args.by}", "in the total; --since WHEN starts later"))
-    return 0
-
-
-def _stats_by_block(args: argparse.Namespace) -> int:
-    """`stats --by block` (report/usage_queries.usage_blocks): the 5-hour billing blocks."""
-    from lessonloop.report.usage_queries import usage_blocks
-
-    if args.breakdown:
-        raise UsageError("--breakdown goes with --by day, week or month (a block lists its models)")
-    with open_cli_store(
-        args.db, reading=True, refresh=not getattr(args, "no_refresh", False), figures_only=True
-    ) as conn:
-        data = usage_blocks(conn, args.project, known_agent(conn, args.agent), args.since, args.until)
-        empty = None
-        if not args.json and not data["blocks"]:
-            empty = no_sessions_text(conn, session_filters(args), "token usage")
-    if args.json:
-        emit_json(data)
-    elif empty is not None:
-        print(empty)
-    else:
-        from lessonloop.report.usage_render import render_usage_blocks
-
-        blocks = data["blocks"]
-        earlier = 0 if args.all else max(0, len(blocks) - STATS_PERIODS)
-        render_usage_blocks(console(), {**data, "blocks": blocks[earlier:]})
-        if earlier:
-            print(more_hint(earlier, "earlier block", "in the total; --since WHEN starts later"))
     return 0
