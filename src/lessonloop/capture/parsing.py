@@ -177,6 +177,16 @@ def text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def parts_text(value: Any) -> str:
+    """A message's text: a string as it is, or the `text` of each part of a list of parts, joined
+    (Kimi Code's and the pi format's content); "" for anything else."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        return ""
+    return "".join(p["text"] for p in value if isinstance(p, dict) and isinstance(p.get("text"), str))
+
+
 def epoch_millis(value: Any) -> str | None:
     """A time given in milliseconds since the epoch as a timestamp, else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -38,6 +38,7 @@ from lessonloop.capture.parsing import (
     UnknownTypes,
     json_objects,
     not_understood,
+    parts_text,
     token_count,
     tool_input,
 )
@@ -164,7 +165,7 @@ class PiParser:
     def _message(self, record: dict[str, Any], message: dict[str, Any], seq: int, ts: str | None) -> None:
         role = message.get("role")
         if role == "user":
-            text = _parts_text(message.get("content"))
+            text = parts_text(message.get("content"))
             if text.strip():
                 self._text(record, seq, ts, "user", "prompt", text)
         elif role == "assistant":
@@ -236,7 +237,7 @@ class PiParser:
         if call_id is None:
             return
         self.pending.pop(call_id, None)
-        text = _parts_text(message.get("content"))
+        text = parts_text(message.get("content"))
         exit_code: int | None = None
         if (found := _EXIT.search(text)) is not None:
             exit_code = int(found.group(1))
@@ -289,11 +290,3 @@ class PiParser:
             started_at=self._started,
             ended_at=self._ended,
         )
-
-
-def _parts_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, list):
-        return ""
-    return "".join(p["text"] for p in value if isinstance(p, dict) and isinstance(p.get("text"), str))

@@ -42,6 +42,7 @@ from lessonloop.capture.parsing import (
     epoch_millis,
     json_objects,
     not_understood,
+    parts_text,
     token_count,
     tool_input,
 )
@@ -147,7 +148,7 @@ class WireParser:
                 self._loop_event(event, seq, ts)
 
     def _prompt(self, record: dict[str, Any], seq: int, ts: str | None) -> None:
-        text = _parts_text(record.get("input"))
+        text = parts_text(record.get("input"))
         if not text.strip():
             return
         origin = record.get("origin")
@@ -162,7 +163,7 @@ class WireParser:
         origin = message.get("origin")
         if not isinstance(origin, dict) or origin.get("kind") not in ("injection", "hook_result"):
             return  # the person's prompt: its turn.prompt was read
-        text = _parts_text(message.get("content"))
+        text = parts_text(message.get("content"))
         if text.strip():
             self._message(_text(message.get("id")) or f"{self._sid}:{seq}", seq, ts, "user", "instructions", text)
 
@@ -222,7 +223,7 @@ class WireParser:
             return
         self.pending.pop(call_id, None)
         output = result.get("output")
-        text = output if isinstance(output, str) else _parts_text(output)
+        text = output if isinstance(output, str) else parts_text(output)
         exit_code: int | None = None
         if (found := _EXIT.search(text)) is not None:
             exit_code = int(found.group(1))
@@ -275,14 +276,6 @@ class WireParser:
             started_at=self._started,
             ended_at=self._ended,
         )
-
-
-def _parts_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, list):
-        return ""
-    return "".join(p["text"] for p in value if isinstance(p, dict) and isinstance(p.get("text"), str))
 
 
 def _state_cwd(path: str) -> str | None:
