@@ -29,6 +29,7 @@ def _names() -> re.Pattern[str]:
         words |= {spec.id, spec.folder, spec.name}
     words.discard("continue")  # a keyword of Python: its spec's folder is continue_cli
     words -= {"cursor", "Cursor"}  # a database's cursor, sqlite3.Cursor
+    words.discard("amp")  # the HTML entity &amp;
     alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
     return re.compile(rf"(?<![\w-])({alternatives})(?![\w-]|\.\w)")  # not a host's name (claude.ai)
 

@@ -37,6 +37,7 @@ CASES: dict[str, tuple[Path, str]] = {
     "mistral-vibe": (agent_data("vibe") / "mistral_vibe_3_0_2" / "home", "**/journal/0000000000000043.jsonl"),
     "kilo": (agent_data("kilo") / "kilo_7_7_9" / "home", "**/kilo.db"),
     "pi-agent": (agent_data("pi_agent") / "pi_mono", "2025-11-20T*.jsonl"),
+    "amp": (agent_data("amp") / "toolpath", "T-*.json"),
 }
 SHARED_CASES: dict[str, tuple[Path, str]] = {
     "codex": (SHARED_CORPUS / "codex" / "codemie", "**/rollout-2026-05-11T11-26-55*.jsonl"),

@@ -1,0 +1,1 @@
+"""Amp: its spec and its reader (docs/agents/amp.md)."""
