@@ -444,7 +444,7 @@ def test_wal_database_with_an_open_writer_is_read_and_never_written(tmp_path: Pa
 
 
 def test_database_copy_fallback_reads_the_wal(tmp_path: Path) -> None:
-    from lessonloop.capture.opencode_format import database
+    from lessonloop.capture import readonly_sqlite
 
     db = tmp_path / "opencode.db"
     write_db(db, [main_session()], wal=True)
@@ -454,7 +454,7 @@ def test_database_copy_fallback_reads_the_wal(tmp_path: Path) -> None:
     writer.commit()
     folder = tmp_path / "copy"
     folder.mkdir()
-    copy = database._consistent_copy(str(db), str(folder))
+    copy = readonly_sqlite._consistent_copy(str(db), str(folder))
     conn = sqlite3.connect(copy)
     assert conn.execute("SELECT count(*) FROM session").fetchone()[0] == 2
     conn.close()

@@ -1,10 +1,5 @@
-"""OpenCode's SQLite file (opencode.db): one unit per session row, read strictly read-only.
-
-OpenCode keeps the file open in WAL mode while it runs. It is opened here with a `mode=ro` URI:
-SQLite then never writes the database (it may create or map the -shm beside it, as every reader
-of a WAL database does). Where even that fails (a folder that cannot be written to), a file with
-no -wal beside it is read as `immutable=1`; one with a -wal is copied with its -wal into a
-temporary folder and the copy is read (SQLite recovers the WAL into the copy only).
+"""OpenCode's SQLite file (opencode.db): one unit per session row, read strictly read-only
+(capture/readonly_sqlite.py says how).
 
 Tables (OpenCode's drizzle schema, session.sql.ts): session (id, project_id, parent_id, slug,
 directory, title, version, time_created, time_updated, ...), message (id, session_id,
@@ -17,11 +12,7 @@ a session with rows there gets a notice saying how many, of which types.
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 import sqlite3
-import tempfile
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,8 +20,8 @@ from typing import Any
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.opencode_format import foreign_files, go_database
 from lessonloop.capture.opencode_format.parser import RawSession
-from lessonloop.capture.opencode_format.session_units import session_units
 from lessonloop.capture.opencode_format.storage import load_object
+from lessonloop.capture.readonly_sqlite import ReadOnlyDatabase, session_units
 from lessonloop.core.records import Batch, Problem
 
 _STAMP_MASK = (1 << 62) - 1
@@ -47,15 +38,12 @@ class NotOpenCode(Exception):
     """The file is a database, but not one OpenCode wrote."""
 
 
-class Snapshot:
+class Snapshot(ReadOnlyDatabase):
     """A read-only connection to one OpenCode database (or to a copy of it), shared by its units
     and closed after the last of them was read."""
 
     def __init__(self, path: str) -> None:
-        self.path = path
-        self.copy_folder: str | None = None
-        self.conn = self._open()
-        self.remaining = 0
+        super().__init__(path, "lessonloop-opencode-")
         self.columns: list[str] = []  # the session columns read (_SESSION_COLUMNS the table has)
         self.order: list[str] = []  # the sessions in the order their units were listed
         self.index: dict[str, int] = {}
@@ -63,61 +51,6 @@ class Snapshot:
         self.window = 1  # sessions read by one query: doubles while they are read in order
         self.last = -2  # the index of the session read last
         self.v2_log = False  # the database has a session_message table (not read: counted)
-
-    def _open(self) -> sqlite3.Connection:
-        try:
-            return _connect(self.path, "mode=ro")
-        except sqlite3.DatabaseError as exc:
-            if "not a database" in str(exc) or "malformed" in str(exc):
-                raise
-        if not os.path.exists(self.path + "-wal"):
-            return _connect(self.path, "mode=ro&immutable=1")
-        self.copy_folder = tempfile.mkdtemp(prefix="lessonloop-opencode-")
-        return _connect(_consistent_copy(self.path, self.copy_folder), "")
-
-    def done(self) -> None:
-        self.remaining -= 1
-        if self.remaining <= 0:
-            self.close()
-
-    def close(self) -> None:
-        self.conn.close()
-        if self.copy_folder is not None:
-            shutil.rmtree(self.copy_folder, ignore_errors=True)
-            self.copy_folder = None
-
-
-def _connect(path: str, query: str) -> sqlite3.Connection:
-    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + (f"?{query}" if query else "")
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-    try:
-        conn.execute("PRAGMA query_only = 1")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens it now: fails here, not later
-    except sqlite3.DatabaseError:
-        conn.close()
-        raise
-    return conn
-
-
-def _consistent_copy(path: str, folder: str) -> str:
-    """Copy the database and its -wal into `folder`, again while either changed during the copy."""
-    target = os.path.join(folder, os.path.basename(path))
-    for _ in range(5):
-        before = [_stamp_of(path), _stamp_of(path + "-wal")]
-        shutil.copyfile(path, target)
-        if os.path.exists(path + "-wal"):
-            shutil.copyfile(path + "-wal", target + "-wal")
-        if [_stamp_of(path), _stamp_of(path + "-wal")] == before:
-            break
-    return target
-
-
-def _stamp_of(path: str) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns
 
 
 def units(paths: list[str], problems: list[Problem], to_batch: Callable[[RawSession], Batch]) -> list[Unit]:

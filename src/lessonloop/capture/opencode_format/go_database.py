@@ -42,7 +42,7 @@ from typing import Any, Protocol
 from lessonloop.capture.adapters import Unit
 from lessonloop.capture.opencode_format import foreign_files
 from lessonloop.capture.opencode_format.parser import RawSession
-from lessonloop.capture.opencode_format.session_units import session_units
+from lessonloop.capture.readonly_sqlite import session_units
 from lessonloop.core import json_codec
 from lessonloop.core.records import Batch, Problem
 
