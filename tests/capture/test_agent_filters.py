@@ -143,9 +143,9 @@ def test_stats_of_every_agent_by_agent_and_model(mixed_store: Path) -> None:
 
 def test_an_unknown_agent_is_an_error_naming_the_known_ones(mixed_store: Path) -> None:
     for command in (["stats"], ["sessions"], ["report"], ["analyze", "stats"]):
-        result = cli(*command, "--db", mixed_store, "--agent", "cursor")
+        result = cli(*command, "--db", mixed_store, "--agent", "windsurf")
         assert result.exit_code == 2, command  # a usage error, as an unknown --project
-        assert "unknown agent 'cursor'" in result.stderr
+        assert "unknown agent 'windsurf'" in result.stderr
         assert "claude-code" in result.stderr and "codex" in result.stderr
 
 
@@ -199,8 +199,8 @@ def test_replay_of_the_store_replays_only_that_agents_sessions(mixed_store: Path
     assert every["evaluated_sessions"] == 3 and every["evaluated_calls"] == 6
     codex = cli("replay", "--db", mixed_store, "--json", "--agent", "codex").json()
     assert codex["evaluated_sessions"] == 1 and codex["evaluated_calls"] == 3  # with its subagent's call
-    unknown = cli("replay", "--db", mixed_store, "--agent", "cursor")
-    assert unknown.exit_code == 2 and "unknown agent 'cursor'" in unknown.stderr
+    unknown = cli("replay", "--db", mixed_store, "--agent", "windsurf")
+    assert unknown.exit_code == 2 and "unknown agent 'windsurf'" in unknown.stderr
 
 
 def test_replay_of_given_paths_filters_on_the_agent(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ CASES: dict[str, tuple[Path, str]] = {
     "kilo": (agent_data("kilo") / "kilo_7_7_9" / "home", "**/kilo.db"),
     "pi-agent": (agent_data("pi_agent") / "pi_mono", "2025-11-20T*.jsonl"),
     "amp": (agent_data("amp") / "toolpath", "T-*.json"),
+    "cursor": (agent_data("cursor") / "slevin48" / "home", "**/state.vscdb"),
 }
 SHARED_CASES: dict[str, tuple[Path, str]] = {
     "codex": (SHARED_CORPUS / "codex" / "codemie", "**/rollout-2026-05-11T11-26-55*.jsonl"),

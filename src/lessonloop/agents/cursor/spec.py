@@ -1,6 +1,6 @@
 """Cursor: what lessonloop knows of it before reading a line (core/agent_spec.py).
 
-Hooks only (no reader yet): a first table from its documentation (docs/agents/cursor.md).
+Its hooks, and a reader of the chats its editor keeps in its state databases (docs/agents/cursor.md).
 preToolUse covers every tool (beforeShellExecution and beforeMCPExecution would warn a second
 time), postToolUse/postToolUseFailure every result (afterFileEdit would store an edit twice); stop
 has nothing to do without a transcript: neither is installed.
@@ -25,6 +25,7 @@ SPEC = AgentSpec(
     folder="cursor",
     name="Cursor",
     rank=140,
+    environment=("XDG_CONFIG_HOME", "APPDATA"),
     hook_events={
         "sessionStart": "SessionStart",
         "preToolUse": "PreToolUse",

@@ -1,0 +1,249 @@
+"""Cursor's state databases -> units, read strictly read-only (capture/readonly_sqlite.py).
+
+Both are VS Code's key-value store: tables `ItemTable` and (the global one, since 2025)
+`cursorDiskKV`, `(key TEXT, value BLOB)`, each value a JSON text (or NULL).
+- The global database: one unit per conversation (`<file>#<composer id>`), `composerData:<id>`
+  its record (its stamp: the record's length and digest, which change with every message, since it
+  lists their ids), `bubbleId:<id>:<bubble id>` its messages.
+- A workspace database: one unit, the file (its stamp the file's): the conversations Cursor 0.4x
+  kept in it whole (`workbench.panel.aichat.view.aichat.chatdata`'s tabs,
+  `composer.composerData`'s composers with their `conversation`); `workspace.json` beside it names
+  its folder, which is also the folder of the global database's conversations it lists.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sqlite3
+from typing import Any
+
+from lessonloop.agents.cursor.reader import conversations, paths
+from lessonloop.capture.adapters import Unit
+from lessonloop.capture.readonly_sqlite import ReadOnlyDatabase, session_units
+from lessonloop.core import json_codec
+from lessonloop.core.records import Batch, Problem
+
+_STAMP_MASK = (1 << 62) - 1
+COMPOSER = "composerData:"
+CHAT_TABS = "workbench.panel.aichat.view.aichat.chatdata"
+COMPOSERS = "composer.composerData"
+
+
+def units(format: str, files: list[str], problems: list[Problem]) -> list[Unit]:
+    found: list[Unit] = []
+    for path in files:
+        if format == paths.GLOBAL:
+            found.extend(_global_units(path, problems))
+        else:
+            found.extend(_workspace_unit(path, problems))
+    return found
+
+
+def _open(path: str, problems: list[Problem]) -> ReadOnlyDatabase | None:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+        return None
+    if head != b"SQLite format 3\x00":
+        what = "an empty file" if not head else "its first bytes are not SQLite's header"
+        problems.append(Problem(path, None, "unreadable-file", f"not a SQLite database ({what})"))
+        return None
+    try:
+        return ReadOnlyDatabase(path, "lessonloop-cursor-")
+    except (sqlite3.DatabaseError, OSError) as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
+        return None
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _global_units(path: str, problems: list[Problem]) -> list[Unit]:
+    database = _open(path, problems)
+    if database is None:
+        return []
+    try:
+        if "cursorDiskKV" not in _tables(database.conn):
+            database.close()
+            return []  # Cursor before 2025 kept its chats in the workspaces'
+        rows = database.conn.execute(
+            "SELECT key, value FROM cursorDiskKV WHERE key >= ? AND key < ?", (COMPOSER, COMPOSER[:-1] + ";")
+        ).fetchall()
+    except sqlite3.DatabaseError as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
+        database.close()
+        return []
+    stamps: dict[str, tuple[int, int]] = {}
+    records: dict[str, dict[str, Any]] = {}
+    for key, value in rows:
+        composer_id = str(key)[len(COMPOSER) :]
+        if value is None or not composer_id:
+            continue  # Cursor leaves some keys without a value
+        raw = value if isinstance(value, bytes) else str(value).encode("utf-8", "surrogatepass")
+        try:
+            record = json_codec.loads(raw)
+        except (json_codec.JSONDecodeError, RecursionError) as exc:
+            problems.append(Problem(f"{path}#{composer_id}", None, "malformed-record", f"not JSON ({exc}); skipped"))
+            continue
+        if not isinstance(record, dict) or not _has_messages(record):
+            continue  # an empty conversation (a new chat not written in)
+        digest = int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big") & _STAMP_MASK
+        stamps[composer_id] = (len(raw), digest)
+        records[composer_id] = record
+    if not stamps:
+        database.close()
+        return []
+    folders = _folders_of_composers(path)
+    parents = {
+        child: parent
+        for parent, record in records.items()
+        for child in record.get("subComposerIds") or []
+        if isinstance(child, str)
+    }
+    database.remaining = len(stamps)
+
+    def read_one(composer_id: str) -> Batch:
+        try:
+            bubbles = _bubbles(database.conn, composer_id)
+        except sqlite3.DatabaseError as exc:
+            batch = Batch()
+            batch.problems.append(Problem(f"{path}#{composer_id}", None, "unreadable-file", f"cannot read: {exc}"))
+            return batch
+        where = f"{path}#{composer_id}"
+        context = conversations.Context(folders.get(composer_id), parents.get(composer_id))
+        return conversations.read_composer(where, composer_id, records[composer_id], bubbles, context)
+
+    return session_units(path, stamps, read_one, database.done)
+
+
+def _has_messages(record: dict[str, Any]) -> bool:
+    return any(isinstance(record.get(k), list) and record[k] for k in ("fullConversationHeadersOnly", "conversation"))
+
+
+def _bubbles(conn: sqlite3.Connection, composer_id: str) -> dict[str, Any]:
+    """A conversation's messages by their id (a value that is no JSON: left out, said by the reader
+    as a message it could not find)."""
+    prefix = f"bubbleId:{composer_id}:"
+    found: dict[str, Any] = {}
+    for key, value in conn.execute(
+        "SELECT key, value FROM cursorDiskKV WHERE key >= ? AND key < ?", (prefix, prefix[:-1] + ";")
+    ):
+        if value is None:
+            continue
+        try:
+            found[str(key)[len(prefix) :]] = json_codec.loads(value)
+        except (json_codec.JSONDecodeError, RecursionError):
+            continue
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _folders_of_composers_cached(global_database: str, stamp: tuple[tuple[str, int], ...]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for folder in paths.workspace_folders(global_database):
+        project = workspace_project(folder)
+        if project is None:
+            continue
+        database = os.path.join(folder, paths.DATABASE)
+        for composer_id in _composer_ids(database):
+            found.setdefault(composer_id, project)
+    return found
+
+
+def _folders_of_composers(global_database: str) -> dict[str, str]:
+    """Each conversation's folder: the folder of the workspace whose list names it."""
+    stamp = []
+    for folder in paths.workspace_folders(global_database):
+        try:
+            stamp.append((folder, os.stat(os.path.join(folder, paths.DATABASE)).st_mtime_ns))
+        except OSError:
+            continue
+    return _folders_of_composers_cached(global_database, tuple(stamp))
+
+
+def _composer_ids(database_path: str) -> list[str]:
+    value = _item(database_path, COMPOSERS)
+    composers = value.get("allComposers") if isinstance(value, dict) else None
+    return [c["composerId"] for c in composers or [] if isinstance(c, dict) and isinstance(c.get("composerId"), str)]
+
+
+def _item(database_path: str, key: str) -> Any:
+    """One ItemTable value of a workspace database, as JSON (None when absent or unreadable)."""
+    try:
+        database = ReadOnlyDatabase(database_path, "lessonloop-cursor-")
+    except (sqlite3.DatabaseError, OSError):
+        return None
+    try:
+        row = database.conn.execute("SELECT value FROM ItemTable WHERE key = ?", (key,)).fetchone()
+        return json_codec.loads(row[0]) if row is not None and row[0] is not None else None
+    except (sqlite3.DatabaseError, json_codec.JSONDecodeError, RecursionError):
+        return None
+    finally:
+        database.close()
+
+
+def workspace_project(folder: str) -> str | None:
+    """The folder a workspace is of, from its workspace.json (`folder`, a file:// URI; a
+    multi-root workspace's `workspace` file's folder)."""
+    try:
+        with open(os.path.join(folder, "workspace.json"), "rb") as handle:
+            described = json_codec.loads(handle.read(1_000_000))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(described, dict):
+        return None
+    uri = described.get("folder") or described.get("workspace")
+    path = conversations.file_uri_path(uri) if isinstance(uri, str) else None
+    if path is not None and described.get("workspace") and not described.get("folder"):
+        return os.path.dirname(path)
+    return path
+
+
+def _workspace_unit(path: str, problems: list[Problem]) -> list[Unit]:
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+        return []
+    return [Unit(path, info.st_size, info.st_mtime_ns, functools.partial(_read_workspace, path))]
+
+
+def _read_workspace(path: str) -> Batch:
+    """The conversations a workspace database holds whole (Cursor 0.4x's chat tabs and composers)."""
+    problems: list[Problem] = []
+    database = _open(path, problems)
+    batch = Batch()
+    batch.problems.extend(problems)
+    if database is None:
+        return batch
+    try:
+        if "ItemTable" not in _tables(database.conn):
+            return batch
+        rows = dict(
+            database.conn.execute("SELECT key, value FROM ItemTable WHERE key IN (?, ?)", (CHAT_TABS, COMPOSERS))
+        )
+    except sqlite3.DatabaseError as exc:
+        batch.problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
+        return batch
+    finally:
+        database.close()
+    project = workspace_project(os.path.dirname(path))
+    for key in (CHAT_TABS, COMPOSERS):
+        if rows.get(key) is None:
+            continue
+        try:
+            value = json_codec.loads(rows[key])
+        except (json_codec.JSONDecodeError, RecursionError) as exc:
+            batch.problems.append(Problem(path, None, "malformed-record", f"{key}: not JSON ({exc}); skipped"))
+            continue
+        if key == CHAT_TABS:
+            conversations.read_chat_tabs(path, value, project, batch)
+        else:
+            conversations.read_inline_composers(path, value, project, batch)
+    batch.records = len(batch.sessions)
+    return batch
