@@ -175,6 +175,23 @@ def _lines(*records: dict[str, object]) -> bytes:
         ("s.jsonl", b"[1, 2]\n", None),
         # JSON objects, none of any agent: not a transcript
         ("s.jsonl", _lines({"recordId": "r", "sessionId": "s", "tokens": {}}), UNKNOWN),
+        # Grok Build: its update envelope, and the bare notification of older logs
+        (
+            "updates.jsonl",
+            _lines(
+                {
+                    "timestamp": 1,
+                    "method": "_x.ai/session/update",
+                    "params": {"sessionId": "s", "update": {"sessionUpdate": "turn_completed"}},
+                }
+            ),
+            "grok-build-updates",
+        ),
+        (
+            "updates.jsonl",
+            _lines({"sessionId": "s", "update": {"sessionUpdate": "user_message_chunk", "content": {}}}),
+            "grok-build-updates",
+        ),
         ("README.md", b"# A project\n\nSome text.\n", UNKNOWN),
         ("package.json", b'{"name": "x", "version": "1.0.0"}', None),
     ],
