@@ -578,6 +578,26 @@ class PiAgent(Driver):
         return ws.env(PI_OFFLINE="1", PI_TELEMETRY="0")
 
 
+class HermesAgent(Driver):
+    command = "hermes"
+    agent = "hermes"
+    hooks_agent = ""  # Hermes runs shell hooks of its own config.yaml, not lessonloop's hook commands
+    rules_agent = "hermes"  # it reads AGENTS.md
+
+    def setup(self, ws: Workspace, server: ModelServer) -> None:
+        """The harness's server as Hermes's custom OpenAI-compatible endpoint (config.yaml's model)."""
+        folder = ws.home / ".hermes"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "config.yaml").write_text(
+            "model:\n  provider: custom\n  default: harness-model\n"
+            f"  base_url: {server.url}/v1\n  api_key: harness-dummy-key\n",
+            encoding="utf-8",
+        )
+
+    def argv(self, binary: Path, prompt: str) -> list[str]:
+        return [str(binary), "chat", "-q", prompt, "--yolo", "-Q"]
+
+
 DRIVERS: dict[str, Driver] = {
     driver.command: driver
     for driver in (
@@ -594,5 +614,6 @@ DRIVERS: dict[str, Driver] = {
         Kilo(),
         MistralVibe(),
         PiAgent(),
+        HermesAgent(),
     )
 }

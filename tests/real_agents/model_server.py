@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 # The shell tools of the agents, by the name each offers the model, most specific first.
 SHELL_TOOLS = (
     "Bash", "Execute", "run_shell_command", "exec_command", "shell", "shell_command", "bash", "local_shell",
-    "run_commands",
+    "run_commands", "terminal",
 )  # fmt: skip
 FINAL_TEXT = "Done: the branch is pushed."
 SIDE_TEXT = "ok"

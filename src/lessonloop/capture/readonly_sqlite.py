@@ -24,25 +24,49 @@ from lessonloop.core.records import Batch
 
 class ReadOnlyDatabase:
     """A read-only connection to one database (or to a copy of it), shared by its units and closed
-    after the last of them was read (`remaining`, counted down by `done`)."""
+    after the last of them was read (`remaining`, counted down by `done`).
 
-    def __init__(self, path: str, copy_prefix: str = "lessonloop-db-") -> None:
+    `timeout`: how long a read waits for a writer's lock; `locked_is_final`: a database still
+    locked after it is reported (sqlite3.OperationalError), not read from a copy. A subclass may
+    set up each connection (`_configure`: a text factory)."""
+
+    def __init__(
+        self, path: str, copy_prefix: str = "lessonloop-db-", *, timeout: float = 5.0, locked_is_final: bool = False
+    ) -> None:
         self.path = path
         self.copy_prefix = copy_prefix
+        self.timeout = timeout
+        self.locked_is_final = locked_is_final
         self.copy_folder: str | None = None
         self.conn = self._open()
         self.remaining = 0
 
     def _open(self) -> sqlite3.Connection:
         try:
-            return _connect(self.path, "mode=ro")
+            return self._connect(self.path, "mode=ro")
         except sqlite3.DatabaseError as exc:
-            if "not a database" in str(exc) or "malformed" in str(exc):
+            final = ("not a database", "malformed", *(("locked", "busy") if self.locked_is_final else ()))
+            if any(word in str(exc) for word in final):
                 raise
         if not os.path.exists(self.path + "-wal"):
-            return _connect(self.path, "mode=ro&immutable=1")
+            return self._connect(self.path, "mode=ro&immutable=1")
         self.copy_folder = tempfile.mkdtemp(prefix=self.copy_prefix)
-        return _connect(_consistent_copy(self.path, self.copy_folder), "")
+        return self._connect(_consistent_copy(self.path, self.copy_folder), "")
+
+    def _connect(self, path: str, query: str) -> sqlite3.Connection:
+        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + (f"?{query}" if query else "")
+        conn = sqlite3.connect(uri, uri=True, timeout=self.timeout, check_same_thread=False)
+        try:
+            self._configure(conn)
+            conn.execute("PRAGMA query_only = 1")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens it now: fails here, not later
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _configure(self, conn: sqlite3.Connection) -> None:
+        """Set up a connection before it is used (nothing here)."""
 
     def done(self) -> None:
         self.remaining -= 1
@@ -54,18 +78,6 @@ class ReadOnlyDatabase:
         if self.copy_folder is not None:
             shutil.rmtree(self.copy_folder, ignore_errors=True)
             self.copy_folder = None
-
-
-def _connect(path: str, query: str) -> sqlite3.Connection:
-    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + (f"?{query}" if query else "")
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-    try:
-        conn.execute("PRAGMA query_only = 1")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens it now: fails here, not later
-    except sqlite3.DatabaseError:
-        conn.close()
-        raise
-    return conn
 
 
 def _consistent_copy(path: str, folder: str) -> str:

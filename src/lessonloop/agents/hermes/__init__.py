@@ -1,0 +1,1 @@
+"""Hermes Agent: its spec and its reader (docs/agents/hermes.md)."""
