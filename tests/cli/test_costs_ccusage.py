@@ -302,3 +302,44 @@ def test_amp_threads_agree_with_ccusage(tmp_path: Path) -> None:
     from tests.agents.amp.test_amp_adapter import amp_home
 
     _sessions_agree("amp", amp_home(tmp_path), tmp_path, sessions=1, costs=False)
+
+
+@pytest.mark.slow
+def test_hermes_sessions_agree_with_ccusage(tmp_path: Path) -> None:
+    """Hermes Agent's state.db as its CLI 0.19.0 wrote it (tests/agents/hermes/data/hermes_0_19_0/)
+    where Hermes keeps it: the same sessions, each with the same tokens by kind, as `ccusage hermes
+    session` (which reads the sessions rows). No cost: neither Hermes nor ccusage knows the
+    harness's model's price."""
+    from tests.agents.hermes.test_hermes_adapter import hermes_home
+
+    _sessions_agree("hermes", hermes_home(tmp_path), tmp_path, sessions=2, costs=False)
+
+
+@pytest.mark.slow
+def test_grok_build_sessions_agree_with_ccusage(tmp_path: Path) -> None:
+    """Grok Build's real session (tests/agents/grok/data/ctxrs_ctx_1_0_3/) where Grok Build keeps it:
+    its publisher took the usage out of its `turn_completed`, so `ccusage grok session` finds no
+    session with tokens, and lessonloop stores the session with none."""
+    from tests.agents.grok.test_grok_adapter import SESSION, grok_home
+
+    home = grok_home(tmp_path)
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TZ": "UTC"}
+    theirs = run_ccusage(["grok", "session", "--offline"], env)
+    assert theirs["sessions"] == [] and theirs["totals"]["totalTokens"] == 0
+    db = tmp_path / "store.db"
+    run = [sys.executable, "-m", "lessonloop"]
+    done = subprocess.run(
+        [*run, "ingest", "--db", str(db), "--no-analyze", "--json"], env={**os.environ, **env}, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    out = subprocess.run(
+        [*run, "sessions", "--db", str(db), "--json", "--all"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = {row["id"]: row for row in json.loads(out.stdout) if row["agent"] == "grok-build"}
+    assert set(ours) == {SESSION}
+    tokens = ours[SESSION]["tokens"]
+    assert (tokens["input"], tokens["output"], tokens["cache_creation"], tokens["cache_read"]) == (0, 0, 0, 0)

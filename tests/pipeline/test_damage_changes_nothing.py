@@ -39,6 +39,8 @@ CASES: dict[str, tuple[Path, str]] = {
     "pi-agent": (agent_data("pi_agent") / "pi_mono", "2025-11-20T*.jsonl"),
     "amp": (agent_data("amp") / "toolpath", "T-*.json"),
     "cursor": (agent_data("cursor") / "slevin48" / "home", "**/state.vscdb"),
+    "grok-build": (agent_data("grok") / "ctxrs_ctx_1_0_3", "updates.jsonl"),
+    "hermes": (agent_data("hermes") / "hermes_0_19_0" / "home", "**/state.db"),
 }
 SHARED_CASES: dict[str, tuple[Path, str]] = {
     "codex": (SHARED_CORPUS / "codex" / "codemie", "**/rollout-2026-05-11T11-26-55*.jsonl"),
