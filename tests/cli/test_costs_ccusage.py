@@ -343,3 +343,28 @@ def test_grok_build_sessions_agree_with_ccusage(tmp_path: Path) -> None:
     assert set(ours) == {SESSION}
     tokens = ours[SESSION]["tokens"]
     assert (tokens["input"], tokens["output"], tokens["cache_creation"], tokens["cache_read"]) == (0, 0, 0, 0)
+
+
+@pytest.mark.slow
+def test_openclaw_store_sessions_agree_with_ccusage(tmp_path: Path) -> None:
+    """The SQLite store the real OpenClaw 2026.9.6 wrote (tests/agents/openclaw/data/openclaw_2026_9_6/)
+    where OpenClaw keeps it: the same two sessions and, per session, the same tokens by kind as
+    `ccusage openclaw session` (20.0.24 reads transcript_events); cost 0 in both (the harness's
+    model is priced 0 in OpenClaw's config: both take the cost OpenClaw recorded)."""
+    from tests.agents.openclaw.test_openclaw_sqlite import openclaw_store_home
+
+    _sessions_agree("openclaw", openclaw_store_home(tmp_path), tmp_path, sessions=2)
+
+
+@pytest.mark.slow
+def test_openclaw_jsonl_and_store_agree_with_ccusage(tmp_path: Path) -> None:
+    """The clawdbot session both as its JSONL file and in the store `openclaw doctor` made of it
+    (data/openclaw_2026_9_6_doctor/): one session in both, with the JSONL file's tokens and cost."""
+    from tests.agents.openclaw.test_openclaw_adapter import SESSION_FILE
+    from tests.agents.openclaw.test_openclaw_sqlite import openclaw_store_home
+
+    home = openclaw_store_home(tmp_path, "openclaw_2026_9_6_doctor")
+    sessions = home / ".openclaw" / "agents" / "main" / "sessions"
+    sessions.mkdir()
+    shutil.copy(SESSION_FILE, sessions / SESSION_FILE.name)
+    _sessions_agree("openclaw", home, tmp_path, sessions=1)

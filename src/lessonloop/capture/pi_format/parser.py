@@ -12,12 +12,15 @@ The format (pi-mono's packages/coding-agent/docs/session.md; docs/agents/pi-agen
     `usage` {input, output, cacheRead, cacheWrite, totalTokens, cost {total}}, `stopReason`,
     `errorMessage`), `toolResult` (`toolCallId`, `content`, `isError`; a shell call that failed
     ends "Command exited with code N"; OpenClaw's tools say a failure in `details`, `{"status":
-    "error", "error"}`, `isError` false), `bashExecution` (a command the person ran with `!`:
-    `command`, `exitCode`);
+    "error", "error"}`, `isError` false, and its `exec` says `(Command exited with code N)` with
+    `details` `{"status": "completed" | "failed", "exitCode"}`), `bashExecution` (a command the
+    person ran with `!`: `command`, `exitCode`);
   - `compaction` (`summary`), `model_change` (`modelId`), OpenClaw's `custom` entry
     `model-snapshot` (`data.modelId`), and entries of the UI or extensions
     (`thinking_level_change`, `label`, `session_info`, `custom`, `custom_message`,
     `branch_summary`): not stored.
+- A session kept as database rows (OpenClaw 2026.8's SQLite store: one row per entry, the same
+  JSON as a line) is read by `parse_rows`, each row as the line it was or would be in the JSONL.
 - Token usage is one row per assistant message with tokens (`usage.input` is input not read from
   a cache, as lessonloop counts it; no reasoning count: thinking is in `output`), the cost pi
   worked out kept as the agent's own; a message with no token at all (an aborted turn) is no row.
@@ -26,7 +29,7 @@ The format (pi-mono's packages/coding-agent/docs/session.md; docs/agents/pi-agen
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from lessonloop.capture.adapters import PendingCall
@@ -57,7 +60,7 @@ from lessonloop.core.records import (
 from lessonloop.core.timestamps import normalize_timestamp
 
 PER_LINE = 100  # records of one line: its seq is line * PER_LINE + the part's index
-_EXIT = re.compile(r"\n*Command exited with code (-?\d+)\s*$")
+_EXIT = re.compile(r"\n*\(?Command exited with code (-?\d+)\)?\s*$")  # OpenClaw's exec: in parentheses
 _STOPPED = re.compile(r"\n*Command (?:aborted|timed out after \d+ seconds?)\s*$")
 KNOWN_TYPES = frozenset(
     {
@@ -110,14 +113,34 @@ class PiParser:
         return self._unknown.notices(self.path)
 
     def parse(self, lines: Sequence[bytes], first_lineno: int) -> Batch:
+        batch = self._start()
+        for lineno, record in json_objects(lines, first_lineno, self.path, batch.problems):
+            self._read(record, lineno)
+        return self._finish()
+
+    def parse_rows(self, rows: Iterable[tuple[int, bytes]]) -> Batch:
+        """The entries of a session kept as rows (a database's), each with the line number it has
+        in the session's JSONL (numbers may skip), read as `parse` reads lines: one Batch."""
+        batch = self._start()
+        for number, raw in rows:
+            for lineno, record in json_objects([raw], number, self.path, batch.problems):
+                self._read(record, lineno)
+        return self._finish()
+
+    def _start(self) -> Batch:
         batch = self._batch = Batch()
         self._redact = BatchRedactor(batch)
-        for lineno, record in json_objects(lines, first_lineno, self.path, batch.problems):
-            batch.records += 1
-            try:
-                self._record(record, lineno)
-            except Exception as exc:  # a record of shapes not foreseen: reported, the rest read
-                batch.problems.append(not_understood(self.path, lineno, record, exc))
+        return batch
+
+    def _read(self, record: dict[str, Any], lineno: int) -> None:
+        self._batch.records += 1
+        try:
+            self._record(record, lineno)
+        except Exception as exc:  # a record of shapes not foreseen: reported, the rest read
+            self._batch.problems.append(not_understood(self.path, lineno, record, exc))
+
+    def _finish(self) -> Batch:
+        batch = self._batch
         if batch.messages or batch.tool_calls or batch.tool_results or batch.usage:
             batch.sessions[self._sid] = self._session()
         return batch
@@ -244,9 +267,14 @@ class PiParser:
             text = text[: found.start()]
         stopped = _STOPPED.search(text) is not None
         details = message.get("details")
-        reported = isinstance(details, dict) and details.get("status") == "error"  # OpenClaw's tools
-        if reported and isinstance(details, dict) and isinstance(details.get("error"), str):
-            text = details["error"]
+        reported = False
+        if isinstance(details, dict):  # OpenClaw's tools: {"status": "error", "error"}; its exec's exit
+            reported = details.get("status") in ("error", "failed")
+            code = details.get("exitCode")
+            if exit_code is None and isinstance(code, int) and not isinstance(code, bool):
+                exit_code = code
+            if details.get("status") == "error" and isinstance(details.get("error"), str):
+                text = details["error"]
         if message.get("isError") is True or exit_code not in (None, 0) or stopped or reported:
             record = ToolResultRecord(call_id, seq, ts, ok=False, status="error", exit_code=exit_code)
             record.error_text = self._redact(text.strip("\n") or "error", ERROR_TEXT_CHARS, "output")

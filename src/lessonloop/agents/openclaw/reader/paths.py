@@ -1,10 +1,13 @@
 """Where OpenClaw keeps its sessions: its state folder (`$OPENCLAW_STATE_DIR`, `$CLAWDBOT_STATE_DIR`,
 else `~/.openclaw`, and the folders of its former names, `~/.clawdbot`, `~/.moldbot`,
-`~/.moltbot`), `agents/<agent id>/sessions/<session id>.jsonl` (a thread's `<id>-topic-<n>.jsonl`).
+`~/.moltbot`), and in it, per agent:
+- `agents/<agent id>/sessions/<session id>.jsonl` (a thread's `<id>-topic-<n>.jsonl`), to 2026.7;
+- `agents/<agent id>/agent/openclaw-agent.sqlite`, OpenClaw 2026.8's SQLite store (reader/database.py),
+  where `openclaw doctor` moves the JSONL sessions (their files then go to
+  `agents/<agent id>/session-sqlite-import-archive/`, not read: the store holds them).
 Not read: `sessions.json` (an index), the archives of a reset or deleted session
-(`<id>.jsonl.reset.<time>`, `.deleted.<time>`), compaction checkpoints (`<id>.checkpoint.<uuid>.jsonl`:
-a copy of what the session holds) and OpenClaw 2026.8's SQLite store
-(`agents/<agent>/agent/openclaw-agent.sqlite`)."""
+(`<id>.jsonl.reset.<time>`, `.deleted.<time>`) and compaction checkpoints
+(`<id>.checkpoint.<uuid>.jsonl`: a copy of what the session holds)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from collections.abc import Mapping
 from lessonloop.capture.adapters import DiscoveryContext, Found
 
 SESSION = "openclaw-session"
+DATABASE = "openclaw-db"
+DATABASE_NAME = "openclaw-agent.sqlite"
 _FORMER = (".openclaw", ".clawdbot", ".moldbot", ".moltbot")
 
 
@@ -29,10 +34,13 @@ def searched(context: DiscoveryContext) -> list[str]:
 
 
 def discover(context: DiscoveryContext) -> list[Found]:
-    """Every live session file of every agent of every state folder."""
+    """Every live session file and session store of every agent of every state folder."""
     found: list[Found] = []
     for agents in searched(context):
         for agent in _folders(agents):
+            store = os.path.join(agent, "agent", DATABASE_NAME)
+            if os.path.isfile(store):
+                found.append(Found(store, DATABASE))
             sessions = os.path.join(agent, "sessions")
             try:
                 names = sorted(entry.name for entry in os.scandir(sessions) if entry.is_file())
@@ -54,8 +62,11 @@ def _folders(folder: str) -> list[str]:
 
 
 def claims(path: str) -> str | None:
-    """A session file where OpenClaw keeps them (<state>/agents/<agent>/sessions/<id>.jsonl)."""
+    """A session file where OpenClaw keeps them (<state>/agents/<agent>/sessions/<id>.jsonl); a
+    file named openclaw-agent.sqlite, OpenClaw's session store, wherever it is."""
     parts = os.path.abspath(path).split(os.sep)
+    if parts[-1] == DATABASE_NAME:
+        return DATABASE
     at_place = len(parts) >= 5 and parts[-2] == "sessions" and parts[-4] == "agents" and _live(parts[-1])
     if at_place and (parts[-5] in _FORMER or _named_state(parts)):
         return SESSION
