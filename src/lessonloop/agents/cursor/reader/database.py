@@ -14,7 +14,6 @@ Both are VS Code's key-value store: tables `ItemTable` and (the global one, sinc
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import sqlite3
 from typing import Any
@@ -71,58 +70,74 @@ def _global_units(path: str, problems: list[Problem]) -> list[Unit]:
         if "cursorDiskKV" not in _tables(database.conn):
             database.close()
             return []  # Cursor before 2025 kept its chats in the workspaces'
-        rows = database.conn.execute(
-            "SELECT key, value FROM cursorDiskKV WHERE key >= ? AND key < ?", (COMPOSER, COMPOSER[:-1] + ";")
-        ).fetchall()
+        listed = _listing(database.conn, path, problems)
     except sqlite3.DatabaseError as exc:
         problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
         database.close()
         return []
-    stamps: dict[str, tuple[int, int]] = {}
-    records: dict[str, dict[str, Any]] = {}
-    for key, value in rows:
-        composer_id = str(key)[len(COMPOSER) :]
-        if value is None or not composer_id:
-            continue  # Cursor leaves some keys without a value
-        raw = value if isinstance(value, bytes) else str(value).encode("utf-8", "surrogatepass")
-        try:
-            record = json_codec.loads(raw)
-        except (json_codec.JSONDecodeError, RecursionError) as exc:
-            problems.append(Problem(f"{path}#{composer_id}", None, "malformed-record", f"not JSON ({exc}); skipped"))
-            continue
-        if not isinstance(record, dict) or not _has_messages(record):
-            continue  # an empty conversation (a new chat not written in)
-        digest = int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big") & _STAMP_MASK
-        stamps[composer_id] = (len(raw), digest)
-        records[composer_id] = record
+    stamps = {composer_id: stamp for composer_id, (stamp, _) in listed.items()}
     if not stamps:
         database.close()
         return []
     folders = _folders_of_composers(path)
-    parents = {
-        child: parent
-        for parent, record in records.items()
-        for child in record.get("subComposerIds") or []
-        if isinstance(child, str)
-    }
+    parents = {child: parent for parent, (_, children) in listed.items() for child in children}
     database.remaining = len(stamps)
 
     def read_one(composer_id: str) -> Batch:
+        where = f"{path}#{composer_id}"
+        batch = Batch()
         try:
+            row = database.conn.execute(
+                "SELECT value FROM cursorDiskKV WHERE key = ?", (COMPOSER + composer_id,)
+            ).fetchone()
+            record = json_codec.loads(row[0]) if row is not None and row[0] is not None else None
             bubbles = _bubbles(database.conn, composer_id)
         except sqlite3.DatabaseError as exc:
-            batch = Batch()
-            batch.problems.append(Problem(f"{path}#{composer_id}", None, "unreadable-file", f"cannot read: {exc}"))
+            batch.problems.append(Problem(where, None, "unreadable-file", f"cannot read: {exc}"))
             return batch
-        where = f"{path}#{composer_id}"
+        except (json_codec.JSONDecodeError, RecursionError) as exc:
+            batch.problems.append(Problem(where, None, "malformed-record", f"not JSON ({exc}); skipped"))
+            return batch
+        if not isinstance(record, dict):
+            return batch  # gone since it was listed: what was stored of it stays
         context = conversations.Context(folders.get(composer_id), parents.get(composer_id))
-        return conversations.read_composer(where, composer_id, records[composer_id], bubbles, context)
+        return conversations.read_composer(where, composer_id, record, bubbles, context)
 
     return session_units(path, stamps, read_one, database.done)
 
 
-def _has_messages(record: dict[str, Any]) -> bool:
-    return any(isinstance(record.get(k), list) and record[k] for k in ("fullConversationHeadersOnly", "conversation"))
+# A conversation's stamp and sub-conversations, worked out by SQLite's JSON functions: the records
+# are not loaded into Python to be listed (a long history holds thousands, some of megabytes).
+_LISTING = """
+    SELECT substr(key, ?), length(value), json_extract(value, '$.lastUpdatedAt'),
+           coalesce(json_array_length(value, '$.fullConversationHeadersOnly'), 0)
+             + coalesce(json_array_length(value, '$.conversation'), 0),
+           json_extract(value, '$.subComposerIds')
+    FROM cursorDiskKV WHERE key >= ? AND key < ? AND value IS NOT NULL AND json_valid(value)
+"""
+
+
+def _listing(
+    conn: sqlite3.Connection, path: str, problems: list[Problem]
+) -> dict[str, tuple[tuple[int, int], list[str]]]:
+    """Each conversation with messages: its stamp (the record's length; its last update and count
+    of messages) and the conversations it started."""
+    bounds = (len(COMPOSER) + 1, COMPOSER, COMPOSER[:-1] + ";")
+    found: dict[str, tuple[tuple[int, int], list[str]]] = {}
+    for composer_id, size, updated, messages, children in conn.execute(_LISTING, bounds):
+        if not composer_id or not messages:
+            continue  # an empty conversation (a new chat not written in)
+        when = int(updated) if isinstance(updated, int | float) and not isinstance(updated, bool) else 0
+        stamp = ((when * 1000 + int(messages)) & _STAMP_MASK) or 1
+        named: list[str] = []
+        if isinstance(children, str):
+            try:
+                listed = json_codec.loads(children)
+            except json_codec.JSONDecodeError:
+                listed = []
+            named = [c for c in listed if isinstance(c, str)] if isinstance(listed, list) else []
+        found[str(composer_id)] = ((int(size or 0), stamp), named)
+    return found
 
 
 def _bubbles(conn: sqlite3.Connection, composer_id: str) -> dict[str, Any]:
