@@ -1,0 +1,2 @@
+"""Google Antigravity (its CLI `agy`, its ACP server and its IDE): its spec and its reader
+(docs/agents/antigravity.md)."""
