@@ -1,0 +1,1 @@
+"""Goose: its spec and its reader (docs/agents/goose.md)."""
