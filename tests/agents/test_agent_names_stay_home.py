@@ -30,6 +30,7 @@ def _names() -> re.Pattern[str]:
     words.discard("continue")  # a keyword of Python: its spec's folder is continue_cli
     words -= {"cursor", "Cursor"}  # a database's cursor, sqlite3.Cursor
     words.discard("amp")  # the HTML entity &amp;
+    words.discard("goose")  # a BIP-39 word (secrets/bip39_words.py), and the Go migration tool's name
     alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
     return re.compile(rf"(?<![\w-])({alternatives})(?![\w-]|\.\w)")  # not a host's name (claude.ai)
 

@@ -175,6 +175,21 @@ def _lines(*records: dict[str, object]) -> bytes:
         ("s.jsonl", b"[1, 2]\n", None),
         # JSON objects, none of any agent: not a transcript
         ("s.jsonl", _lines({"recordId": "r", "sessionId": "s", "tokens": {}}), UNKNOWN),
+        # Antigravity: a brain transcript's step (upper-case types, an integer step_index)
+        (
+            "transcript_full.jsonl",
+            _lines(
+                {
+                    "step_index": 0,
+                    "source": "USER_EXPLICIT",
+                    "type": "USER_INPUT",
+                    "status": "DONE",
+                    "created_at": "2026-09-10T15:14:15Z",
+                    "content": "<USER_REQUEST>\nhi\n</USER_REQUEST>",
+                }
+            ),
+            "antigravity-transcript",
+        ),
         # Grok Build: its update envelope, and the bare notification of older logs
         (
             "updates.jsonl",

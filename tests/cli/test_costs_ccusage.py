@@ -368,3 +368,69 @@ def test_openclaw_jsonl_and_store_agree_with_ccusage(tmp_path: Path) -> None:
     sessions.mkdir()
     shutil.copy(SESSION_FILE, sessions / SESSION_FILE.name)
     _sessions_agree("openclaw", home, tmp_path, sessions=1)
+
+
+@pytest.mark.slow
+def test_antigravity_sessions_agree_with_ccusage(tmp_path: Path) -> None:
+    """Antigravity's real agy 1.2.0 capture (tests/agents/antigravity/data/pond_agy_1_2_0/) where agy
+    keeps it: ccusage 20 reads only the conversation databases (conversations/*.db, not in the
+    capture), so it finds no session; lessonloop reads the brain transcripts, which hold no tokens."""
+    from tests.agents.antigravity.test_antigravity_adapter import RUNNING, TOOLS, agy_home
+
+    home = agy_home(tmp_path)
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TZ": "UTC"}
+    theirs = run_ccusage(["antigravity", "session", "--offline"], env)
+    assert theirs["sessions"] == [] and theirs["totals"]["totalTokens"] == 0
+    db = tmp_path / "store.db"
+    run = [sys.executable, "-m", "lessonloop"]
+    clean = {k: v for k, v in os.environ.items() if k != "GEMINI_HOME"}
+    done = subprocess.run(
+        [*run, "ingest", "--db", str(db), "--no-analyze", "--json"], env={**clean, **env}, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    out = subprocess.run(
+        [*run, "sessions", "--db", str(db), "--json", "--all"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = {row["id"]: row for row in json.loads(out.stdout) if row["agent"] == "antigravity"}
+    assert set(ours) == {RUNNING, TOOLS}
+    for row in ours.values():
+        tokens = row["tokens"]
+        assert (tokens["input"], tokens["output"], tokens["cache_creation"], tokens["cache_read"]) == (0, 0, 0, 0)
+
+
+@pytest.mark.slow
+def test_goose_sessions_agree_with_ccusage(tmp_path: Path) -> None:
+    """Goose's real sessions.db (tests/agents/goose/data/jwp23_dotfiles/, schema 5, one session never
+    used) where Goose keeps it: `ccusage goose session` finds no session (it reads nothing from a
+    schema without model_config_json, and skips a session with no tokens), and lessonloop stores
+    none (it reads no session with no message and no token; ingest then says nothing was read).
+    Then a sessions.db BUILT from that file and Goose's migrations 6 and 7 (schema_7_home: one
+    session, sums 2000 input and 90 output, gpt-4o, no cache; not a file Goose wrote): the same
+    session, tokens by kind and cost as ccusage's."""
+    from tests.agents.goose.test_goose_adapter import goose_home, schema_7_home
+
+    home = goose_home(tmp_path)
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TZ": "UTC"}
+    theirs = run_ccusage(["goose", "session", "--offline"], env)
+    assert theirs["sessions"] == [] and theirs["totals"]["totalTokens"] == 0
+    db = tmp_path / "store.db"
+    run = [sys.executable, "-m", "lessonloop"]
+    done = subprocess.run(
+        [*run, "ingest", "--db", str(db), "--no-analyze", "--json"], env={**os.environ, **env}, capture_output=True
+    )
+    assert done.returncode == 1, done.stderr  # nothing to read
+    out = subprocess.run(
+        [*run, "sessions", "--db", str(db), "--json", "--all"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout) == []
+    built = tmp_path / "built"
+    built.mkdir()
+    _sessions_agree("goose", schema_7_home(built), built, sessions=1)

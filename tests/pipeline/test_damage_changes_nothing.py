@@ -41,6 +41,7 @@ CASES: dict[str, tuple[Path, str]] = {
     "cursor": (agent_data("cursor") / "slevin48" / "home", "**/state.vscdb"),
     "grok-build": (agent_data("grok") / "ctxrs_ctx_1_0_3", "updates.jsonl"),
     "hermes": (agent_data("hermes") / "hermes_0_19_0" / "home", "**/state.db"),
+    "antigravity": (agent_data("antigravity") / "pond_agy_1_2_0" / "home", "**/chunks/transcript_full/00000000.jsonl"),
 }
 SHARED_CASES: dict[str, tuple[Path, str]] = {
     "codex": (SHARED_CORPUS / "codex" / "codemie", "**/rollout-2026-05-11T11-26-55*.jsonl"),

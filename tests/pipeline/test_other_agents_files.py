@@ -9,7 +9,7 @@ item 4). Each agent added in issue 64 had its real files misread before its read
 - a Kimi Code wire log was told apart by sniffing already;
 - a pi session was read as a Claude Code transcript: no session;
 - an Amp thread was named, not read (no agent's document);
-- a Grok Build update log was named, not read.
+- a Grok Build update log and an Antigravity transcript were named, not read.
 
 Each is tested here as it was then (its reader taken out of the registry, in this process) and as
 it is now: then, it is named "not a transcript of any agent lessonloop knows", counted among the
@@ -45,9 +45,13 @@ FILES = {
     "pi-agent": (next(agent_data("pi_agent").glob("pi_mono/2025-11-20T*.jsonl")), "unknown-no-session"),
     "amp": (next(agent_data("amp").glob("toolpath/T-*.json")), "unknown-no-session"),
     "grok-build": (agent_data("grok") / "ctxrs_ctx_1_0_3" / "updates.jsonl", "unknown"),
+    "antigravity": (
+        next(agent_data("antigravity").glob("pond_agy_1_2_0/**/chunks/transcript_full/00000000.jsonl")),
+        "unknown",
+    ),
 }
 # the calls of each file (two where not said)
-CALLS = {"pi-agent": 391, "amp": 11, "grok-build": 6}
+CALLS = {"pi-agent": 391, "amp": 11, "grok-build": 6, "antigravity": 4}
 
 
 def _count(db: Path, sql: str) -> int:
