@@ -16,7 +16,7 @@ from lessonloop.agents.antigravity.reader import paths
 from lessonloop.agents.antigravity.reader.parser import TranscriptParser
 from lessonloop.agents.gemini.reader import paths as gemini_paths
 from lessonloop.capture import agents
-from lessonloop.capture.adapters import DiscoveryContext
+from lessonloop.capture.adapters import DiscoveryContext, PendingCall
 from lessonloop.capture.sniffer import sniff
 from tests.agent_data import agent_data
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
@@ -167,7 +167,8 @@ def _parse(path: Path, cuts: list[int] | None = None, at: Path | None = None) ->
     if at is not None:
         at.parent.mkdir(parents=True, exist_ok=True)
         at.write_bytes(path.read_bytes())
-    batches, state, pending, start = [], None, {}, 1
+    pending: dict[str, PendingCall] = {}
+    batches, state, start = [], None, 1
     for end in [*(cuts or []), len(lines)]:
         parser = TranscriptParser(str(target), pending_calls=pending, state=state)
         batches.append(parser.parse(lines[start - 1 : end], start))

@@ -17,7 +17,7 @@ from typing import Any
 
 from lessonloop.agents.grok.reader import paths
 from lessonloop.agents.grok.reader.parser import UpdatesParser
-from lessonloop.capture.adapters import DiscoveryContext
+from lessonloop.capture.adapters import DiscoveryContext, PendingCall
 from lessonloop.capture.sniffer import sniff
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 from tests.conftest import dump_store, store_differences
@@ -214,7 +214,8 @@ def _read(path: Path, lines: list[bytes], cuts: list[int]) -> list[Any]:
     """The batches of `lines` read in parts ending at `cuts` (line counts), as ingest reads them:
     each read from the parser's restart line, with its state."""
     path.write_bytes(b"".join(line + b"\n" for line in lines))
-    batches, state, pending, start = [], None, {}, 1
+    pending: dict[str, PendingCall] = {}
+    batches, state, start = [], None, 1
     for end in [*cuts, len(lines)]:
         parser = UpdatesParser(str(path), pending_calls=pending, state=state)
         batches.append(parser.parse(lines[start - 1 : end], start))

@@ -18,6 +18,7 @@ import pytest
 
 from lessonloop.agents.openclaw.reader import database, paths
 from lessonloop.capture.adapters import DiscoveryContext, Found, UnreadableUnit
+from lessonloop.core.records import Problem
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 from tests.agents.openclaw.test_openclaw_adapter import SESSION_FILE
 
@@ -176,7 +177,7 @@ def test_a_damaged_or_foreign_store_is_a_problem_naming_it(tmp_path: Path) -> No
     empty.write_bytes(b"")
     foreign = tmp_path / "foreign.sqlite"
     sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.close()
-    problems: list = []
+    problems: list[Problem] = []
     assert database.units([str(cut), str(empty), str(foreign)], problems) == []
     assert [(p.path, p.code) for p in problems] == [
         (str(cut), "unreadable-file"),
@@ -208,7 +209,7 @@ def test_a_locked_store_is_read_from_a_copy_and_a_session_gone_unreadable_keeps_
     try:
         writer.execute("PRAGMA locking_mode = EXCLUSIVE")
         writer.execute("BEGIN EXCLUSIVE")  # OpenClaw in the middle of a write that holds the file
-        problems: list = []
+        problems: list[Problem] = []
         units = database.units([str(store)], problems)  # busy for SQLite's 5 s, then a copy is read
         assert problems == [] and [u.path.rsplit("#", 1)[1] for u in units] == [PUSH, NUMBERS]
         assert [len(u.read().tool_calls) for u in units] == [3, 1]
