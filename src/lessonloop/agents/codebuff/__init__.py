@@ -1,0 +1,1 @@
+"""Codebuff: its spec and its reader (docs/agents/codebuff.md)."""
