@@ -306,7 +306,7 @@ def test_agent_all_writes_every_file_and_dry_run_writes_none(db: Path, project: 
     dry = cli("lessons", "export", "--db", db, "--agent", "all", "--dry-run")
     assert dry.exit_code == 0, dry.stderr
     assert [p.name for p in project.iterdir()] == [".git"]
-    assert dry.output.count("would be written") == 9
+    assert dry.output.count("would be written") == 11
     result = cli("lessons", "export", "--db", db, "--agent", "all", "--json")
     assert result.exit_code == 0, result.stderr
     files = [entry["to"] for entry in result.json()["files"]]
@@ -316,13 +316,15 @@ def test_agent_all_writes_every_file_and_dry_run_writes_none(db: Path, project: 
         "GEMINI.md",
         "CONVENTIONS.md",
         "QWEN.md",
+        ".goosehints",
+        "lessonloop.knowledge.md",
         *(p for p, _ in AGENT_FILES.values()),
     ]
     assert sorted(files) == sorted(expected)
     for name in files:
         _check_lessons(_front_matter((project / name).read_text(encoding="utf-8"))[1])
     unchanged = cli("lessons", "export", "--db", db, "--agent", "all", "--dry-run")
-    assert unchanged.output.count("unchanged, already up to date") == 9
+    assert unchanged.output.count("unchanged, already up to date") == 11
     refused = cli("lessons", "export", "--db", db, "--agent", "all", "--to", "x.md")
     assert refused.exit_code == 2 and "--to names one file" in refused.stderr
 
@@ -354,9 +356,10 @@ def test_paths_name_their_agents_and_forms() -> None:
     assert for_path("lessonloop.md") is None and for_path(".github/README.md") is None
     assert rules_form(".cursor/rules/lessonloop.mdc").kind == "cursor"
     assert rules_form("a/.windsurf/rules/x.md").kind == "windsurf" and rules_form(".clinerules/x.md").kind == "markdown"
-    delivery_only = [agent for agent in AGENT_FILES if agent not in ("copilot", "cline")]
+    delivery_only = [agent for agent in AGENT_FILES if agent not in ("copilot", "cline", "cursor")]
     assert not any(for_agent(agent).reads_transcripts for agent in delivery_only)  # type: ignore[union-attr]
     assert for_agent("copilot").reads_transcripts  # type: ignore[union-attr]
+    assert for_agent("cursor").reads_transcripts  # type: ignore[union-attr]  # its state databases
 
 
 def test_a_lesson_that_names_no_remedy_rule_or_check_is_in_no_rules_file(tmp_path: Path, project: Path) -> None:

@@ -434,3 +434,15 @@ def test_goose_sessions_agree_with_ccusage(tmp_path: Path) -> None:
     built = tmp_path / "built"
     built.mkdir()
     _sessions_agree("goose", schema_7_home(built), built, sessions=1)
+
+
+@pytest.mark.slow
+def test_codebuff_chats_agree_with_ccusage(tmp_path: Path) -> None:
+    """Agreement on a BUILT file: a Codebuff chat built in the shape of Codebuff's types
+    (tests/agents/codebuff/chats.py; no real chat was found), its tokens where ccusage reads them
+    (metadata.usage, a kept run state's provider usage), where Codebuff keeps chats: the same
+    session and tokens by kind as `ccusage codebuff session`. Costs differ by the price tables
+    (ccusage $0.0176, lessonloop $0.0172)."""
+    from tests.agents.codebuff.chats import codebuff_home
+
+    _sessions_agree("codebuff", codebuff_home(tmp_path), tmp_path, sessions=1, costs=False)
