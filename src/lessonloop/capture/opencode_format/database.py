@@ -7,6 +7,11 @@ time_created, time_updated, data: the message JSON without id and sessionID) and
 message_id, session_id, time_created, time_updated, data: the part JSON without its ids). Newer
 versions add `session_message` (id, session_id, type, data: the v2 session message log): not read;
 a session with rows there gets a notice saying how many, of which types.
+
+A fork may keep tables of its own beside these, read with each session (`ExtraTable`: a table of
+rows with a session_id, such as one row per model request); its reader gets them in
+`RawSession.extra`. A database without such a table, or without a column of it that is needed, is
+read without it, with a notice.
 """
 
 from __future__ import annotations
@@ -34,6 +39,21 @@ REQUIRED = {
 _SESSION_COLUMNS = ("id", "parent_id", "directory", "title", "version", "slug", "time_created", "time_updated")
 
 
+@dataclass(frozen=True, slots=True)
+class ExtraTable:
+    """A table more, read per session: `needed` columns (without them the table is not read),
+    `optional` ones (None where the table lacks them), the rows `where` selects, in the order of
+    `order`. `stamp`: SQL aggregates over a session's rows (all of them) that change when a row is
+    added or changes (a session whose figures change is read again)."""
+
+    name: str
+    needed: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    where: str = ""
+    order: str = "rowid"
+    stamp: str = "count(*)"
+
+
 class NotOpenCode(Exception):
     """The file is a database, but not one OpenCode wrote."""
 
@@ -51,16 +71,24 @@ class Snapshot(ReadOnlyDatabase):
         self.window = 1  # sessions read by one query: doubles while they are read in order
         self.last = -2  # the index of the session read last
         self.v2_log = False  # the database has a session_message table (not read: counted)
+        self.extra: list[tuple[ExtraTable, list[str]]] = []  # the extra tables read, with their columns
 
 
-def units(paths: list[str], problems: list[Problem], to_batch: Callable[[RawSession], Batch]) -> list[Unit]:
+def units(
+    paths: list[str],
+    problems: list[Problem],
+    to_batch: Callable[[RawSession], Batch],
+    extra: tuple[ExtraTable, ...] = (),
+) -> list[Unit]:
     found: list[Unit] = []
     for path in paths:
-        found.extend(_database_units(path, problems, to_batch))
+        found.extend(_database_units(path, problems, to_batch, extra))
     return found
 
 
-def _database_units(path: str, problems: list[Problem], to_batch: Callable[[RawSession], Batch]) -> list[Unit]:
+def _database_units(
+    path: str, problems: list[Problem], to_batch: Callable[[RawSession], Batch], extra: tuple[ExtraTable, ...]
+) -> list[Unit]:
     try:
         with open(path, "rb") as handle:
             other = foreign_files.not_sqlite(handle.read(len(foreign_files.SQLITE_HEADER)))
@@ -87,7 +115,8 @@ def _database_units(path: str, problems: list[Problem], to_batch: Callable[[RawS
         present = _check_schema(snapshot.conn)
         snapshot.columns = [c for c in _SESSION_COLUMNS if c in present]
         snapshot.v2_log = bool(snapshot.conn.execute("PRAGMA table_info(session_message)").fetchall())
-        stamps = _session_stamps(snapshot.conn)
+        snapshot.extra = _extra_tables(snapshot.conn, extra, path, problems)
+        stamps = _session_stamps(snapshot.conn, snapshot.extra)
     except NotOpenCode as exc:
         problems.append(Problem(path, None, "not-opencode-db", f"not an OpenCode database: {exc}"))
         snapshot.close()
@@ -120,9 +149,29 @@ def _check_schema(conn: sqlite3.Connection) -> set[str]:
     return session_columns
 
 
-def _session_stamps(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
+def _extra_tables(
+    conn: sqlite3.Connection, extra: tuple[ExtraTable, ...], path: str, problems: list[Problem]
+) -> list[tuple[ExtraTable, list[str]]]:
+    """The extra tables the database has, each with the columns read (its needed ones, then the
+    optional ones it has); a notice for each it lacks."""
+    found = []
+    for table in extra:
+        columns = {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table.name})")}
+        missing = [column for column in (*table.needed, "session_id") if column not in columns]
+        if missing:
+            what = f"no {table.name} table" if not columns else f"its {table.name} table has no {', '.join(missing)}"
+            problems.append(Problem(path, None, "table-not-read", f"{what}: not read", "notice"))
+            continue
+        found.append((table, [*table.needed, *(c for c in table.optional if c in columns)]))
+    return found
+
+
+def _session_stamps(
+    conn: sqlite3.Connection, extra: list[tuple[ExtraTable, list[str]]] | None = None
+) -> dict[str, tuple[int, int]]:
     """Per session: (bytes of its rows' data, a number made from its time_updated and the count,
-    latest update and size of its message and part rows)."""
+    latest update and size of its message and part rows, and the figures of its rows in the extra
+    tables)."""
     figures: dict[str, list[Any]] = {}
     for session_id, updated in conn.execute("SELECT id, time_updated FROM session ORDER BY id"):
         figures[str(session_id)] = [updated]
@@ -136,9 +185,22 @@ def _session_stamps(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
             entry = figures.get(str(session_id))
             if entry is not None:
                 entry.extend((table, count, updated, int(size)))
+    sizes = {
+        session_id: sum(
+            value for index, value in enumerate(entry) if index % 4 == 0 and index and isinstance(value, int)
+        )
+        for session_id, entry in figures.items()
+    }
+    for extra_table, _columns in extra or []:
+        for session_id, *values in conn.execute(
+            f"SELECT session_id, {extra_table.stamp} FROM {extra_table.name} GROUP BY session_id"
+        ):
+            entry = figures.get(str(session_id))
+            if entry is not None:
+                entry.extend((extra_table.name, *values))
     stamps: dict[str, tuple[int, int]] = {}
     for session_id, entry in figures.items():
-        size = sum(value for index, value in enumerate(entry) if index % 4 == 0 and index and isinstance(value, int))
+        size = sizes[session_id]
         digest = hashlib.blake2b(repr(entry).encode(), digest_size=8).digest()
         stamps[session_id] = (size, int.from_bytes(digest, "big") & _STAMP_MASK)
     return stamps
@@ -153,6 +215,7 @@ class _Rows:
     parts: list[tuple[Any, Any, Any]] = field(default_factory=list)
     messages: list[tuple[Any, Any]] = field(default_factory=list)
     v2_rows: dict[str, int] = field(default_factory=dict)  # session_message rows by type (not read)
+    extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # the extra tables' rows
 
 
 def _rows_of(snapshot: Snapshot, session_id: str) -> _Rows:
@@ -208,6 +271,16 @@ def _fetch(snapshot: Snapshot, ids: list[str]) -> dict[str, _Rows]:
             rows = found.get(session_id)
             if rows is not None:
                 rows.v2_rows[str(kind)] = rows.v2_rows.get(str(kind), 0) + int(count)
+    for table, columns in snapshot.extra:
+        where = f" AND ({table.where})" if table.where else ""
+        for session_id, *values in conn.execute(
+            f"""SELECT session_id, {", ".join(map(_text_as_bytes, columns))} FROM {table.name}
+                WHERE session_id IN ({marks}){where} ORDER BY session_id, {table.order}""",
+            ids,
+        ):
+            rows = found.get(session_id)
+            if rows is not None:
+                rows.extra.setdefault(table.name, []).append(dict(zip(columns, values, strict=True)))
     return found
 
 
@@ -235,6 +308,11 @@ def _raw_session(snapshot: Snapshot, session_id: str) -> RawSession:
         "time": {"created": values.get("time_created"), "updated": values.get("time_updated")},
     }
     raw = RawSession(source, info, problems=problems)
+    for name, table_rows in rows.extra.items():
+        raw.extra[name] = [
+            {column: _decoded(value, source, f"{name}.{column}", problems) for column, value in row.items()}
+            for row in table_rows
+        ]
     parts: dict[str, list[dict[str, Any]]] = {}
     for part_id, message_id, data in rows.parts:
         part = load_object(f"{source} part {part_id}", data, problems)

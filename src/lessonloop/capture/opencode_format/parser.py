@@ -57,6 +57,28 @@ PART_TYPES = frozenset(
     }
 )
 INVALID_TOOL = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Flavor:
+    """What a fork of OpenCode writes otherwise in the same tables (OpenCode's own: the defaults).
+
+    - `kind_of`: its tool names -> the neutral kinds (its tools.py);
+    - `message_tokens`: False when the tokens of a message and its step-finish parts are not read
+      (a fork that counts cached input inside `input` and keeps each request's tokens in a table
+      of its own, which its reader turns into records);
+    - `user_kind`: the kind of a user message's text (prompt, instructions, system) from the
+      message's info, for a fork that writes injected context as user messages (None: the part's
+      `synthetic` and `ignored` flags decide, as OpenCode's);
+    - `part_types`: the part types it writes (any other is a notice)."""
+
+    kind_of: Callable[[str], str] = kind_of
+    message_tokens: bool = True
+    user_kind: Callable[[dict[str, Any]], str | None] | None = None
+    part_types: frozenset[str] = PART_TYPES
+
+
+OPENCODE_FLAVOR = Flavor()
 _REJECTED = ("rejected permission", "permission denied by user", "user dismissed")
 
 
@@ -69,6 +91,8 @@ class RawSession:
     info: dict[str, Any]
     messages: list[tuple[dict[str, Any], list[dict[str, Any]]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Rows of the tables a fork keeps beside OpenCode's, read with the session (database.ExtraTable).
+    extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def units(kind: Literal["storage", "database"], paths: list[str], problems: list[Problem], agent: str) -> list[Unit]:
@@ -87,10 +111,14 @@ def units(kind: Literal["storage", "database"], paths: list[str], problems: list
 
 
 def session_batch(
-    raw: RawSession, project_of: Callable[[str], str] = project_for_cwd, *, agent: str = OPENCODE
+    raw: RawSession,
+    project_of: Callable[[str], str] = project_for_cwd,
+    *,
+    agent: str = OPENCODE,
+    flavor: Flavor = OPENCODE_FLAVOR,
 ) -> Batch:
     """Every record of one session. Never raises for bad shapes: they become problems."""
-    return _SessionReader(raw, project_of, agent).read()
+    return _SessionReader(raw, project_of, agent, flavor).read()
 
 
 def _text(value: Any) -> str | None:
@@ -109,8 +137,9 @@ def _sort_key(item: tuple[dict[str, Any], list[dict[str, Any]]]) -> tuple[float,
 
 
 class _SessionReader:
-    def __init__(self, raw: RawSession, project_of: Callable[[str], str], agent: str) -> None:
+    def __init__(self, raw: RawSession, project_of: Callable[[str], str], agent: str, flavor: Flavor) -> None:
         self.raw = raw
+        self.flavor = flavor
         self.project_of = project_of
         self.agent = agent
         self.batch = Batch()
@@ -198,13 +227,14 @@ class _SessionReader:
                 if cwd is not None:
                     session.cwd = cwd
                     session.project = self.project_of(cwd)
-            self._usage(session.id, message_id, model, info, parts, ts)
+            if self.flavor.message_tokens:
+                self._usage(session.id, message_id, model, info, parts, ts)
         elif role != "user":
             self._problem("unknown-role", f"message {message_id!r} has role {role!r}: skipped", "notice")
             return
         for part in parts:
             kind = part.get("type")
-            if not isinstance(kind, str) or kind not in PART_TYPES:  # a list or object type: unhashable
+            if not isinstance(kind, str) or kind not in self.flavor.part_types:  # a list or object type: unhashable
                 label = kind if isinstance(kind, str) else type(kind).__name__
                 self.unknown_parts[label] = self.unknown_parts.get(label, 0) + 1
                 continue
@@ -217,7 +247,7 @@ class _SessionReader:
             part_id = _text(part.get("id")) or f"{message_id}:{self.seq + 1}"
             part_ts = normalize_timestamp(_dict(part.get("time")).get("start")) or ts
             if kind == "text":
-                self._text_part(session.id, message_id, part_id, role, part, part_ts)
+                self._text_part(session.id, message_id, part_id, role, part, part_ts, info)
             elif kind == "tool" and role == "assistant":
                 self._tool(session, message_id, part_id, part, ts)
         error = info.get("error")
@@ -225,12 +255,22 @@ class _SessionReader:
             self._error(session.id, message_id, error, ts)
 
     def _text_part(
-        self, session_id: str, message_id: str, part_id: str, role: str, part: dict[str, Any], ts: str | None
+        self,
+        session_id: str,
+        message_id: str,
+        part_id: str,
+        role: str,
+        part: dict[str, Any],
+        ts: str | None,
+        info: dict[str, Any],
     ) -> None:
         text = part.get("text")
         if not isinstance(text, str) or not text.strip():
             return
-        if role == "user":
+        user_kind = self.flavor.user_kind(info) if role == "user" and self.flavor.user_kind is not None else None
+        if user_kind is not None:
+            kind = user_kind
+        elif role == "user":
             # Synthetic parts are OpenCode's own (an attached file's content, a tool's output put
             # into the prompt); ignored ones are never sent to the model.
             if part.get("synthetic") is True:
@@ -334,7 +374,7 @@ class _SessionReader:
         state = _dict(part.get("state"))
         call_id = _text(part.get("callID")) or part_id
         raw_input = state.get("input")
-        kind = kind_of(tool)
+        kind = self.flavor.kind_of(tool)
         times = _dict(state.get("time"))
         start_ts = normalize_timestamp(times.get("start")) or ts
         input_json: str | None = None
