@@ -446,3 +446,17 @@ def test_codebuff_chats_agree_with_ccusage(tmp_path: Path) -> None:
     from tests.agents.codebuff.chats import codebuff_home
 
     _sessions_agree("codebuff", codebuff_home(tmp_path), tmp_path, sessions=1, costs=False)
+
+
+@pytest.mark.slow
+def test_zcode_built_database_agrees_with_ccusage(tmp_path: Path) -> None:
+    """Agreement on a BUILT file, not a real one: no real ZCode database was available. The
+    database tests/agents/zcode/built_database.py builds (from ccusage's ZCode adapter, the rows of
+    ccusage#1595 and tokscale#825, third-party measured schemas), without its sub-agent session
+    (`sessions` counts a sub-agent's tokens in its parent's, ccusage separately), at
+    ~/.zcode/cli/db/db.sqlite: the same two sessions, each with the same tokens by kind as `ccusage
+    zcode session` (its completed model_usage rows, cache read and write carved out of input). No
+    cost: ZCode records none; ccusage prices GLM at Z.ai's list price, lessonloop by its own table."""
+    from tests.agents.zcode.built_database import zcode_home
+
+    _sessions_agree("zcode", zcode_home(tmp_path, subagent=False), tmp_path, sessions=2, costs=False)
