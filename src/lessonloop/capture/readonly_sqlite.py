@@ -17,9 +17,20 @@ import sqlite3
 import tempfile
 import urllib.parse
 from collections.abc import Callable
+from typing import TypeVar
 
-from lessonloop.capture.adapters import Unit
-from lessonloop.core.records import Batch
+from lessonloop.capture.adapters import Unit, UnreadableUnit
+from lessonloop.core.records import Batch, Problem
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+D = TypeVar("D", bound="ReadOnlyDatabase")
+R = TypeVar("R")
+
+
+class ForeignDatabase(Exception):
+    """A SQLite database, but not one the agent wrote: why, for the problem ingest reports."""
 
 
 class ReadOnlyDatabase:
@@ -31,12 +42,20 @@ class ReadOnlyDatabase:
     set up each connection (`_configure`: a text factory)."""
 
     def __init__(
-        self, path: str, copy_prefix: str = "lessonloop-db-", *, timeout: float = 5.0, locked_is_final: bool = False
+        self,
+        path: str,
+        copy_prefix: str = "lessonloop-db-",
+        *,
+        timeout: float = 5.0,
+        locked_is_final: bool = False,
+        lenient_text: bool = False,
     ) -> None:
         self.path = path
         self.copy_prefix = copy_prefix
         self.timeout = timeout
         self.locked_is_final = locked_is_final
+        self.lenient_text = lenient_text  # a text not UTF-8 read with U+FFFD, counted in bad_text
+        self.bad_text = 0
         self.copy_folder: str | None = None
         self.conn = self._open()
         self.remaining = 0
@@ -66,7 +85,32 @@ class ReadOnlyDatabase:
         return conn
 
     def _configure(self, conn: sqlite3.Connection) -> None:
-        """Set up a connection before it is used (nothing here)."""
+        """Set up a connection before it is used: the lenient text factory when asked for."""
+        if self.lenient_text:
+            conn.text_factory = self._text
+
+    def _text(self, data: bytes) -> str:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            self.bad_text += 1
+            return data.decode("utf-8", errors="replace")
+
+    def table_columns(self, table: str) -> list[str]:
+        """A table's columns ([] when the database has no such table)."""
+        return [str(row[1]) for row in self.conn.execute(f"PRAGMA table_info({table})")]
+
+    def require(self, tables: dict[str, set[str]]) -> None:
+        """ForeignDatabase unless each table is there with at least its columns."""
+        names = sorted(str(row[0]) for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        for table, needed in tables.items():
+            columns = self.table_columns(table)
+            if not columns:
+                shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "") if names else "none"
+                raise ForeignDatabase(f"it has no {table} table (its tables: {shown})")
+            missing = needed - set(columns)
+            if missing:
+                raise ForeignDatabase(f"its {table} table has no {', '.join(sorted(missing))} column")
 
     def done(self) -> None:
         self.remaining -= 1
@@ -117,3 +161,72 @@ def session_units(
 
         found.append(Unit(f"{where}#{session_id}", size, stamp, read))
     return found
+
+
+def why(exc: BaseException, agent: str) -> str:
+    """A database error in words: a lock is the agent writing, to be read at the next ingest."""
+    text = str(exc) or type(exc).__name__
+    if "locked" in text or "busy" in text:
+        return f"{text} ({agent} is writing it: read on the next ingest)"
+    return text
+
+
+def database_units(
+    path: str,
+    problems: list[Problem],
+    *,
+    agent: str,
+    open_database: Callable[[str], D],
+    listing: Callable[[D, list[Problem]], dict[str, tuple[int, int]]],
+    read: Callable[[D, str], Batch],
+) -> list[Unit]:
+    """The units of one database of an agent (`agent`, its name as people know it): a unit per
+    session `listing` stamps (it raises ForeignDatabase for another program's database), read by
+    `read`; a file that is no SQLite, cannot be opened or is another's is a problem naming it."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+        return []
+    if not head.startswith(SQLITE_HEADER):
+        what = "an empty file" if not head else "not a SQLite database"
+        problems.append(Problem(path, None, "unreadable-file", f"cannot be read as a {agent} database: {what}"))
+        return []
+    try:
+        database = open_database(path)
+    except (sqlite3.Error, OSError) as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {why(exc, agent)}"))
+        return []
+    try:
+        stamps = listing(database, problems)
+    except ForeignDatabase as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"not a {agent} database: {exc}"))
+        stamps = {}
+    except sqlite3.Error as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {why(exc, agent)}"))
+        stamps = {}
+    if not stamps:
+        database.close()
+        return []
+    database.remaining = len(stamps)
+    return session_units(path, stamps, lambda session_id: read(database, session_id), database.done)
+
+
+def read_session_rows(
+    database: D, session_id: str, agent: str, rows_of: Callable[[D, str], R]
+) -> tuple[R, list[Problem]]:
+    """A session's rows by `rows_of`, with the problem of its texts not UTF-8; a database error is
+    UnreadableUnit (ingest keeps what it stored of the session)."""
+    source = f"{database.path}#{session_id}"
+    before = database.bad_text
+    try:
+        rows = rows_of(database, session_id)
+    except sqlite3.Error as exc:
+        problem = Problem(source, None, "unreadable-file", f"cannot read this session: {why(exc, agent)}")
+        raise UnreadableUnit(problem) from exc
+    said = []
+    if database.bad_text > before:
+        detail = f"{database.bad_text - before} text(s) not UTF-8: read with U+FFFD in place of the bad bytes"
+        said.append(Problem(source, None, "invalid-utf8", detail))
+    return rows, said

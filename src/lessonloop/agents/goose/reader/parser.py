@@ -43,7 +43,7 @@ from typing import Any
 
 from lessonloop.agents.goose.reader import AGENT
 from lessonloop.agents.goose.reader.tools import developer_tool, kind_of
-from lessonloop.capture.adapters import Unit, UnreadableUnit
+from lessonloop.capture.adapters import Unit
 from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
     MESSAGE_TEXT_CHARS,
@@ -54,7 +54,7 @@ from lessonloop.capture.parsing import (
     tool_input,
 )
 from lessonloop.capture.projects import project_for_cwd
-from lessonloop.capture.readonly_sqlite import ReadOnlyDatabase, session_units
+from lessonloop.capture.readonly_sqlite import ReadOnlyDatabase, database_units, read_session_rows
 from lessonloop.core import json_codec
 from lessonloop.core.records import (
     EDIT,
@@ -71,7 +71,6 @@ from lessonloop.core.records import (
 )
 from lessonloop.core.timestamps import normalize_timestamp
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 _STAMP_MASK = (1 << 62) - 1
 _BUSY_SECONDS = 2.0  # how long a read waits for a writer's lock before it says the file is locked
 KINDS = ("input", "output", "cache_read", "cache_write")
@@ -101,85 +100,27 @@ def units(paths: list[str], problems: list[Problem]) -> list[Unit]:
 # --- the database -------------------------------------------------------------------------------
 
 
-class NotGoose(Exception):
-    """A SQLite database, but not one Goose wrote."""
-
-
 class _Database(ReadOnlyDatabase):
-    """A read-only connection to one sessions.db (or to a copy of it with its WAL), shared by its
-    units and closed after the last of them was read; a writer's lock held over _BUSY_SECONDS is
-    reported, not read around."""
+    """A read-only connection to one database of Goose's (or to a copy of it with its WAL),
+    shared by its units and closed after the last of them was read; a writer's lock held over
+    _BUSY_SECONDS is reported, not read around; a text not UTF-8 is read with U+FFFD, counted."""
 
     def __init__(self, path: str) -> None:
-        self.bad_text = 0  # texts that were not UTF-8 (read with U+FFFD in their place)
-        super().__init__(path, "lessonloop-goose-", timeout=_BUSY_SECONDS, locked_is_final=True)
+        super().__init__(path, "lessonloop-goose-", timeout=_BUSY_SECONDS, locked_is_final=True, lenient_text=True)
         self.columns: dict[str, list[str]] = {}
-
-    def _configure(self, conn: sqlite3.Connection) -> None:
-        conn.text_factory = self._text
-
-    def _text(self, data: bytes) -> str:
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            self.bad_text += 1
-            return data.decode("utf-8", errors="replace")
-
-    def table_columns(self, table: str) -> list[str]:
-        return [str(row[1]) for row in self.conn.execute(f"PRAGMA table_info({table})")]
 
 
 def _database_units(path: str, problems: list[Problem]) -> list[Unit]:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
-        return []
-    if not head.startswith(SQLITE_HEADER):
-        what = "an empty file" if not head else "not a SQLite database"
-        problems.append(Problem(path, None, "unreadable-file", f"cannot be read as a Goose database: {what}"))
-        return []
-    try:
-        db = _Database(path)
-    except (sqlite3.Error, OSError) as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {_why(exc)}"))
-        return []
-    try:
-        _check_schema(db)
-        stamps = _session_stamps(db, problems)
-    except NotGoose as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"not a Goose database: {exc}"))
-        db.close()
-        return []
-    except sqlite3.Error as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {_why(exc)}"))
-        db.close()
-        return []
-    if not stamps:
-        db.close()
-        return []
-    db.remaining = len(stamps)
-    return session_units(path, stamps, lambda session_id: _read_session(db, session_id), db.done)
+    return database_units(path, problems, agent="Goose", open_database=_Database, listing=_listing, read=_read_session)
 
 
-def _why(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    if "locked" in text or "busy" in text:
-        return f"{text} (Goose is writing it: read on the next ingest)"
-    return text
+def _listing(db: _Database, problems: list[Problem]) -> dict[str, tuple[int, int]]:
+    _check_schema(db)
+    return _session_stamps(db, problems)
 
 
 def _check_schema(db: _Database) -> None:
-    tables = sorted(str(row[0]) for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-    for table, needed in (("sessions", {"id"}), ("messages", {"session_id", "role", "content_json"})):
-        columns = db.table_columns(table)
-        if not columns:
-            shown = ", ".join(tables[:6]) + (", ..." if len(tables) > 6 else "") if tables else "none"
-            raise NotGoose(f"it has no {table} table (its tables: {shown})")
-        missing = needed - set(columns)
-        if missing:
-            raise NotGoose(f"its {table} table has no {', '.join(sorted(missing))} column")
+    db.require({"sessions": {"id"}, "messages": {"session_id", "role", "content_json"}})
     db.columns["sessions"] = [c for c in SESSION_COLUMNS if c in db.table_columns("sessions")]
     db.columns["messages"] = [c for c in MESSAGE_COLUMNS if c in db.table_columns("messages")]
     ledger = db.table_columns("usage_ledger")
@@ -236,18 +177,10 @@ class _Rows:
 
 def _read_session(db: _Database, session_id: str) -> Batch:
     source = f"{db.path}#{session_id}"
-    before = db.bad_text
-    try:
-        rows = _rows_of(db, session_id)
-    except sqlite3.Error as exc:
-        raise UnreadableUnit(
-            Problem(source, None, "unreadable-file", f"cannot read this session: {_why(exc)}")
-        ) from exc
+    rows, said = read_session_rows(db, session_id, "Goose", _rows_of)
     batch = Batch()
     _SessionReader(source, session_id, rows, batch).read()
-    if db.bad_text > before:
-        detail = f"{db.bad_text - before} text(s) not UTF-8: read with U+FFFD in place of the bad bytes"
-        batch.problems.append(Problem(source, None, "invalid-utf8", detail))
+    batch.problems.extend(said)
     return batch
 
 

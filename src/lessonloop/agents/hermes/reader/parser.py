@@ -38,13 +38,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
 from lessonloop.agents.hermes.reader import AGENT
 from lessonloop.agents.hermes.reader.tools import kind_of
-from lessonloop.capture.adapters import Unit, UnreadableUnit
+from lessonloop.capture.adapters import Unit
 from lessonloop.capture.parsing import (
     ERROR_TEXT_CHARS,
     MESSAGE_TEXT_CHARS,
@@ -54,7 +53,7 @@ from lessonloop.capture.parsing import (
     tool_input,
 )
 from lessonloop.capture.projects import project_for_cwd
-from lessonloop.capture.readonly_sqlite import ReadOnlyDatabase, session_units
+from lessonloop.capture.readonly_sqlite import ReadOnlyDatabase, database_units, read_session_rows
 from lessonloop.core import json_codec
 from lessonloop.core.records import (
     EDIT,
@@ -71,7 +70,6 @@ from lessonloop.core.records import (
 )
 from lessonloop.core.timestamps import normalize_timestamp
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 _STAMP_MASK = (1 << 62) - 1
 _BUSY_SECONDS = 2.0  # how long a read waits for a writer's lock before it says the file is locked
 JSON_CONTENT = "\x00json:"  # hermes_state.SessionDB._CONTENT_JSON_PREFIX: a list of parts as JSON
@@ -99,88 +97,32 @@ def units(paths: list[str], problems: list[Problem]) -> list[Unit]:
 # --- the database -------------------------------------------------------------------------------
 
 
-class NotHermes(Exception):
-    """A SQLite database, but not one Hermes wrote."""
-
-
 class _Database(ReadOnlyDatabase):
-    """A read-only connection to one state.db (or to a copy of it with its WAL), shared by its
-    units and closed after the last of them was read; a writer's lock held over _BUSY_SECONDS is
-    reported, not read around."""
+    """A read-only connection to one database of Hermes Agent's (or to a copy of it with its WAL),
+    shared by its units and closed after the last of them was read; a writer's lock held over
+    _BUSY_SECONDS is reported, not read around; a text not UTF-8 is read with U+FFFD, counted."""
 
     def __init__(self, path: str) -> None:
-        self.bad_text = 0  # texts that were not UTF-8 (read with U+FFFD in their place)
-        super().__init__(path, "lessonloop-hermes-", timeout=_BUSY_SECONDS, locked_is_final=True)
+        super().__init__(path, "lessonloop-hermes-", timeout=_BUSY_SECONDS, locked_is_final=True, lenient_text=True)
         self.columns: dict[str, list[str]] = {}
         self.parents: dict[str, str | None] = {}
         self.ended: dict[str, str | None] = {}  # end_reason
         self.branches: set[str] = set()  # sessions made by /branch
 
-    def _configure(self, conn: sqlite3.Connection) -> None:
-        conn.text_factory = self._text
-
-    def _text(self, data: bytes) -> str:
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            self.bad_text += 1
-            return data.decode("utf-8", errors="replace")
-
-    def table_columns(self, table: str) -> list[str]:
-        return [str(row[1]) for row in self.conn.execute(f"PRAGMA table_info({table})")]
-
 
 def _database_units(path: str, problems: list[Problem]) -> list[Unit]:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
-        return []
-    if not head.startswith(SQLITE_HEADER):
-        what = "an empty file" if not head else "not a SQLite database"
-        problems.append(Problem(path, None, "unreadable-file", f"cannot be read as a Hermes Agent database: {what}"))
-        return []
-    try:
-        db = _Database(path)
-    except (sqlite3.Error, OSError) as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {_why(exc)}"))
-        return []
-    try:
-        _check_schema(db)
-        stamps = _session_stamps(db, problems)
-    except NotHermes as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"not a Hermes Agent database: {exc}"))
-        db.close()
-        return []
-    except sqlite3.Error as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {_why(exc)}"))
-        db.close()
-        return []
-    if not stamps:
-        db.close()
-        return []
-    db.remaining = len(stamps)
-    return session_units(path, stamps, lambda session_id: _read_session(db, session_id), db.done)
+    return database_units(
+        path, problems, agent="Hermes Agent", open_database=_Database, listing=_listing, read=_read_session
+    )
 
 
-def _why(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    if "locked" in text or "busy" in text:
-        return f"{text} (Hermes is writing it: read on the next ingest)"
-    return text
+def _listing(db: _Database, problems: list[Problem]) -> dict[str, tuple[int, int]]:
+    _check_schema(db)
+    return _session_stamps(db, problems)
 
 
 def _check_schema(db: _Database) -> None:
-    tables = sorted(str(row[0]) for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-    for table, needed in (("sessions", {"id"}), ("messages", {"id", "session_id", "role"})):
-        columns = db.table_columns(table)
-        if not columns:
-            shown = ", ".join(tables[:6]) + (", ..." if len(tables) > 6 else "") if tables else "none"
-            raise NotHermes(f"it has no {table} table (its tables: {shown})")
-        missing = needed - set(columns)
-        if missing:
-            raise NotHermes(f"its {table} table has no {', '.join(sorted(missing))} column")
+    db.require({"sessions": {"id"}, "messages": {"id", "session_id", "role"}})
     db.columns["sessions"] = [c for c in SESSION_COLUMNS if c in db.table_columns("sessions")]
     db.columns["messages"] = [c for c in MESSAGE_COLUMNS if c in db.table_columns("messages")]
     usage = db.table_columns("session_model_usage")
@@ -254,20 +196,12 @@ class _Rows:
 
 def _read_session(db: _Database, session_id: str) -> Batch:
     source = f"{db.path}#{session_id}"
-    before = db.bad_text
-    try:
-        rows = _rows_of(db, session_id)
-    except sqlite3.Error as exc:
-        raise UnreadableUnit(
-            Problem(source, None, "unreadable-file", f"cannot read this session: {_why(exc)}")
-        ) from exc
+    rows, said = read_session_rows(db, session_id, "Hermes Agent", _rows_of)
     batch = Batch()
     if rows is None:
         batch.problems.append(Problem(source, None, "session-gone", "deleted since it was listed", "notice"))
         return batch
-    if db.bad_text > before:
-        detail = f"{db.bad_text - before} text(s) not UTF-8: read with U+FFFD in place of the bad bytes"
-        batch.problems.append(Problem(source, None, "invalid-utf8", detail))
+    batch.problems.extend(said)
     try:
         _SessionReader(source, session_id, rows, batch).read()
     except Exception as exc:  # a shape not foreseen: reported, never raised
