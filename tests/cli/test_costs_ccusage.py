@@ -460,3 +460,53 @@ def test_zcode_built_database_agrees_with_ccusage(tmp_path: Path) -> None:
     from tests.agents.zcode.built_database import zcode_home
 
     _sessions_agree("zcode", zcode_home(tmp_path, subagent=False), tmp_path, sessions=2, costs=False)
+
+
+@pytest.mark.slow
+def test_antigravity_built_databases_agree_with_ccusage(tmp_path: Path) -> None:
+    """Agreement on BUILT files, not real ones: no real Antigravity conversation database was
+    available. The databases tests/agents/antigravity/conversation_db.py builds (protobuf blobs at
+    the field numbers of ccusage's Antigravity adapter and in the shapes its tests build, parser.rs
+    and loader.rs @0a67b46), beside the real agy 1.2.0 brain transcripts, without the sub-agent's
+    database (`sessions` counts a sub-agent's tokens in its parent's, ccusage separately) and
+    without conversation_summaries.db in conversations/ (ccusage 20.0.24 stops on it): the same
+    three conversations with tokens, each with the same tokens by kind as `ccusage antigravity
+    session`. ccusage's outputTokens is the visible output and its thinking is left out of every
+    kind (it is in totalTokens only); lessonloop's output is both: compared as totalTokens less
+    input and cache. The transcript-only conversation (121e0cfc, no tokens) is lessonloop's alone;
+    the conversations with a database alone are listed with --include-empty (no prompt, no call).
+    No cost compared: Antigravity records none."""
+    from tests.agents.antigravity.conversation_db import EXPECTED, agy_usage_home
+    from tests.agents.antigravity.test_antigravity_adapter import CHILD
+
+    home = agy_usage_home(tmp_path, child=False, summaries=False)
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TZ": "UTC"}
+    theirs = {row["sessionId"]: row for row in run_ccusage(["antigravity", "session", "--offline"], env)["sessions"]}
+    db = tmp_path / "store.db"
+    run = [sys.executable, "-m", "lessonloop"]
+    clean = {k: v for k, v in os.environ.items() if k != "GEMINI_HOME"}
+    done = subprocess.run(
+        [*run, "ingest", "--db", str(db), "--no-analyze", "--json"], env={**clean, **env}, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    out = subprocess.run(
+        [*run, "sessions", "--db", str(db), "--json", "--all", "--include-empty"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    listed = json.loads(out.stdout)
+    ours = {row["id"]: row for row in listed if row["agent"] == "antigravity" and row["tokens"]["total"]}
+    assert set(ours) == set(theirs) == set(EXPECTED) - {CHILD}
+    for session_id, row in theirs.items():
+        tokens = ours[session_id]["tokens"]
+        output = row["totalTokens"] - row["inputTokens"] - row["cacheCreationTokens"] - row["cacheReadTokens"]
+        assert (tokens["input"], tokens["output"], tokens["cache_creation"], tokens["cache_read"]) == (
+            row["inputTokens"],
+            output,
+            row["cacheCreationTokens"],
+            row["cacheReadTokens"],
+        ), session_id
+        assert tokens["total"] == row["totalTokens"], session_id
+        assert output - row["outputTokens"] == EXPECTED[session_id][2], session_id  # the thinking

@@ -1,6 +1,7 @@
 """Google Antigravity (its CLI `agy`, its ACP server and its IDE; `antigravity` in the store): what
 lessonloop knows of it before reading a line (core/agent_spec.py). lessonloop reads the
-conversations' transcripts it mirrors under ~/.gemini; it has no hooks for it."""
+conversations' transcripts it mirrors under ~/.gemini, and their tokens from its conversation
+databases; it has no hooks for it."""
 
 from __future__ import annotations
 

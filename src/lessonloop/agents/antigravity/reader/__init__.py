@@ -1,19 +1,22 @@
-"""Antigravity conversations (the transcripts it mirrors in
-${GEMINI_HOME:-~/.gemini}/<lane>/brain/<uuid>/.system_generated/logs/): discovery and parsing.
-docs/agents/antigravity.md."""
+"""Antigravity conversations: the transcripts it mirrors in
+${GEMINI_HOME:-~/.gemini}/<lane>/brain/<uuid>/.system_generated/logs/ (lines), and the tokens of
+its conversation databases <lane>/conversations/<uuid>.db (a unit each, read only): discovery and
+parsing. docs/agents/antigravity.md."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from lessonloop.agents.antigravity.spec import SPEC
-from lessonloop.capture.adapters import Adapter, AgentPaths, FileFormat, LineParser, PendingCall
+from lessonloop.capture.adapters import Adapter, AgentPaths, FileFormat, LineParser, PendingCall, Unit
 
 if TYPE_CHECKING:
     from lessonloop.capture.sniffing import Sniffing
+    from lessonloop.core.records import Problem
 
 AGENT = SPEC.id
 TRANSCRIPT = "antigravity-transcript"
+DATABASE = "antigravity-db"
 
 
 class Antigravity(Adapter):
@@ -32,8 +35,10 @@ class Antigravity(Adapter):
             transcript=False,
         ),
         FileFormat("antigravity-history", "Antigravity's prompt history (history.jsonl)", None, transcript=False),
+        # A conversation's database, rewritten in place: its tokens, a unit ("<file>#<uuid>").
+        FileFormat(DATABASE, "an Antigravity conversation database (conversations/<uuid>.db)", "units"),
     )
-    places = "${GEMINI_HOME:-~/.gemini}/antigravity{-cli,-acp,}/brain/*"
+    places = "${GEMINI_HOME:-~/.gemini}/antigravity{-cli,-acp,}/brain/* and conversations/*.db (read only)"
 
     def paths(self) -> AgentPaths:
         from lessonloop.agents.antigravity.reader import paths
@@ -51,6 +56,11 @@ class Antigravity(Adapter):
         from lessonloop.agents.antigravity.reader import parser
 
         return parser.TranscriptParser(path, pending_calls=pending_calls, state=state)
+
+    def units(self, format: str, paths: list[str], problems: list[Problem]) -> list[Unit]:
+        from lessonloop.agents.antigravity.reader import usage
+
+        return usage.units(paths, problems)
 
 
 ADAPTER = Antigravity()

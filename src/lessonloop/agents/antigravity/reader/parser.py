@@ -20,7 +20,7 @@ One line a step of the conversation: `{"step_index", "source": "USER_EXPLICIT" |
   ERROR step out of the transcript) gets none: the next planner or user step ends the calls.
 - `SYSTEM_MESSAGE`, `EPHEMERAL_MESSAGE`, `CONVERSATION_HISTORY`: kind "system"; `ERROR_MESSAGE`:
   kind "api_error". Other types are counted notices.
-The transcripts hold no tokens (the conversation database does: not read).
+The transcripts hold no tokens (the conversation database does: usage.py reads them, under the same session).
 
 The conversation is the brain folder's name (`brain/<uuid>/.system_generated/logs/...`); away from
 its place, the file's path. Its folder is the `Cwd` of its first shell call (the transcript names

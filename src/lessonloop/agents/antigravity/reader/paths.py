@@ -1,8 +1,10 @@
 """Where Antigravity keeps its conversations: `${GEMINI_HOME:-~/.gemini}/<lane>/`, a lane per writer
 (`antigravity-cli`: the `agy` CLI, its TUI and `agy -p`; `antigravity-acp`: its ACP server;
 `antigravity`: the IDE). The store of record is `<lane>/conversations/<uuid>.db` (SQLite of
-protobuf blobs, not read: docs/agents/antigravity.md); lessonloop reads the transcript Antigravity
-mirrors beside it, `<lane>/brain/<uuid>/.system_generated/logs/`:
+protobuf blobs): lessonloop reads its tokens (usage.py; not `conversation_summaries.db` nor the
+other databases ccusage leaves out, nor the encrypted `.pb` files of agy before 1.0.4), and its
+messages and calls from the transcript Antigravity mirrors beside it,
+`<lane>/brain/<uuid>/.system_generated/logs/`:
 
     transcript_full.jsonl                      the steps, tool arguments as they are
     transcript.jsonl                           the same steps, each argument JSON-encoded again
@@ -28,6 +30,11 @@ from lessonloop.capture.adapters import DiscoveryContext, Found
 TRANSCRIPT = "antigravity-transcript"
 COPY = "antigravity-transcript-copy"
 HISTORY = "antigravity-history"
+DATABASE = "antigravity-db"
+CONVERSATIONS = "conversations"
+# Databases in a lane that are no conversation (ccusage's list, rust/adapters/antigravity/src/paths.rs).
+NOT_CONVERSATIONS = frozenset({"conversation_summaries.db", "heavy_ad_intervention_opt_out.db", "state.vscdb",
+                               "state.vscdb.backup"})  # fmt: skip
 LANES = ("antigravity-cli", "antigravity-acp", "antigravity")
 BRAIN = "brain"
 GENERATED = ".system_generated"
@@ -45,16 +52,32 @@ def gemini_home(environ: Mapping[str, str], home: str) -> str:
 
 def searched(context: DiscoveryContext) -> list[str]:
     root = gemini_home(context.environ, context.home)
-    return [os.path.join(root, lane, BRAIN) for lane in LANES]
+    return [os.path.join(root, lane, folder) for lane in LANES for folder in (BRAIN, CONVERSATIONS)]
 
 
 def discover(context: DiscoveryContext) -> list[Found]:
-    """The transcript files of every conversation of every lane (one variant each)."""
+    """The transcript files of every conversation of every lane (one variant each), and its
+    conversation databases."""
     found: list[Found] = []
-    for brain in searched(context):
-        for conversation in _folders(brain):
+    root = gemini_home(context.environ, context.home)
+    for lane in LANES:
+        for conversation in _folders(os.path.join(root, lane, BRAIN)):
             found.extend(Found(path, TRANSCRIPT) for path in transcript_files(conversation))
+        found.extend(Found(path, DATABASE) for path in databases(os.path.join(root, lane, CONVERSATIONS)))
     return found
+
+
+def databases(folder: str) -> list[str]:
+    """The conversation databases of a lane's conversations/ folder (`<uuid>.db`)."""
+    try:
+        names = sorted(e.name for e in os.scandir(folder) if _conversation_db(e.name) and e.is_file())
+    except OSError:
+        return []
+    return [os.path.join(folder, name) for name in names]
+
+
+def _conversation_db(name: str) -> bool:
+    return name.lower().endswith(".db") and name.lower() not in NOT_CONVERSATIONS
 
 
 def transcript_files(conversation: str) -> list[str]:
@@ -107,10 +130,12 @@ def place(path: str) -> tuple[str, bool, str] | None:
 
 def claims(path: str) -> str | None:
     """A transcript at its place: the variant read of its conversation, or a copy of it (not read);
-    a lane's history.jsonl (prompt recall, not read)."""
+    a lane's history.jsonl (prompt recall, not read); a lane's conversations/<uuid>.db."""
     found = place(path)
     if found is None:
         parts = os.path.abspath(path).split(os.sep)
+        if len(parts) >= 4 and parts[-2] == CONVERSATIONS and parts[-3] in LANES and _conversation_db(parts[-1]):
+            return DATABASE
         return HISTORY if len(parts) >= 3 and parts[-1] == "history.jsonl" and parts[-2] in LANES else None
     conversation, chunked, name = found
     for better_chunked, better_name in VARIANTS:
@@ -147,15 +172,20 @@ def chunk_before(path: str) -> str | None:
 def parent_of(path: str) -> tuple[str, str | None, str | None] | None:
     """(parent conversation, its role, its type name) of the conversation a transcript at its place
     is, when another conversation of its brain folder names it in `subagents/<child>.json`."""
-    from lessonloop.core import json_codec
-
     found = place(path)
     if found is None:
         return None
     conversation = found[0]
-    child = os.path.basename(conversation)
-    for other in _folders(os.path.dirname(conversation)):
-        if other == conversation:
+    return parent_in(os.path.dirname(conversation), os.path.basename(conversation))
+
+
+def parent_in(brain: str, child: str) -> tuple[str, str | None, str | None] | None:
+    """(parent conversation, its role, its type name) of conversation `child` when a conversation
+    of the brain folder `brain` names it in `subagents/<child>.json`, else None."""
+    from lessonloop.core import json_codec
+
+    for other in _folders(brain):
+        if os.path.basename(other) == child:
             continue
         link = os.path.join(other, GENERATED, "subagents", child + ".json")
         try:
