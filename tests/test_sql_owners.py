@@ -7,8 +7,12 @@ src/lessonloop/ and fails on SQL outside the places allowed to hold it:
   store/ (core/wings.py: team/store/, ...);
 - report/ query modules (named `*queries.py`): the read-only queries behind tables, pages and exports,
   and a wing's (dataset/quality_queries.py);
-- databases that are not the store: OpenCode's own database (capture/opencode_format/, read only) and the
-  team's PostgreSQL server (team/server.py, its own schema).
+- databases that are not the store: the agents' own databases, read only (capture/opencode_format/:
+  OpenCode's, Kilo Code's, ZCode's; an agent's reader, agents/<agent>/reader/: Cursor's state.vscdb,
+  Hermes Agent's state.db, Goose's sessions.db, OpenClaw's store, Antigravity's conversations; the
+  read-only opening they share, capture/readonly_sqlite.py) and the team's PostgreSQL server
+  (team/server.py, its own schema). A reader is in capture's layer: it cannot import the store
+  (import-linter), and opens the agent's file with a read-only URI.
 
 SQL is a call of `execute`, `executemany` or `executescript`, or a string that starts with an SQL
 statement's keyword in capitals (SELECT, INSERT, UPDATE, DELETE, WITH, CREATE, DROP, ALTER, PRAGMA,
@@ -25,11 +29,13 @@ from lessonloop.core.wings import DEFAULT_WINGS
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "lessonloop"
 
-# the store, learning's part of it, OpenCode's own database
+# the store, learning's part of it, the agents' own databases (read only)
 ALLOWED_FOLDERS = ("store/", "learning/store/", "capture/opencode_format/")
+AGENT_READER = re.compile(r"^agents/\w+/reader/")
 WING_STORE = re.compile(r"^\w+/store/")  # a wing's part of the store (team/store/)
 WING_QUERIES = re.compile(r"^\w+/(.*/)?\w*queries\.py$")  # a wing's read-only queries (dataset/quality_queries.py)
 ALLOWED_FILES = {  # databases that are not the store
+    "capture/readonly_sqlite.py": "an agent's own database opened read only",
     "team/server.py": "the team's PostgreSQL server",
     "team/server_schema.py": "the team server's own schema (PostgreSQL)",
 }
@@ -43,7 +49,9 @@ SQL_CALLS = {"execute", "executemany", "executescript"}
 def allowed(relative: str) -> bool:
     if relative.split("/")[0] in WINGS and (WING_STORE.match(relative) or WING_QUERIES.match(relative)):
         return True
-    return relative.startswith(ALLOWED_FOLDERS) or relative in ALLOWED_FILES or bool(QUERY_MODULE.match(relative))
+    if relative.startswith(ALLOWED_FOLDERS) or relative in ALLOWED_FILES or AGENT_READER.match(relative):
+        return True
+    return bool(QUERY_MODULE.match(relative))
 
 
 def sql_lines(source: str) -> list[int]:

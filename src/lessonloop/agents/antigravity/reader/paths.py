@@ -26,6 +26,7 @@ import os
 from collections.abc import Mapping
 
 from lessonloop.capture.adapters import DiscoveryContext, Found
+from lessonloop.core import json_codec
 
 TRANSCRIPT = "antigravity-transcript"
 COPY = "antigravity-transcript-copy"
@@ -182,8 +183,6 @@ def parent_of(path: str) -> tuple[str, str | None, str | None] | None:
 def parent_in(brain: str, child: str) -> tuple[str, str | None, str | None] | None:
     """(parent conversation, its role, its type name) of conversation `child` when a conversation
     of the brain folder `brain` names it in `subagents/<child>.json`, else None."""
-    from lessonloop.core import json_codec
-
     for other in _folders(brain):
         if os.path.basename(other) == child:
             continue
@@ -213,8 +212,6 @@ def parent_in(brain: str, child: str) -> tuple[str, str | None, str | None] | No
 def spawned(path: str) -> dict[int, str]:
     """{spawnStepIndex: child conversation} of the sub-agents the conversation of a transcript at its
     place spawned (its `subagents/<child>.json`)."""
-    from lessonloop.core import json_codec
-
     found = place(path)
     if found is None:
         return {}

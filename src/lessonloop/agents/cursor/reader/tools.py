@@ -23,7 +23,6 @@ KINDS: dict[str, str] = {
     "Edit": records.EDIT,
     "MultiEdit": records.EDIT,
     "ApplyPatch": records.EDIT,
-    "Delete": records.EDIT,
     "write": records.WRITE,
     "Write": records.WRITE,
     "list_dir": records.SEARCH,

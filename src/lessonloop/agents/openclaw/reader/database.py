@@ -23,7 +23,10 @@ import hashlib
 import sqlite3
 from typing import Any
 
+from lessonloop.agents.openclaw.reader.tools import kind_of
+from lessonloop.agents.openclaw.spec import SPEC
 from lessonloop.capture.adapters import Unit, UnreadableUnit
+from lessonloop.capture.pi_format.parser import PiParser
 from lessonloop.capture.readonly_sqlite import ReadOnlyDatabase, session_units
 from lessonloop.core.records import Batch, Problem
 
@@ -105,10 +108,6 @@ def _stamps(conn: sqlite3.Connection, zstd: bool) -> dict[str, tuple[int, int]]:
 
 
 def _read_session(database: ReadOnlyDatabase, session_id: str, zstd: bool) -> Batch:
-    from lessonloop.agents.openclaw.reader.tools import kind_of
-    from lessonloop.agents.openclaw.spec import SPEC
-    from lessonloop.capture.pi_format.parser import PiParser
-
     where = f"{database.path}#{session_id}"
     columns = (
         "seq, CAST(event_json AS BLOB), event_zstd, event_utf8_bytes"
