@@ -171,6 +171,26 @@ def why(exc: BaseException, agent: str) -> str:
     return text
 
 
+def open_checked(path: str, problems: list[Problem], *, agent: str, open_database: Callable[[str], D]) -> D | None:
+    """The database at `path` opened by `open_database`; None, with a problem naming the file, when
+    it cannot be read, is no SQLite file (empty, or other bytes) or SQLite cannot open it."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+        return None
+    if not head.startswith(SQLITE_HEADER):
+        what = "an empty file" if not head else "not a SQLite database"
+        problems.append(Problem(path, None, "unreadable-file", f"cannot be read as a {agent} database: {what}"))
+        return None
+    try:
+        return open_database(path)
+    except (sqlite3.Error, OSError) as exc:
+        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {why(exc, agent)}"))
+        return None
+
+
 def database_units(
     path: str,
     problems: list[Problem],
@@ -183,20 +203,8 @@ def database_units(
     """The units of one database of an agent (`agent`, its name as people know it): a unit per
     session `listing` stamps (it raises ForeignDatabase for another program's database), read by
     `read`; a file that is no SQLite, cannot be opened or is another's is a problem naming it."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
-        return []
-    if not head.startswith(SQLITE_HEADER):
-        what = "an empty file" if not head else "not a SQLite database"
-        problems.append(Problem(path, None, "unreadable-file", f"cannot be read as a {agent} database: {what}"))
-        return []
-    try:
-        database = open_database(path)
-    except (sqlite3.Error, OSError) as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {why(exc, agent)}"))
+    database = open_checked(path, problems, agent=agent, open_database=open_database)
+    if database is None:
         return []
     try:
         stamps = listing(database, problems)

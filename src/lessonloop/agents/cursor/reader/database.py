@@ -20,7 +20,7 @@ from typing import Any
 
 from lessonloop.agents.cursor.reader import conversations, paths
 from lessonloop.capture.adapters import Unit
-from lessonloop.capture.readonly_sqlite import ReadOnlyDatabase, session_units
+from lessonloop.capture.readonly_sqlite import ReadOnlyDatabase, database_units, open_checked
 from lessonloop.core import json_codec
 from lessonloop.core.records import Batch, Problem
 
@@ -41,21 +41,17 @@ def units(format: str, files: list[str], problems: list[Problem]) -> list[Unit]:
 
 
 def _open(path: str, problems: list[Problem]) -> ReadOnlyDatabase | None:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(16)
-    except OSError as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
-        return None
-    if head != b"SQLite format 3\x00":
-        what = "an empty file" if not head else "its first bytes are not SQLite's header"
-        problems.append(Problem(path, None, "unreadable-file", f"not a SQLite database ({what})"))
-        return None
-    try:
-        return ReadOnlyDatabase(path, "lessonloop-cursor-")
-    except (sqlite3.DatabaseError, OSError) as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
-        return None
+    return open_checked(path, problems, agent="Cursor", open_database=_Database)
+
+
+class _Database(ReadOnlyDatabase):
+    """A read-only connection to one state database; for the global one, what its listing found
+    that its conversations' reads need: each one's folder and the conversation that started it."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "lessonloop-cursor-")
+        self.folders: dict[str, str] = {}
+        self.parents: dict[str, str] = {}
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
@@ -63,47 +59,40 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 
 
 def _global_units(path: str, problems: list[Problem]) -> list[Unit]:
-    database = _open(path, problems)
-    if database is None:
-        return []
+    return database_units(
+        path, problems, agent="Cursor", open_database=_Database, listing=_global_listing, read=_read_composer
+    )
+
+
+def _global_listing(database: _Database, problems: list[Problem]) -> dict[str, tuple[int, int]]:
+    if "cursorDiskKV" not in _tables(database.conn):
+        return {}  # Cursor before 2025 kept its chats in the workspaces'
+    listed = _listing(database.conn, database.path, problems)
+    if listed:
+        database.folders = _folders_of_composers(database.path)
+        database.parents = {child: parent for parent, (_, children) in listed.items() for child in children}
+    return {composer_id: stamp for composer_id, (stamp, _) in listed.items()}
+
+
+def _read_composer(database: _Database, composer_id: str) -> Batch:
+    where = f"{database.path}#{composer_id}"
+    batch = Batch()
     try:
-        if "cursorDiskKV" not in _tables(database.conn):
-            database.close()
-            return []  # Cursor before 2025 kept its chats in the workspaces'
-        listed = _listing(database.conn, path, problems)
+        row = database.conn.execute(
+            "SELECT value FROM cursorDiskKV WHERE key = ?", (COMPOSER + composer_id,)
+        ).fetchone()
+        record = json_codec.loads(row[0]) if row is not None and row[0] is not None else None
+        bubbles = _bubbles(database.conn, composer_id)
     except sqlite3.DatabaseError as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
-        database.close()
-        return []
-    stamps = {composer_id: stamp for composer_id, (stamp, _) in listed.items()}
-    if not stamps:
-        database.close()
-        return []
-    folders = _folders_of_composers(path)
-    parents = {child: parent for parent, (_, children) in listed.items() for child in children}
-    database.remaining = len(stamps)
-
-    def read_one(composer_id: str) -> Batch:
-        where = f"{path}#{composer_id}"
-        batch = Batch()
-        try:
-            row = database.conn.execute(
-                "SELECT value FROM cursorDiskKV WHERE key = ?", (COMPOSER + composer_id,)
-            ).fetchone()
-            record = json_codec.loads(row[0]) if row is not None and row[0] is not None else None
-            bubbles = _bubbles(database.conn, composer_id)
-        except sqlite3.DatabaseError as exc:
-            batch.problems.append(Problem(where, None, "unreadable-file", f"cannot read: {exc}"))
-            return batch
-        except (json_codec.JSONDecodeError, RecursionError) as exc:
-            batch.problems.append(Problem(where, None, "malformed-record", f"not JSON ({exc}); skipped"))
-            return batch
-        if not isinstance(record, dict):
-            return batch  # gone since it was listed: what was stored of it stays
-        context = conversations.Context(folders.get(composer_id), parents.get(composer_id))
-        return conversations.read_composer(where, composer_id, record, bubbles, context)
-
-    return session_units(path, stamps, read_one, database.done)
+        batch.problems.append(Problem(where, None, "unreadable-file", f"cannot read: {exc}"))
+        return batch
+    except (json_codec.JSONDecodeError, RecursionError) as exc:
+        batch.problems.append(Problem(where, None, "malformed-record", f"not JSON ({exc}); skipped"))
+        return batch
+    if not isinstance(record, dict):
+        return batch  # gone since it was listed: what was stored of it stays
+    context = conversations.Context(database.folders.get(composer_id), database.parents.get(composer_id))
+    return conversations.read_composer(where, composer_id, record, bubbles, context)
 
 
 # A conversation's stamp and sub-conversations, worked out by SQLite's JSON functions: the records

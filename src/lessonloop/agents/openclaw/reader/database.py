@@ -27,11 +27,10 @@ from lessonloop.agents.openclaw.reader.tools import kind_of
 from lessonloop.agents.openclaw.spec import SPEC
 from lessonloop.capture.adapters import Unit, UnreadableUnit
 from lessonloop.capture.pi_format.parser import PiParser
-from lessonloop.capture.readonly_sqlite import ReadOnlyDatabase, session_units
+from lessonloop.capture.readonly_sqlite import ForeignDatabase, ReadOnlyDatabase, database_units
 from lessonloop.core.records import Batch, Problem
 
 NAME = "openclaw-agent.sqlite"
-_HEADER = b"SQLite format 3\x00"
 _STAMP_MASK = (1 << 62) - 1
 _MAX_EVENT_BYTES = 4 << 20  # OpenClaw's own bound on an entry (MAX_COMPRESSED_EVENT_BYTES)
 
@@ -43,47 +42,28 @@ def units(files: list[str], problems: list[Problem]) -> list[Unit]:
     return found
 
 
-def _open(path: str, problems: list[Problem]) -> ReadOnlyDatabase | None:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(len(_HEADER))
-    except OSError as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
-        return None
-    if head != _HEADER:
-        what = "an empty file" if not head else "its first bytes are not SQLite's header"
-        problems.append(Problem(path, None, "unreadable-file", f"not a SQLite database ({what})"))
-        return None
-    try:
-        return ReadOnlyDatabase(path, "lessonloop-openclaw-")
-    except (sqlite3.DatabaseError, OSError) as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
-        return None
+class _Store(ReadOnlyDatabase):
+    """A read-only connection to one store, shared by its sessions' units; `zstd`: whether its
+    entries may be kept compressed (OpenClaw 2026.9's columns)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "lessonloop-openclaw-")
+        self.zstd = False
 
 
 def _database_units(path: str, problems: list[Problem]) -> list[Unit]:
-    database = _open(path, problems)
-    if database is None:
-        return []
-    try:
-        columns = {row[1] for row in database.conn.execute("PRAGMA table_info(transcript_events)")}
-        missing = {"session_id", "seq", "event_json"} - columns
-        if missing:
-            what = "no transcript_events table" if not columns else f"no {', '.join(sorted(missing))} column"
-            problems.append(Problem(path, None, "unreadable-file", f"not an OpenClaw session store: {what}"))
-            database.close()
-            return []
-        zstd = "event_zstd" in columns and "event_utf8_bytes" in columns
-        stamps = _stamps(database.conn, zstd)
-    except sqlite3.DatabaseError as exc:
-        problems.append(Problem(path, None, "unreadable-file", f"cannot read this database: {exc}"))
-        database.close()
-        return []
-    if not stamps:
-        database.close()
-        return []
-    database.remaining = len(stamps)
-    return session_units(path, stamps, lambda session_id: _read_session(database, session_id, zstd), database.done)
+    return database_units(path, problems, agent="OpenClaw", open_database=_Store, listing=_listing, read=_read_session)
+
+
+def _listing(store: _Store, problems: list[Problem]) -> dict[str, tuple[int, int]]:
+    columns = set(store.table_columns("transcript_events"))
+    missing = {"session_id", "seq", "event_json"} - columns
+    if missing:
+        raise ForeignDatabase(
+            "no transcript_events table" if not columns else f"no {', '.join(sorted(missing))} column"
+        )
+    store.zstd = "event_zstd" in columns and "event_utf8_bytes" in columns
+    return _stamps(store.conn, store.zstd)
 
 
 def _stamps(conn: sqlite3.Connection, zstd: bool) -> dict[str, tuple[int, int]]:
@@ -107,11 +87,11 @@ def _stamps(conn: sqlite3.Connection, zstd: bool) -> dict[str, tuple[int, int]]:
     return stamps
 
 
-def _read_session(database: ReadOnlyDatabase, session_id: str, zstd: bool) -> Batch:
+def _read_session(database: _Store, session_id: str) -> Batch:
     where = f"{database.path}#{session_id}"
     columns = (
         "seq, CAST(event_json AS BLOB), event_zstd, event_utf8_bytes"
-        if zstd
+        if database.zstd
         else "seq, CAST(event_json AS BLOB), NULL, NULL"
     )
     try:
