@@ -16,11 +16,12 @@ from lessonloop.agents.antigravity.reader import paths
 from lessonloop.agents.antigravity.reader.parser import TranscriptParser
 from lessonloop.agents.gemini.reader import paths as gemini_paths
 from lessonloop.capture import agents
-from lessonloop.capture.adapters import DiscoveryContext, PendingCall
+from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.sniffer import sniff
 from tests.agent_data import agent_data
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 from tests.conftest import dump_store, store_differences
+from tests.parts_read import parse_in_parts
 
 DATA = agent_data("antigravity") / "pond_agy_1_2_0"
 LANE = Path(".gemini") / "antigravity-cli"
@@ -167,13 +168,9 @@ def _parse(path: Path, cuts: list[int] | None = None, at: Path | None = None) ->
     if at is not None:
         at.parent.mkdir(parents=True, exist_ok=True)
         at.write_bytes(path.read_bytes())
-    pending: dict[str, PendingCall] = {}
-    batches, state, start = [], None, 1
-    for end in [*(cuts or []), len(lines)]:
-        parser = TranscriptParser(str(target), pending_calls=pending, state=state)
-        batches.append(parser.parse(lines[start - 1 : end], start))
-        state, pending, start = parser.state(), parser.pending, end + 1
-    return batches
+    return parse_in_parts(
+        lambda pending, state: TranscriptParser(str(target), pending_calls=pending, state=state), lines, cuts or []
+    )
 
 
 def _calls(batches: list[Any]) -> list[tuple[Any, ...]]:

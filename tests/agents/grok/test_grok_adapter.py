@@ -17,10 +17,11 @@ from typing import Any
 
 from lessonloop.agents.grok.reader import paths
 from lessonloop.agents.grok.reader.parser import UpdatesParser
-from lessonloop.capture.adapters import DiscoveryContext, PendingCall
+from lessonloop.capture.adapters import DiscoveryContext
 from lessonloop.capture.sniffer import sniff
 from tests.agents.gemini.test_gemini_adapter import ingest, rows
 from tests.conftest import dump_store, store_differences
+from tests.parts_read import parse_in_parts
 
 DATA = Path(__file__).parent / "data" / "ctxrs_ctx_1_0_3"
 UPDATES = DATA / "updates.jsonl"
@@ -214,14 +215,9 @@ def _read(path: Path, lines: list[bytes], cuts: list[int]) -> list[Any]:
     """The batches of `lines` read in parts ending at `cuts` (line counts), as ingest reads them:
     each read from the parser's restart line, with its state."""
     path.write_bytes(b"".join(line + b"\n" for line in lines))
-    pending: dict[str, PendingCall] = {}
-    batches, state, start = [], None, 1
-    for end in [*cuts, len(lines)]:
-        parser = UpdatesParser(str(path), pending_calls=pending, state=state)
-        batches.append(parser.parse(lines[start - 1 : end], start))
-        state, pending = parser.state(), parser.pending
-        start = parser.restart_line or end + 1
-    return batches
+    return parse_in_parts(
+        lambda pending, state: UpdatesParser(str(path), pending_calls=pending, state=state), lines, cuts
+    )
 
 
 def test_chunks_rewinds_and_usage(tmp_path: Path) -> None:
